@@ -1,0 +1,77 @@
+// picowasm compile-time configuration: every bound the engine imposes lives here.
+//
+// Each limit is a named constant with a documented default. Override any of them from the build
+// (e.g. -DPICOWASM_MAX_LOCALS=1000). Hitting a limit is never a crash: the decoder/validator returns
+// the specific ErrorCode named beside each constant (see error.h).
+#ifndef PICOWASM_CONFIG_H
+#define PICOWASM_CONFIG_H
+
+// ---- Module shape (decoder) -------------------------------------------------------------------
+// Defaults follow the limits web engines agree on, so any module produced for the web loads here;
+// firmware builds usually lower them.
+
+// Number of entries in the type section.                         -> ErrorCode::limit_types
+#ifndef PICOWASM_MAX_TYPES
+#define PICOWASM_MAX_TYPES 1000000u
+#endif
+// Parameters or results of one function type.                    -> ErrorCode::limit_params
+#ifndef PICOWASM_MAX_PARAMS
+#define PICOWASM_MAX_PARAMS 1000u
+#endif
+// Functions, imported and defined together.                      -> ErrorCode::limit_functions
+#ifndef PICOWASM_MAX_FUNCTIONS
+#define PICOWASM_MAX_FUNCTIONS 1000000u
+#endif
+// Imports, and separately exports.                               -> ErrorCode::limit_imports/exports
+#ifndef PICOWASM_MAX_IMPORTS
+#define PICOWASM_MAX_IMPORTS 100000u
+#endif
+#ifndef PICOWASM_MAX_EXPORTS
+#define PICOWASM_MAX_EXPORTS 100000u
+#endif
+// Globals, imported and defined together.                        -> ErrorCode::limit_globals
+#ifndef PICOWASM_MAX_GLOBALS
+#define PICOWASM_MAX_GLOBALS 1000000u
+#endif
+// Tables, imported and defined together.                         -> ErrorCode::limit_tables
+#ifndef PICOWASM_MAX_TABLES
+#define PICOWASM_MAX_TABLES 100000u
+#endif
+// Element segments, and separately data segments.                -> ErrorCode::limit_segments
+#ifndef PICOWASM_MAX_ELEM_SEGMENTS
+#define PICOWASM_MAX_ELEM_SEGMENTS 10000000u
+#endif
+#ifndef PICOWASM_MAX_DATA_SEGMENTS
+#define PICOWASM_MAX_DATA_SEGMENTS 100000u
+#endif
+// Declared locals of one function, parameters excluded.          -> ErrorCode::limit_locals
+#ifndef PICOWASM_MAX_LOCALS
+#define PICOWASM_MAX_LOCALS 50000u
+#endif
+// Bytes of one function body.                                    -> ErrorCode::limit_body_size
+#ifndef PICOWASM_MAX_BODY_SIZE
+#define PICOWASM_MAX_BODY_SIZE 7654321u
+#endif
+// Labels of one br_table (default label excluded).               -> ErrorCode::limit_br_table
+#ifndef PICOWASM_MAX_BR_TABLE
+#define PICOWASM_MAX_BR_TABLE 65520u
+#endif
+
+// ---- Validation working set ------------------------------------------------------------------
+// The validator borrows scratch space from the caller's arena for these two stacks and returns it
+// afterwards; their size is (operand entries * 1 byte) + (control entries * sizeof(CtrlFrame)).
+
+// Operand stack height within one function.                      -> ErrorCode::limit_operand_stack
+#ifndef PICOWASM_MAX_OPERAND_STACK
+#define PICOWASM_MAX_OPERAND_STACK 16384u
+#endif
+// Nesting depth of block/loop/if within one function.            -> ErrorCode::limit_control_depth
+#ifndef PICOWASM_MAX_CONTROL_DEPTH
+#define PICOWASM_MAX_CONTROL_DEPTH 1024u
+#endif
+
+// ---- Semantic limits fixed by the specification ----------------------------------------------
+#define PICOWASM_PAGE_SIZE 65536u
+#define PICOWASM_MAX_MEMORY_PAGES 65536u  // 4 GiB address space of wasm32
+
+#endif  // PICOWASM_CONFIG_H

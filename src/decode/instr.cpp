@@ -1,0 +1,161 @@
+// Instruction-level decoding helpers (see instr.h).
+#include "decode/instr.h"
+
+#include "picowasm/config.h"
+
+namespace picowasm {
+
+bool read_opcode(Reader& r, Op* op, const OpInfo** info) {
+  const uint8_t* start = r.pos();
+  uint8_t byte;
+  if (!r.u8(&byte)) return false;
+  if (byte == kPrefixFC) {
+    uint32_t sub;
+    if (!r.u32(&sub)) return false;
+    const OpInfo* fc = fc_op_info(sub);
+    if (!fc) return r.fail_at(ErrorCode::illegal_opcode, start);
+    *op = static_cast<Op>(0x100 + sub);
+    *info = fc;
+    return true;
+  }
+  if (byte == kPrefixSIMD) return r.fail_at(ErrorCode::unsupported_simd, start);
+  const OpInfo* single = op_info(byte);
+  if (!single) return r.fail_at(ErrorCode::illegal_opcode, start);
+  *op = static_cast<Op>(byte);
+  *info = single;
+  return true;
+}
+
+bool read_valtype(Reader& r, ValType* out) {
+  const uint8_t* start = r.pos();
+  uint8_t b;
+  if (!r.u8(&b)) return false;
+  switch (b) {
+    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F:
+      *out = static_cast<ValType>(b);
+      return true;
+    case 0x7B:
+      return r.fail_at(ErrorCode::unsupported_simd, start);
+    default:
+      return r.fail_at(ErrorCode::malformed_valtype, start);
+  }
+}
+
+bool read_reftype(Reader& r, ValType* out) {
+  const uint8_t* start = r.pos();
+  uint8_t b;
+  if (!r.u8(&b)) return false;
+  if (b != 0x70 && b != 0x6F) return r.fail_at(ErrorCode::malformed_reftype, start);
+  *out = static_cast<ValType>(b);
+  return true;
+}
+
+bool read_blocktype(Reader& r, BlockType* out) {
+  const uint8_t* start = r.pos();
+  uint8_t first;
+  if (!r.peek_u8(&first)) return r.fail(ErrorCode::unexpected_end_section);
+  if (first == 0x40) {
+    r.skip(1);
+    out->kind = BlockType::Kind::empty;
+    return true;
+  }
+  // A single-byte negative s33 is a value type; a non-negative s33 is a type index.
+  if ((first & 0xC0) == 0x40) {
+    out->kind = BlockType::Kind::value;
+    return read_valtype(r, &out->value);
+  }
+  int64_t index;
+  if (!r.s33(&index)) return false;
+  if (index < 0) return r.fail_at(ErrorCode::malformed_valtype, start);
+  out->kind = BlockType::Kind::index;
+  out->type_index = static_cast<uint32_t>(index);  // s33 non-negative fits 32 bits
+  return true;
+}
+
+bool read_zero_byte(Reader& r) {
+  const uint8_t* start = r.pos();
+  uint8_t b;
+  if (!r.u8(&b)) return false;
+  if (b != 0) return r.fail_at(ErrorCode::zero_byte_expected, start);
+  return true;
+}
+
+bool skip_immediates(Reader& r, Imm imm) {
+  uint32_t u;
+  switch (imm) {
+    case Imm::none: return true;
+    case Imm::blocktype: {
+      BlockType bt;
+      return read_blocktype(r, &bt);
+    }
+    case Imm::label:
+    case Imm::func:
+    case Imm::local:
+    case Imm::global:
+    case Imm::table:
+    case Imm::data:
+    case Imm::elem:
+      return r.u32(&u);
+    case Imm::br_table: {
+      uint32_t count;
+      if (!r.u32(&count)) return false;
+      if (count > r.remaining()) return r.fail(ErrorCode::unexpected_end_section);
+      for (uint32_t i = 0; i <= count; ++i) {
+        if (!r.u32(&u)) return false;
+      }
+      return true;
+    }
+    case Imm::call_indirect:
+    case Imm::elem_table:
+    case Imm::table_table:
+    case Imm::memarg:
+      return r.u32(&u) && r.u32(&u);
+    case Imm::memory: return read_zero_byte(r);
+    case Imm::memory_memory: return read_zero_byte(r) && read_zero_byte(r);
+    case Imm::data_memory: return r.u32(&u) && read_zero_byte(r);
+    case Imm::i32: {
+      int32_t v;
+      return r.s32(&v);
+    }
+    case Imm::i64: {
+      int64_t v;
+      return r.s64(&v);
+    }
+    case Imm::f32: return r.skip(4);
+    case Imm::f64: return r.skip(8);
+    case Imm::reftype: {
+      ValType t;
+      return read_reftype(r, &t);
+    }
+    case Imm::select_t: {
+      uint32_t count;
+      if (!r.u32(&count)) return false;
+      if (count > r.remaining()) return r.fail(ErrorCode::unexpected_end_section);
+      for (uint32_t i = 0; i < count; ++i) {
+        ValType t;
+        if (!read_valtype(r, &t)) return false;
+      }
+      return true;
+    }
+  }
+  return r.fail(ErrorCode::illegal_opcode);
+}
+
+bool skip_expression(Reader& r) {
+  // Depth counts open block/loop/if; bounded by the byte count, so no recursion is needed.
+  uint32_t depth = 0;
+  for (;;) {
+    Op op;
+    const OpInfo* info;
+    if (!read_opcode(r, &op, &info)) return false;
+    if (!skip_immediates(r, info->imm)) return false;
+    if (op == Op::block || op == Op::loop || op == Op::if_) {
+      ++depth;
+    } else if (op == Op::end) {
+      if (depth == 0) return true;
+      --depth;
+    }
+  }
+}
+
+}  // namespace picowasm

@@ -1,0 +1,45 @@
+// Instruction-level decoding shared by the decoder (constant expressions) and the validator
+// (function bodies): opcodes, value/block types, and immediates checked for well-formedness only.
+#ifndef PICOWASM_DECODE_INSTR_H
+#define PICOWASM_DECODE_INSTR_H
+
+#include <cstdint>
+
+#include "common/opcodes.h"
+#include "decode/reader.h"
+#include "picowasm/module.h"
+
+namespace picowasm {
+
+// Reads an opcode, including the sub-opcode after a 0xFC prefix. Unknown opcodes fail with
+// illegal_opcode; the SIMD prefix 0xFD fails with unsupported_simd.
+bool read_opcode(Reader& r, Op* op, const OpInfo** info);
+
+// Reads a value type. v128 fails with unsupported_simd, any other unknown byte with
+// malformed_valtype.
+bool read_valtype(Reader& r, ValType* out);
+
+// Reads a reference type (funcref/externref); anything else is malformed_reftype.
+bool read_reftype(Reader& r, ValType* out);
+
+// The block type of block/loop/if: empty, a single result type, or a type index (multi-value).
+struct BlockType {
+  enum class Kind : uint8_t { empty, value, index } kind = Kind::empty;
+  ValType value = ValType::i32;
+  uint32_t type_index = 0;
+};
+bool read_blocktype(Reader& r, BlockType* out);
+
+// Reads the memory index byte of memory.size/grow/fill/copy/init, which must be zero in 2.0.
+bool read_zero_byte(Reader& r);
+
+// Skips the immediates of an instruction whose opcode was just read, checking only their encoding.
+bool skip_immediates(Reader& r, Imm imm);
+
+// Consumes one expression (instructions through the `end` that closes it, nested blocks included).
+// Used for constant expressions, whose meaning the validator checks later.
+bool skip_expression(Reader& r);
+
+}  // namespace picowasm
+
+#endif  // PICOWASM_DECODE_INSTR_H
