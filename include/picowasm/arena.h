@@ -1,9 +1,9 @@
 // Arena: a bump allocator over one caller-supplied buffer.
 //
-// The engine never calls malloc/new: everything it builds (decoded module, later translated code and
-// instances) is carved out of an Arena the caller owns. Allocation is O(1), there is no per-object
-// free; a whole group of allocations is released at once by rewinding to a Mark. Running out of
-// space returns nullptr, which the engine turns into ErrorCode::out_of_arena.
+// The engine never calls malloc/new: everything it builds (decoded module, later translated code
+// and instances) is carved out of an Arena the caller owns. Allocation is O(1), there is no
+// per-object free; a whole group of allocations is released at once by rewinding to a Mark. Running
+// out of space returns nullptr, which the engine turns into ErrorCode::out_of_arena.
 #ifndef PICOWASM_ARENA_H
 #define PICOWASM_ARENA_H
 
@@ -23,7 +23,8 @@ class Arena {
   Arena() = default;
   // `buffer` must stay valid, and must not be touched by the caller, while anything allocated from
   // this arena is in use. It needs no particular alignment.
-  Arena(void* buffer, size_t size) : base_(static_cast<uint8_t*>(buffer)), size_(buffer ? size : 0) {}
+  Arena(void* buffer, size_t size)
+      : base_(static_cast<uint8_t*>(buffer)), size_(buffer ? size : 0) {}
 
   // Returns `bytes` bytes aligned to `align` (a power of two), or nullptr if they do not fit.
   void* allocate(size_t bytes, size_t align) {
@@ -36,8 +37,8 @@ class Arena {
     return reinterpret_cast<void*>(aligned);
   }
 
-  // Typed array allocation, value-initialised. Returns nullptr if it does not fit or `count * sizeof(T)`
-  // would overflow. A zero count returns a valid (non-null) pointer to no elements.
+  // Typed array allocation, value-initialised. Returns nullptr if it does not fit or `count *
+  // sizeof(T)` would overflow. A zero count returns a valid (non-null) pointer to no elements.
   template <typename T>
   T* allocate_array(size_t count) {
     if (count > SIZE_MAX / sizeof(T)) return nullptr;

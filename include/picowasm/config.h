@@ -1,8 +1,8 @@
 // picowasm compile-time configuration: every bound the engine imposes lives here.
 //
 // Each limit is a named constant with a documented default. Override any of them from the build
-// (e.g. -DPICOWASM_MAX_LOCALS=1000). Hitting a limit is never a crash: the decoder/validator returns
-// the specific ErrorCode named beside each constant (see error.h).
+// (e.g. -DPICOWASM_MAX_LOCALS=1000). Hitting a limit is never a crash: the decoder/validator
+// returns the specific ErrorCode named beside each constant (see error.h).
 #ifndef PICOWASM_CONFIG_H
 #define PICOWASM_CONFIG_H
 
@@ -22,7 +22,8 @@
 #ifndef PICOWASM_MAX_FUNCTIONS
 #define PICOWASM_MAX_FUNCTIONS 1000000u
 #endif
-// Imports, and separately exports.                               -> ErrorCode::limit_imports/exports
+// Imports, and separately exports.                               ->
+// ErrorCode::limit_imports/exports
 #ifndef PICOWASM_MAX_IMPORTS
 #define PICOWASM_MAX_IMPORTS 100000u
 #endif

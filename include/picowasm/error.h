@@ -21,82 +21,82 @@ enum class ErrorKind : uint8_t {
 };
 
 // X(name, kind, message)
-#define PICOWASM_ERRORS(X)                                                                      \
-  X(ok, none, "ok")                                                                             \
-  /* --- malformed: binary format --- */                                                        \
-  X(unexpected_end, malformed, "unexpected end")                                                \
-  X(unexpected_end_section, malformed, "unexpected end of section or function")                 \
-  X(magic_header, malformed, "magic header not detected")                                       \
-  X(unknown_version, malformed, "unknown binary version")                                       \
-  X(malformed_section_id, malformed, "malformed section id")                                    \
-  X(section_size_mismatch, malformed, "section size mismatch")                                  \
-  X(junk_after_last_section, malformed, "unexpected content after last section")                \
-  X(integer_too_long, malformed, "integer representation too long")                             \
-  X(integer_too_large, malformed, "integer too large")                                          \
-  X(malformed_utf8, malformed, "malformed UTF-8 encoding")                                      \
-  X(too_many_locals, malformed, "too many locals")                                              \
-  X(func_code_mismatch, malformed, "function and code section have inconsistent lengths")       \
-  X(data_count_mismatch, malformed, "data count and data section have inconsistent lengths")    \
-  X(data_count_required, malformed, "data count section required")                             \
-  X(malformed_functype, malformed, "malformed function type")                                   \
-  X(malformed_valtype, malformed, "malformed value type")                                       \
-  X(malformed_reftype, malformed, "malformed reference type")                                   \
-  X(malformed_import_kind, malformed, "malformed import kind")                                  \
-  X(malformed_export_kind, malformed, "malformed export kind")                                  \
-  X(malformed_mutability, malformed, "malformed mutability")                                    \
-  X(malformed_limits_flags, malformed, "integer too large") /* spec: limits flag is a u32 */    \
-  X(malformed_elem_kind, malformed, "malformed elements segment kind")                          \
-  X(malformed_elem_flags, malformed, "malformed elements segment flags")                        \
-  X(malformed_data_flags, malformed, "malformed data segment flags")                            \
-  X(illegal_opcode, malformed, "illegal opcode")                                                \
-  X(zero_byte_expected, malformed, "zero byte expected")                                        \
-  X(end_expected, malformed, "END opcode expected")                                             \
-  X(length_out_of_bounds, malformed, "length out of bounds")                                    \
-  X(section_out_of_order, malformed, "unexpected content after last section")                  \
-  X(malformed_name_subsection, malformed, "malformed name section")                             \
-  /* --- invalid: validation --- */                                                             \
-  X(type_mismatch, invalid, "type mismatch")                                                    \
-  X(unknown_type, invalid, "unknown type")                                                      \
-  X(unknown_function, invalid, "unknown function")                                              \
-  X(unknown_table, invalid, "unknown table")                                                    \
-  X(unknown_memory, invalid, "unknown memory")                                                  \
-  X(unknown_global, invalid, "unknown global")                                                  \
-  X(unknown_local, invalid, "unknown local")                                                    \
-  X(unknown_label, invalid, "unknown label")                                                    \
-  X(unknown_elem, invalid, "unknown elem segment")                                              \
-  X(unknown_data, invalid, "unknown data segment")                                              \
-  X(immutable_global, invalid, "global is immutable")                                           \
-  X(bad_alignment, invalid, "alignment must not be larger than natural")                        \
-  X(multiple_memories, invalid, "multiple memories")                                            \
-  X(memory_size_too_large, invalid, "memory size must be at most 65536 pages (4GiB)")           \
-  X(limits_min_gt_max, invalid, "size minimum must not be greater than maximum")                \
-  X(table_size_too_large, invalid, "table size must be at most 2^32-1")                         \
-  X(start_function_type, invalid, "start function")                                             \
-  X(duplicate_export, invalid, "duplicate export name")                                         \
-  X(constant_expr_required, invalid, "constant expression required")                           \
-  X(undeclared_func_ref, invalid, "undeclared function reference")                              \
-  X(invalid_result_arity, invalid, "invalid result arity")                                      \
-  X(invalid_lane_index, invalid, "invalid lane index")                                          \
-  /* --- unsupported features --- */                                                            \
-  X(unsupported_simd, unsupported, "unsupported feature: SIMD (v128)")                          \
-  X(unsupported_proposal, unsupported, "unsupported feature: post-2.0 proposal")                \
-  /* --- implementation limits (config.h) --- */                                                \
-  X(limit_module_size, limit, "implementation limit: module too large")                         \
-  X(limit_types, limit, "implementation limit: too many types")                                 \
-  X(limit_params, limit, "implementation limit: too many parameters or results")                \
-  X(limit_functions, limit, "implementation limit: too many functions")                         \
-  X(limit_imports, limit, "implementation limit: too many imports")                             \
-  X(limit_exports, limit, "implementation limit: too many exports")                             \
-  X(limit_globals, limit, "implementation limit: too many globals")                             \
-  X(limit_tables, limit, "implementation limit: too many tables")                               \
-  X(limit_segments, limit, "implementation limit: too many segments")                           \
-  X(limit_locals, limit, "implementation limit: too many locals")                               \
-  X(limit_body_size, limit, "implementation limit: function body too large")                    \
-  X(limit_br_table, limit, "implementation limit: br_table too large")                          \
-  X(limit_operand_stack, limit, "implementation limit: operand stack too deep")                 \
-  X(limit_control_depth, limit, "implementation limit: blocks nested too deeply")               \
-  /* --- resources and usage --- */                                                             \
-  X(out_of_arena, resource, "arena exhausted")                                                  \
+#define PICOWASM_ERRORS(X)                                                                   \
+  X(ok, none, "ok")                                                                          \
+  /* --- malformed: binary format --- */                                                     \
+  X(unexpected_end, malformed, "unexpected end")                                             \
+  X(unexpected_end_section, malformed, "unexpected end of section or function")              \
+  X(magic_header, malformed, "magic header not detected")                                    \
+  X(unknown_version, malformed, "unknown binary version")                                    \
+  X(malformed_section_id, malformed, "malformed section id")                                 \
+  X(section_size_mismatch, malformed, "section size mismatch")                               \
+  X(junk_after_last_section, malformed, "unexpected content after last section")             \
+  X(integer_too_long, malformed, "integer representation too long")                          \
+  X(integer_too_large, malformed, "integer too large")                                       \
+  X(malformed_utf8, malformed, "malformed UTF-8 encoding")                                   \
+  X(too_many_locals, malformed, "too many locals")                                           \
+  X(func_code_mismatch, malformed, "function and code section have inconsistent lengths")    \
+  X(data_count_mismatch, malformed, "data count and data section have inconsistent lengths") \
+  X(data_count_required, malformed, "data count section required")                           \
+  X(malformed_functype, malformed, "malformed function type")                                \
+  X(malformed_valtype, malformed, "malformed value type")                                    \
+  X(malformed_reftype, malformed, "malformed reference type")                                \
+  X(malformed_import_kind, malformed, "malformed import kind")                               \
+  X(malformed_export_kind, malformed, "malformed export kind")                               \
+  X(malformed_mutability, malformed, "malformed mutability")                                 \
+  X(malformed_limits_flags, malformed, "integer too large") /* spec: limits flag is a u32 */ \
+  X(malformed_elem_kind, malformed, "malformed elements segment kind")                       \
+  X(malformed_elem_flags, malformed, "malformed elements segment flags")                     \
+  X(malformed_data_flags, malformed, "malformed data segment flags")                         \
+  X(illegal_opcode, malformed, "illegal opcode")                                             \
+  X(zero_byte_expected, malformed, "zero byte expected")                                     \
+  X(end_expected, malformed, "END opcode expected")                                          \
+  X(length_out_of_bounds, malformed, "length out of bounds")                                 \
+  X(section_out_of_order, malformed, "unexpected content after last section")                \
+  X(malformed_name_subsection, malformed, "malformed name section")                          \
+  /* --- invalid: validation --- */                                                          \
+  X(type_mismatch, invalid, "type mismatch")                                                 \
+  X(unknown_type, invalid, "unknown type")                                                   \
+  X(unknown_function, invalid, "unknown function")                                           \
+  X(unknown_table, invalid, "unknown table")                                                 \
+  X(unknown_memory, invalid, "unknown memory")                                               \
+  X(unknown_global, invalid, "unknown global")                                               \
+  X(unknown_local, invalid, "unknown local")                                                 \
+  X(unknown_label, invalid, "unknown label")                                                 \
+  X(unknown_elem, invalid, "unknown elem segment")                                           \
+  X(unknown_data, invalid, "unknown data segment")                                           \
+  X(immutable_global, invalid, "global is immutable")                                        \
+  X(bad_alignment, invalid, "alignment must not be larger than natural")                     \
+  X(multiple_memories, invalid, "multiple memories")                                         \
+  X(memory_size_too_large, invalid, "memory size must be at most 65536 pages (4GiB)")        \
+  X(limits_min_gt_max, invalid, "size minimum must not be greater than maximum")             \
+  X(table_size_too_large, invalid, "table size must be at most 2^32-1")                      \
+  X(start_function_type, invalid, "start function")                                          \
+  X(duplicate_export, invalid, "duplicate export name")                                      \
+  X(constant_expr_required, invalid, "constant expression required")                         \
+  X(undeclared_func_ref, invalid, "undeclared function reference")                           \
+  X(invalid_result_arity, invalid, "invalid result arity")                                   \
+  X(invalid_lane_index, invalid, "invalid lane index")                                       \
+  /* --- unsupported features --- */                                                         \
+  X(unsupported_simd, unsupported, "unsupported feature: SIMD (v128)")                       \
+  X(unsupported_proposal, unsupported, "unsupported feature: post-2.0 proposal")             \
+  /* --- implementation limits (config.h) --- */                                             \
+  X(limit_module_size, limit, "implementation limit: module too large")                      \
+  X(limit_types, limit, "implementation limit: too many types")                              \
+  X(limit_params, limit, "implementation limit: too many parameters or results")             \
+  X(limit_functions, limit, "implementation limit: too many functions")                      \
+  X(limit_imports, limit, "implementation limit: too many imports")                          \
+  X(limit_exports, limit, "implementation limit: too many exports")                          \
+  X(limit_globals, limit, "implementation limit: too many globals")                          \
+  X(limit_tables, limit, "implementation limit: too many tables")                            \
+  X(limit_segments, limit, "implementation limit: too many segments")                        \
+  X(limit_locals, limit, "implementation limit: too many locals")                            \
+  X(limit_body_size, limit, "implementation limit: function body too large")                 \
+  X(limit_br_table, limit, "implementation limit: br_table too large")                       \
+  X(limit_operand_stack, limit, "implementation limit: operand stack too deep")              \
+  X(limit_control_depth, limit, "implementation limit: blocks nested too deeply")            \
+  /* --- resources and usage --- */                                                          \
+  X(out_of_arena, resource, "arena exhausted")                                               \
   X(bad_argument, usage, "invalid argument")
 
 enum class ErrorCode : uint8_t {

@@ -2,8 +2,8 @@
 //
 // A Module is produced by decode_module() (src/decode/) and checked by validate_module()
 // (src/validate/). All arrays live in the caller's arena; byte ranges (names, function bodies,
-// constant expressions, data payloads) point into the original module bytes, which are read-only and
-// may stay in flash, so they must outlive the Module. Index spaces follow the spec: imported
+// constant expressions, data payloads) point into the original module bytes, which are read-only
+// and may stay in flash, so they must outlive the Module. Index spaces follow the spec: imported
 // functions/tables/memories/globals come first, then the module's own definitions.
 #ifndef PICOWASM_MODULE_H
 #define PICOWASM_MODULE_H
@@ -24,7 +24,9 @@ enum class ValType : uint8_t {
   externref = 0x6F,
 };
 
-inline bool is_reftype(ValType t) { return t == ValType::funcref || t == ValType::externref; }
+inline bool is_reftype(ValType t) {
+  return t == ValType::funcref || t == ValType::externref;
+}
 const char* valtype_name(ValType t);
 
 // A run of bytes inside the module (never copied).
@@ -101,9 +103,9 @@ struct Function {
   // Defined functions only (null/0 for imports):
   const LocalRun* local_runs = nullptr;
   uint32_t num_local_runs = 0;
-  uint32_t num_locals = 0;  // declared locals, parameters excluded
-  ByteSpan code;            // instructions after the local declarations, including the final `end`
-  uint32_t code_offset = 0; // byte offset of `code` within the module, for error reports
+  uint32_t num_locals = 0;   // declared locals, parameters excluded
+  ByteSpan code;             // instructions after the local declarations, including the final `end`
+  uint32_t code_offset = 0;  // byte offset of `code` within the module, for error reports
 };
 
 struct Global {
@@ -116,8 +118,8 @@ enum class SegmentMode : uint8_t { active, passive, declarative };
 struct ElemSegment {
   SegmentMode mode = SegmentMode::passive;
   ValType type = ValType::funcref;
-  uint32_t table_index = 0;      // active only
-  ConstExpr offset;              // active only
+  uint32_t table_index = 0;  // active only
+  ConstExpr offset;          // active only
   uint32_t count = 0;
   // Exactly one of these is set, depending on the encoding the segment used:
   const uint32_t* func_indices = nullptr;  // encodings 0-3: function indices

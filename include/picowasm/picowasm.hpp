@@ -25,9 +25,9 @@ Error decode_module(const uint8_t* bytes, size_t size, Arena& arena, Module* out
 
 // Validates a decoded module against the WebAssembly 2.0 rules. Needs a little arena space for the
 // result (the declared-function-reference bitmap) plus temporary scratch for its working stacks,
-// which is given back before returning. Function bodies are checked here, so an error inside one can
-// still be of kind `malformed` (e.g. an unknown opcode): decoding of bodies is lazy but the error
-// kinds are exactly the spec's.
+// which is given back before returning. Function bodies are checked here, so an error inside one
+// can still be of kind `malformed` (e.g. an unknown opcode): decoding of bodies is lazy but the
+// error kinds are exactly the spec's.
 Error validate_module(Module& module, Arena& arena);
 
 // decode_module() followed by validate_module(); on failure the arena is rewound.

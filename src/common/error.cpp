@@ -1,7 +1,7 @@
 // Message, kind and name tables for ErrorCode, generated from PICOWASM_ERRORS (const, flash-able).
-#include <cstddef>
-
 #include "picowasm/error.h"
+
+#include <cstddef>
 
 namespace picowasm {
 namespace {

@@ -1,7 +1,7 @@
 // Small helpers on the decoded module types.
-#include <cstring>
-
 #include "picowasm/module.h"
+
+#include <cstring>
 
 namespace picowasm {
 

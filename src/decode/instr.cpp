@@ -31,13 +31,14 @@ bool read_valtype(Reader& r, ValType* out) {
   uint8_t b;
   if (!r.u8(&b)) return false;
   switch (b) {
-    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F:
-      *out = static_cast<ValType>(b);
-      return true;
-    case 0x7B:
-      return r.fail_at(ErrorCode::unsupported_simd, start);
-    default:
-      return r.fail_at(ErrorCode::malformed_valtype, start);
+    case 0x7F:
+    case 0x7E:
+    case 0x7D:
+    case 0x7C:
+    case 0x70:
+    case 0x6F: *out = static_cast<ValType>(b); return true;
+    case 0x7B: return r.fail_at(ErrorCode::unsupported_simd, start);
+    default: return r.fail_at(ErrorCode::malformed_valtype, start);
   }
 }
 
@@ -94,8 +95,7 @@ bool skip_immediates(Reader& r, Imm imm) {
     case Imm::global:
     case Imm::table:
     case Imm::data:
-    case Imm::elem:
-      return r.u32(&u);
+    case Imm::elem: return r.u32(&u);
     case Imm::br_table: {
       uint32_t count;
       if (!r.u32(&count)) return false;
@@ -108,8 +108,7 @@ bool skip_immediates(Reader& r, Imm imm) {
     case Imm::call_indirect:
     case Imm::elem_table:
     case Imm::table_table:
-    case Imm::memarg:
-      return r.u32(&u) && r.u32(&u);
+    case Imm::memarg: return r.u32(&u) && r.u32(&u);
     case Imm::memory: return read_zero_byte(r);
     case Imm::memory_memory: return read_zero_byte(r) && read_zero_byte(r);
     case Imm::data_memory: return r.u32(&u) && read_zero_byte(r);

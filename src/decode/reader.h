@@ -136,7 +136,8 @@ class Reader {
         if (is_signed) {
           bool negative = (payload >> (used - 1)) & 1;
           uint8_t expect = negative ? unused_mask : 0;
-          if ((payload & unused_mask) != expect) return fail_at(ErrorCode::integer_too_large, start);
+          if ((payload & unused_mask) != expect)
+            return fail_at(ErrorCode::integer_too_large, start);
         } else if (payload & unused_mask) {
           return fail_at(ErrorCode::integer_too_large, start);
         }
