@@ -18,6 +18,9 @@ enum class ErrorKind : uint8_t {
   limit,        // exceeds one of the implementation limits in config.h
   resource,     // the caller-supplied arena is too small
   usage,        // the API was called incorrectly (null pointer, bad config)
+  unlinkable,   // imports do not match what the host or other instances provide
+  trap,         // execution trapped (also during instantiation: assert_uninstantiable)
+  exhaustion,   // execution ran out of call stack or value stack (assert_exhaustion)
 };
 
 // X(name, kind, message)
@@ -95,6 +98,23 @@ enum class ErrorKind : uint8_t {
   X(limit_br_table, limit, "implementation limit: br_table too large")                       \
   X(limit_operand_stack, limit, "implementation limit: operand stack too deep")              \
   X(limit_control_depth, limit, "implementation limit: blocks nested too deeply")            \
+  /* --- linking --- */                                                                          \
+  X(unknown_import, unlinkable, "unknown import")                                               \
+  X(incompatible_import, unlinkable, "incompatible import type")                                \
+  /* --- traps --- */                                                                           \
+  X(trap_unreachable, trap, "unreachable")                                                      \
+  X(trap_int_div_by_zero, trap, "integer divide by zero")                                       \
+  X(trap_int_overflow, trap, "integer overflow")                                                \
+  X(trap_invalid_conversion, trap, "invalid conversion to integer")                             \
+  X(trap_memory_oob, trap, "out of bounds memory access")                                       \
+  X(trap_table_oob, trap, "out of bounds table access")                                         \
+  X(trap_undefined_element, trap, "undefined element")                                          \
+  X(trap_uninitialized_element, trap, "uninitialized element")                                  \
+  X(trap_indirect_call_type, trap, "indirect call type mismatch")                               \
+  X(trap_null_reference, trap, "null reference")                                                \
+  X(trap_host, trap, "host function trapped")                                                   \
+  /* --- exhaustion --- */                                                                      \
+  X(call_stack_exhausted, exhaustion, "call stack exhausted")                                   \
   /* --- resources and usage --- */                                                          \
   X(out_of_arena, resource, "arena exhausted")                                               \
   X(bad_argument, usage, "invalid argument")

@@ -52,6 +52,9 @@ const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::limit: return "limit";
     case ErrorKind::resource: return "resource";
     case ErrorKind::usage: return "usage";
+    case ErrorKind::unlinkable: return "unlinkable";
+    case ErrorKind::trap: return "trap";
+    case ErrorKind::exhaustion: return "exhaustion";
   }
   return "unknown";
 }

@@ -89,27 +89,27 @@ class Reader {
   }
 
   bool u32(uint32_t* out) {
-    uint64_t v;
+    uint64_t v = 0;
     if (!leb(32, false, &v)) return false;
     *out = static_cast<uint32_t>(v);
     return true;
   }
   bool u64(uint64_t* out) { return leb(64, false, out); }
   bool s32(int32_t* out) {
-    uint64_t v;
+    uint64_t v = 0;
     if (!leb(32, true, &v)) return false;
     *out = static_cast<int32_t>(static_cast<uint32_t>(v));
     return true;
   }
   bool s64(int64_t* out) {
-    uint64_t v;
+    uint64_t v = 0;
     if (!leb(64, true, &v)) return false;
     *out = static_cast<int64_t>(v);
     return true;
   }
   // The 33-bit signed integer used for block types.
   bool s33(int64_t* out) {
-    uint64_t v;
+    uint64_t v = 0;
     if (!leb(33, true, &v)) return false;
     *out = static_cast<int64_t>(v);
     return true;

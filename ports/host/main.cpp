@@ -1,0 +1,155 @@
+// picowasm host CLI entry point: global options, logging setup and subcommand dispatch.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
+
+#include "cli.h"
+
+namespace picowasm::host {
+namespace {
+
+int cmd_help(const Args& args);
+
+// Adding a subcommand: write cmd_NAME (its own .cpp), declare it in cli.h, add a row here.
+const Command kCommands[] = {
+    {"inspect", "FILE.wasm",
+     "load (decode + validate) a module; print its imports, exports and function signatures",
+     cmd_inspect},
+    {"help", "[COMMAND]", "show this help, or the usage of one command", cmd_help},
+};
+
+const Command* find_command(const std::string& name) {
+  for (const Command& c : kCommands)
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+void print_usage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: picowasm [-v|-q] COMMAND [ARG...]\n"
+               "\n"
+               "Host tool of picowasm, a WebAssembly interpreter for microcontroller firmware.\n"
+               "\n"
+               "commands:\n");
+  for (const Command& c : kCommands) {
+    std::string head = std::string(c.name) + " " + c.synopsis;
+    std::fprintf(out, "  %-20s %s\n", head.c_str(), c.summary);
+  }
+  std::fprintf(out,
+               "\n"
+               "options:\n"
+               "  -v, --verbose        more log output on stderr (twice: trace)\n"
+               "  -q, --quiet          log errors only\n"
+               "  -h, --help           show this help\n"
+               "\n"
+               "exit status: 0 success, 1 failure (e.g. the module does not load), 2 bad usage\n");
+}
+
+void print_command_usage(std::FILE* out, const Command& c) {
+  std::fprintf(out, "usage: picowasm %s %s\n  %s\n", c.name, c.synopsis, c.summary);
+}
+
+int cmd_help(const Args& args) {
+  if (args.empty()) {
+    print_usage(stdout);
+    return kExitOk;
+  }
+  if (args.size() > 1) throw UsageError("help takes at most one COMMAND");
+  const Command* c = find_command(args[0]);
+  if (!c) throw UsageError("unknown command '" + args[0] + "'");
+  print_command_usage(stdout, *c);
+  return kExitOk;
+}
+
+// Logs go to stderr so that a command's output on stdout stays clean for scripts.
+void setup_logging(int verbosity) {
+  auto logger = spdlog::stderr_color_mt("picowasm");
+  logger->set_pattern("%^[%l]%$ %v");
+  spdlog::set_default_logger(logger);
+  spdlog::level::level_enum level = spdlog::level::warn;
+  if (verbosity < 0) level = spdlog::level::err;
+  if (verbosity == 1) level = spdlog::level::debug;
+  if (verbosity >= 2) level = spdlog::level::trace;
+  spdlog::set_level(level);
+}
+
+int run(int argc, char** argv) {
+  // Global options may appear anywhere before a "--"; everything else is the command and its
+  // arguments, in order.
+  int verbosity = 0;
+  bool help = false;
+  bool options_ended = false;
+  Args words;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (!options_ended) {
+      if (a == "--") {
+        options_ended = true;
+        continue;
+      }
+      if (a == "-v" || a == "--verbose") {
+        ++verbosity;
+        continue;
+      }
+      if (a == "-vv") {
+        verbosity += 2;
+        continue;
+      }
+      if (a == "-q" || a == "--quiet") {
+        verbosity = -1;
+        continue;
+      }
+      if (a == "-h" || a == "--help") {
+        help = true;
+        continue;
+      }
+    }
+    words.push_back(a);
+  }
+  setup_logging(verbosity);
+
+  const Command* command = words.empty() ? nullptr : find_command(words[0]);
+  if (help) {
+    // "picowasm inspect --help" describes inspect; a bare --help describes everything.
+    if (command && command->run != cmd_help)
+      print_command_usage(stdout, *command);
+    else
+      print_usage(stdout);
+    return kExitOk;
+  }
+  if (words.empty()) {
+    print_usage(stderr);
+    return kExitUsage;
+  }
+  if (!command) {
+    std::fprintf(stderr, "picowasm: unknown command '%s' (see 'picowasm --help')\n",
+                 words[0].c_str());
+    return kExitUsage;
+  }
+  Args args(words.begin() + 1, words.end());
+  try {
+    return command->run(args);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "picowasm %s: %s\n", command->name, e.what());
+    print_command_usage(stderr, *command);
+    return kExitUsage;
+  }
+}
+
+}  // namespace
+}  // namespace picowasm::host
+
+int main(int argc, char** argv) {
+  try {
+    return picowasm::host::run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "error: out of memory\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+  }
+  return picowasm::host::kExitFailure;
+}

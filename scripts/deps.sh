@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages needed to build and test picowasm, but only those that are missing.
+# As root it installs them with apt-get; otherwise it lists them and fails. Silent when all are
+# present. Targets Debian 12 (bookworm).
+set -euo pipefail
+
+# One line per purpose; a new toolchain is one more line here.
+packages=(
+  cmake make g++ clang                              # build
+  wabt                                              # wat2wasm, wast2json: examples, spec suite
+  libgtest-dev libgmock-dev libbenchmark-dev        # tests and benchmarks
+  libspdlog-dev libfmt-dev nlohmann-json3-dev       # host CLI and spec runner
+)
+
+is_installed() {
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]
+}
+
+missing=()
+for pkg in "${packages[@]}"; do
+  is_installed "$pkg" || missing+=("$pkg")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ "$(id -u)" -ne 0 ]]; then
+  echo "picowasm needs these Debian packages, which are not installed:" >&2
+  echo "  ${missing[*]}" >&2
+  echo "install them as root:" >&2
+  echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Fuzz load_module() for a short while with libFuzzer + ASan + UBSan.
+#
+#   scripts/fuzz-smoke.sh [SECONDS]      (default 60)
+#
+# Builds build/fuzz with Clang (-DPICOWASM_FUZZ=ON), seeds a scratch corpus from the converted spec
+# modules ($PICOWASM_FUZZ_SEEDS, else build/spec/**/*.wasm), else from examples/, plus the regression
+# corpus, then runs picowasm-fuzz. On a crash it copies the input to
+# test/regression/<component>-<bug>-<hash>.wasm and exits non-zero.
+set -euo pipefail
+
+seconds="${1:-60}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${PICOWASM_FUZZ_BUILD_DIR:-$root/build/fuzz}"
+jobs="${PICOWASM_JOBS:-2}"
+
+echo "== configure + build picowasm-fuzz in $build"
+mkdir -p "$build"
+cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPICOWASM_FUZZ=ON -DPICOWASM_BUILD_TESTS=ON \
+  -DPICOWASM_BUILD_TOOLS=OFF >"$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log"; exit 1; }
+cmake --build "$build" --target picowasm-fuzz -j"$jobs" >"$build/build.log" 2>&1 ||
+  { tail -n 60 "$build/build.log"; exit 1; }
+fuzzer="$build/test/fuzz/picowasm-fuzz"
+[[ -x "$fuzzer" ]] || { echo "picowasm-fuzz was not built (is the compiler Clang?)"; exit 1; }
+
+# A fresh scratch corpus each run, so that a run depends only on the seeds.
+corpus="$build/corpus"
+artifacts="$build/artifacts"
+rm -rf "$corpus" "$artifacts"
+mkdir -p "$corpus" "$artifacts"
+
+# Seeds: the first of these folders that holds any *.wasm.
+seed_dir=""
+for candidate in "${PICOWASM_FUZZ_SEEDS:-}" "$root/build/spec" "$root/examples"; do
+  if [[ -n "$candidate" && -d "$candidate" ]] &&
+    find "$candidate" -name '*.wasm' -print -quit | grep -q .; then
+    seed_dir="$candidate"
+    break
+  fi
+done
+seed_count=0
+copy_seeds() {  # dir: copies every *.wasm below it, flattening names so none collide
+  local n=0
+  while IFS= read -r -d '' f; do
+    n=$((n + 1))
+    cp "$f" "$corpus/seed-$seed_count-$n-$(basename "$f")"
+  done < <(find "$1" -name '*.wasm' -size -1024k -print0)
+  seed_count=$((seed_count + n))
+}
+[[ -n "$seed_dir" ]] && copy_seeds "$seed_dir"
+copy_seeds "$root/test/regression"
+echo "== $seed_count seed files (from ${seed_dir:-no seed folder} and test/regression)"
+
+log="$build/fuzz.log"
+echo "== fuzzing for ${seconds}s (log: $log)"
+status=0
+"$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
+
+if [[ $status -eq 0 ]]; then
+  grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units|^stat::peak_rss_mb|^picowasm-fuzz:' "$log" || true
+  echo "== fuzz smoke passed"
+  exit 0
+fi
+
+# A crash: show the report and keep the input in the regression corpus under a telling name.
+tail -n 80 "$log"
+bug="crash"
+if grep -q 'fuzz invariant failed' "$log"; then
+  bug="invariant"
+elif summary="$(grep -m1 -oE 'SUMMARY: [A-Za-z]+Sanitizer: [A-Za-z0-9_-]+' "$log")"; then
+  bug="${summary##* }"
+elif grep -q 'ERROR: libFuzzer: timeout' "$log"; then
+  bug="timeout"
+elif grep -q 'ERROR: libFuzzer: out-of-memory' "$log"; then
+  bug="out-of-memory"
+fi
+# The component is the src/ folder of the first stack frame inside the library.
+component="$(grep -m1 -oE '/src/[a-z_]+/' "$log" | cut -d/ -f3 || true)"
+component="${component:-fuzz}"
+
+saved=0
+for input in "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$artifacts"/oom-*; do
+  [[ -f "$input" ]] || continue
+  hash="$(sha1sum "$input" | cut -c1-8)"
+  dest="$root/test/regression/$component-$bug-$hash.wasm"
+  cp "$input" "$dest"
+  echo "== saved crashing input: $dest"
+  echo "   reproduce: $fuzzer $dest"
+  saved=1
+done
+[[ $saved -eq 1 ]] || echo "== picowasm-fuzz failed (status $status) without leaving an input"
+exit 1

@@ -1,0 +1,738 @@
+// picowasm-spec: runs the official WebAssembly spec test suite, as converted by wast2json, against
+// picowasm and reports the results per file, per command type and in total.
+//
+//   picowasm-spec [--gate validation|all] [--json FILE] [-v|-vv|-q] [--arena-mib N] [PATH...]
+//
+// PATH is a wast2json .json file or a folder searched recursively for <name>/<name>.json; without
+// PATHs it runs every file the build it belongs to converted (PICOWASM_SPEC_DIR). The last line of
+// stdout is always "N passed, N failed, N skipped". Exit status: 0 if no command within the gate
+// failed, 1 if one did, 77 (CTest's skip code) if every command was skipped, 2 on usage errors.
+//
+// Counting: every command is passed, failed or skipped, except `register`, which is not counted
+// (as in wabt's spectest-interp, so totals compare with its "tallied" numbers).
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "picowasm/picowasm.hpp"
+#include "spec_value.h"
+
+#ifndef PICOWASM_SPEC_DIR
+#define PICOWASM_SPEC_DIR ""
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using picowasm::ErrorKind;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitAllSkipped = 77;
+
+// Post-2.0 proposals of the suite (proposals/<name>). Set `implemented` once the engine supports
+// one: its files then run like the core set instead of being skipped.
+struct Proposal {
+  const char* name;
+  bool implemented;
+};
+constexpr Proposal kProposals[] = {
+    {"tail-call", false},
+    {"extended-const", false},
+    {"multi-memory", false},
+    {"memory64", false},
+};
+
+const Proposal* find_proposal(const std::string& group) {
+  for (const Proposal& p : kProposals)
+    if (group == p.name) return &p;
+  return nullptr;
+}
+
+// ---- Outcomes and tallies -----------------------------------------------------------------------
+
+enum class Status { passed, failed, skipped };
+
+// Which part of the engine decided a command. With --gate validation only `load` failures
+// (decode + validate) make the exit status non-zero; `execute` failures still count in the totals.
+enum class Phase { load, execute };
+
+struct Outcome {
+  Status status = Status::failed;
+  Phase phase = Phase::load;
+  std::string reason;  // bookkeeping key for skips and failures, e.g. "text module"
+  bool message_mismatch = false;
+};
+
+Outcome pass(Phase phase) {
+  return Outcome{Status::passed, phase, "", false};
+}
+Outcome fail(Phase phase, std::string reason) {
+  return Outcome{Status::failed, phase, std::move(reason), false};
+}
+Outcome skip(std::string reason) {
+  return Outcome{Status::skipped, Phase::load, std::move(reason), false};
+}
+
+struct Counts {
+  uint64_t passed = 0, failed = 0, skipped = 0;
+
+  void add(Status s) {
+    if (s == Status::passed) ++passed;
+    if (s == Status::failed) ++failed;
+    if (s == Status::skipped) ++skipped;
+  }
+  void add(const Counts& c) {
+    passed += c.passed;
+    failed += c.failed;
+    skipped += c.skipped;
+  }
+  uint64_t total() const { return passed + failed + skipped; }
+};
+
+std::string counts_text(const Counts& c) {
+  return std::to_string(c.passed) + " passed, " + std::to_string(c.failed) + " failed, " +
+         std::to_string(c.skipped) + " skipped";
+}
+
+json counts_json(const Counts& c) {
+  return json{{"passed", c.passed}, {"failed", c.failed}, {"skipped", c.skipped}};
+}
+
+struct FileReport {
+  std::string group;  // "core" or a proposal name
+  std::string file;   // e.g. "address.wast"
+  Counts counts;
+  std::map<std::string, Counts> by_command;
+  std::map<std::string, uint64_t> skip_reasons;
+  std::map<std::string, uint64_t> fail_reasons;
+  uint64_t message_mismatches = 0;  // passed load assertions whose error text differs
+  uint64_t gate_failures = 0;       // failures that count for the exit status
+
+  std::string label() const { return group + "/" + file; }
+};
+
+enum class Gate { validation, all };
+
+struct Options {
+  Gate gate = Gate::all;
+  std::string json_path;
+  bool quiet = false;
+  int verbosity = 0;
+  size_t arena_bytes = size_t{64} << 20;
+  std::vector<std::string> paths;
+};
+
+// ---- Modules and their memory -------------------------------------------------------------------
+
+// Arena buffers, one per live module, reused once a module is dropped. Allocated with new[] rather
+// than std::vector so the pages of a 64 MiB buffer are only committed when the engine touches them.
+class ArenaPool {
+ public:
+  explicit ArenaPool(size_t buffer_size) : buffer_size_(buffer_size) {}
+  size_t buffer_size() const { return buffer_size_; }
+
+  std::unique_ptr<uint8_t[]> acquire() {
+    if (free_.empty()) return std::unique_ptr<uint8_t[]>(new uint8_t[buffer_size_]);
+    std::unique_ptr<uint8_t[]> buffer = std::move(free_.back());
+    free_.pop_back();
+    return buffer;
+  }
+  void release(std::unique_ptr<uint8_t[]> buffer) {
+    if (buffer) free_.push_back(std::move(buffer));
+  }
+
+ private:
+  size_t buffer_size_;
+  std::vector<std::unique_ptr<uint8_t[]>> free_;
+};
+
+// A decoded and validated module with everything it points into: its bytes and its own arena.
+// Shared by every name a later command may use for it (current, $name, registered name).
+class LoadedModule {
+ public:
+  LoadedModule(ArenaPool& pool, std::vector<uint8_t> bytes)
+      : pool_(pool),
+        bytes_(std::move(bytes)),
+        buffer_(pool.acquire()),
+        arena_(buffer_.get(), pool.buffer_size()) {}
+  ~LoadedModule() { pool_.release(std::move(buffer_)); }
+  LoadedModule(const LoadedModule&) = delete;
+  LoadedModule& operator=(const LoadedModule&) = delete;
+
+  picowasm::Error load() {
+    return picowasm::load_module(bytes_.data(), bytes_.size(), arena_, &module_);
+  }
+  const picowasm::Module& module() const { return module_; }
+
+ private:
+  ArenaPool& pool_;
+  std::vector<uint8_t> bytes_;
+  std::unique_ptr<uint8_t[]> buffer_;
+  picowasm::Arena arena_;
+  picowasm::Module module_;
+};
+
+// What a command finds when it refers to a module defined earlier.
+struct ModuleRef {
+  enum class State { loaded, failed, unsupported } state = State::failed;
+  std::string reason;                    // why it is not loaded (skip reason if unsupported)
+  std::shared_ptr<LoadedModule> loaded;  // set when state == loaded
+};
+
+struct LoadAttempt {
+  picowasm::Error error;
+  std::string io_error;                  // the .wasm file could not be read
+  std::shared_ptr<LoadedModule> loaded;  // set on success
+};
+
+std::string unsupported_reason(picowasm::ErrorCode code) {
+  // "unsupported_simd" -> "unsupported: simd"
+  std::string name = picowasm::error_code_name(code);
+  const std::string prefix = "unsupported_";
+  if (name.compare(0, prefix.size(), prefix) == 0) name = name.substr(prefix.size());
+  return "unsupported: " + name;
+}
+
+std::string describe(const picowasm::Error& e) {
+  std::string s = std::string(picowasm::error_kind_name(e.kind())) + " " +
+                  picowasm::error_code_name(e.code) + " (\"" + e.message() + "\") at offset " +
+                  std::to_string(e.offset);
+  if (e.function != picowasm::Error::kNoFunction) s += " in function " + std::to_string(e.function);
+  return s;
+}
+
+// The spec's expected texts and our messages are compared by prefix either way: the reference
+// interpreter's wording is sometimes longer, sometimes shorter than the assertion's text.
+bool messages_agree(const std::string& expected, const std::string& actual) {
+  const size_t n = std::min(expected.size(), actual.size());
+  return expected.compare(0, n, actual, 0, n) == 0;
+}
+
+// ---- Execution (the plug for the interpreter) ---------------------------------------------------
+
+// The result of performing an action (invoke or get).
+struct ActionResult {
+  enum class Kind { unavailable, returned, trapped, exhausted } kind = Kind::unavailable;
+  std::vector<picowasm::spec::Value> values;  // returned
+  std::string message;                        // trapped / exhausted
+};
+
+// Everything that needs the interpreter lives behind this class. Until it exists (issue 3) it
+// performs nothing and every execution command fails with "needs interpreter"; nothing is faked.
+// Issue 3 adds here: instantiation of loaded modules (imports resolved against the `spectest` host
+// module - print*, global_i32/i64/f32/f64 = 666, funcref table 10..20, memory 1..2 - and the
+// modules named by `register`), the instantiation/link checks of assert_uninstantiable and
+// assert_unlinkable, and run() for invoke/get. The runner already compares what run() returns.
+class Executor {
+ public:
+  ActionResult run(const json& /*action*/, const ModuleRef& /*target*/,
+                   const std::vector<picowasm::spec::Value>& /*args*/) {
+    return ActionResult{};
+  }
+};
+
+constexpr const char* kNeedsInterpreter = "needs interpreter";
+
+// ---- Running one file ---------------------------------------------------------------------------
+
+class FileRunner {
+ public:
+  FileRunner(const Options& options, ArenaPool& pool, FileReport& report, fs::path wasm_dir)
+      : options_(options), pool_(pool), report_(report), wasm_dir_(std::move(wasm_dir)) {}
+
+  void run(const json& commands) {
+    const Proposal* proposal = find_proposal(report_.group);
+    for (const json& cmd : commands) {
+      const std::string type = cmd.value("type", "");
+      line_ = cmd.value("line", 0);
+      if (type == "register") {
+        run_register(cmd);  // not counted
+        continue;
+      }
+      Outcome outcome = (proposal && !proposal->implemented)
+                            ? skip(std::string("proposal not implemented: ") + proposal->name)
+                            : dispatch(type, cmd);
+      record(type, outcome);
+    }
+  }
+
+ private:
+  Outcome dispatch(const std::string& type, const json& cmd) {
+    if (cmd.value("module_type", "binary") == "text") return skip("text module");
+    if (type == "module") return run_module(cmd);
+    if (type == "assert_malformed") return run_load_failure(cmd, ErrorKind::malformed);
+    if (type == "assert_invalid") return run_load_failure(cmd, ErrorKind::invalid);
+    if (type == "assert_unlinkable" || type == "assert_uninstantiable")
+      return run_link_failure(cmd);
+    if (type == "assert_return" || type == "assert_trap" || type == "assert_exhaustion" ||
+        type == "action")
+      return run_action(type, cmd);
+    log_load_failure(type, "unknown command type");
+    return fail(Phase::load, "unknown command type");
+  }
+
+  // `module`: must decode and validate. (With the interpreter it must also instantiate.)
+  Outcome run_module(const json& cmd) {
+    LoadAttempt attempt = load(cmd);
+    ModuleRef ref;
+    Outcome outcome;
+    if (attempt.loaded) {
+      ref.state = ModuleRef::State::loaded;
+      ref.loaded = attempt.loaded;
+      outcome = pass(Phase::load);
+    } else if (attempt.io_error.empty() && attempt.error.kind() == ErrorKind::unsupported) {
+      ref.state = ModuleRef::State::unsupported;
+      ref.reason = unsupported_reason(attempt.error.code);
+      outcome = skip(ref.reason);
+    } else {
+      ref.state = ModuleRef::State::failed;
+      ref.reason = attempt.io_error.empty() ? describe(attempt.error) : attempt.io_error;
+      log_load_failure("module", "load failed: " + ref.reason);
+      outcome = fail(Phase::load, attempt.io_error.empty()
+                                      ? std::string("load failed: ") +
+                                            picowasm::error_code_name(attempt.error.code)
+                                      : "cannot read module");
+    }
+    current_ = ref;
+    if (cmd.contains("name")) named_[cmd["name"].get<std::string>()] = ref;
+    return outcome;
+  }
+
+  // assert_malformed / assert_invalid: loading must fail with an error of `expected` kind.
+  Outcome run_load_failure(const json& cmd, ErrorKind expected) {
+    const std::string type = cmd.value("type", "");
+    const std::string text = cmd.value("text", "");
+    LoadAttempt attempt = load(cmd);
+    if (!attempt.io_error.empty()) {
+      log_load_failure(type, attempt.io_error);
+      return fail(Phase::load, "cannot read module");
+    }
+    const picowasm::Error& err = attempt.error;
+    if (attempt.loaded) {
+      log_load_failure(type, "expected " + std::string(picowasm::error_kind_name(expected)) +
+                                 " \"" + text + "\", but the module loaded");
+      return fail(Phase::load, "loaded");
+    }
+    if (err.kind() == ErrorKind::unsupported) return skip(unsupported_reason(err.code));
+    if (err.kind() != expected) {
+      log_load_failure(type, "expected " + std::string(picowasm::error_kind_name(expected)) +
+                                 " \"" + text + "\", got " + describe(err));
+      return fail(Phase::load,
+                  std::string("wrong error kind: ") + picowasm::error_kind_name(err.kind()));
+    }
+    Outcome outcome = pass(Phase::load);
+    if (!messages_agree(text, err.message())) {
+      outcome.message_mismatch = true;
+      spdlog::debug("{}:{}: {}: message mismatch: expected \"{}\", got {}", report_.label(), line_,
+                    type, text, describe(err));
+    }
+    return outcome;
+  }
+
+  // assert_unlinkable / assert_uninstantiable: the module must decode and validate; the link or
+  // instantiation failure itself can only be checked by the interpreter.
+  Outcome run_link_failure(const json& cmd) {
+    const std::string type = cmd.value("type", "");
+    LoadAttempt attempt = load(cmd);
+    if (attempt.loaded) {
+      spdlog::trace("{}:{}: {}: {}", report_.label(), line_, type, kNeedsInterpreter);
+      return fail(Phase::execute, kNeedsInterpreter);
+    }
+    if (attempt.io_error.empty() && attempt.error.kind() == ErrorKind::unsupported)
+      return skip(unsupported_reason(attempt.error.code));
+    const std::string why = attempt.io_error.empty() ? describe(attempt.error) : attempt.io_error;
+    log_load_failure(type, "module must validate, but: " + why);
+    return fail(Phase::load,
+                attempt.io_error.empty()
+                    ? std::string("load failed: ") + picowasm::error_code_name(attempt.error.code)
+                    : "cannot read module");
+  }
+
+  // assert_return / assert_trap / assert_exhaustion / action.
+  Outcome run_action(const std::string& type, const json& cmd) {
+    const json action = cmd.value("action", json::object());
+    const json args = action.value("args", json::array());
+    const json expected = cmd.value("expected", json::array());
+    for (const json* list : {&args, &expected})
+      for (const json& v : *list)
+        if (picowasm::spec::is_v128(v)) return skip("unsupported: simd");
+
+    const ModuleRef* target = find_target(action);
+    if (!target) return fail(Phase::execute, "unknown module");
+    if (target->state == ModuleRef::State::unsupported) return skip(target->reason);
+    if (target->state == ModuleRef::State::failed) return fail(Phase::execute, "module not loaded");
+
+    std::vector<picowasm::spec::Value> arg_values(args.size());
+    std::vector<picowasm::spec::Expected> expected_values(expected.size());
+    std::string error;
+    for (size_t i = 0; i < args.size(); ++i)
+      if (!picowasm::spec::parse_value(args[i], &arg_values[i], &error))
+        return bad_json(type, error);
+    for (size_t i = 0; i < expected.size(); ++i)
+      if (!picowasm::spec::parse_expected(expected[i], &expected_values[i], &error))
+        return bad_json(type, error);
+
+    ActionResult result = executor_.run(action, *target, arg_values);
+    if (result.kind == ActionResult::Kind::unavailable) {
+      spdlog::trace("{}:{}: {}: {}", report_.label(), line_, type, kNeedsInterpreter);
+      return fail(Phase::execute, kNeedsInterpreter);
+    }
+    return judge(type, cmd.value("text", ""), expected_values, result);
+  }
+
+  // Compares what the interpreter did with what the command expects.
+  Outcome judge(const std::string& type, const std::string& text,
+                const std::vector<picowasm::spec::Expected>& expected, const ActionResult& result) {
+    using Kind = ActionResult::Kind;
+    std::string problem;
+    if (type == "assert_trap" || type == "assert_exhaustion") {
+      const Kind want = type == "assert_trap" ? Kind::trapped : Kind::exhausted;
+      if (result.kind != want) problem = "expected \"" + text + "\", but it did not happen";
+      if (problem.empty() && !messages_agree(text, result.message)) {
+        Outcome o = pass(Phase::execute);
+        o.message_mismatch = true;
+        spdlog::debug("{}:{}: {}: message mismatch: expected \"{}\", got \"{}\"", report_.label(),
+                      line_, type, text, result.message);
+        return o;
+      }
+    } else if (result.kind != Kind::returned) {
+      problem = "unexpected trap/exhaustion: " + result.message;
+    } else if (type == "assert_return") {
+      bool same = result.values.size() == expected.size();
+      for (size_t i = 0; same && i < expected.size(); ++i)
+        same = picowasm::spec::matches(expected[i], result.values[i]);
+      if (!same) {
+        problem = "got";
+        for (const auto& v : result.values) problem += " " + picowasm::spec::to_string(v);
+        problem += ", expected";
+        for (const auto& e : expected) problem += " " + picowasm::spec::to_string(e);
+      }
+    }
+    if (problem.empty()) return pass(Phase::execute);
+    spdlog::info("{}:{}: {}: {}", report_.label(), line_, type, problem);
+    return fail(Phase::execute, "wrong result");
+  }
+
+  void run_register(const json& cmd) {
+    const ModuleRef* target = cmd.contains("name") ? find_named(cmd["name"].get<std::string>())
+                                                   : (current_ ? &*current_ : nullptr);
+    if (target) registered_[cmd.value("as", "")] = *target;
+    spdlog::trace("{}:{}: register as \"{}\" (not counted)", report_.label(), line_,
+                  cmd.value("as", ""));
+  }
+
+  Outcome bad_json(const std::string& type, const std::string& error) {
+    log_load_failure(type, "bad value in JSON: " + error);
+    return fail(Phase::execute, "bad value in JSON");
+  }
+
+  const ModuleRef* find_named(const std::string& name) const {
+    auto it = named_.find(name);
+    return it == named_.end() ? nullptr : &it->second;
+  }
+
+  const ModuleRef* find_target(const json& action) const {
+    if (action.contains("module")) return find_named(action["module"].get<std::string>());
+    return current_ ? &*current_ : nullptr;
+  }
+
+  LoadAttempt load(const json& cmd) {
+    LoadAttempt attempt;
+    const fs::path path = wasm_dir_ / cmd.value("filename", "");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      attempt.io_error = "cannot read " + path.string();
+      return attempt;
+    }
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+    auto module = std::make_shared<LoadedModule>(pool_, std::move(bytes));
+    attempt.error = module->load();
+    if (attempt.error.ok()) attempt.loaded = std::move(module);
+    return attempt;
+  }
+
+  void log_load_failure(const std::string& type, const std::string& what) {
+    spdlog::warn("{}:{}: {}: {}", report_.label(), line_, type, what);
+  }
+
+  void record(const std::string& type, const Outcome& o) {
+    report_.counts.add(o.status);
+    report_.by_command[type].add(o.status);
+    if (o.status == Status::skipped) ++report_.skip_reasons[o.reason];
+    if (o.status == Status::failed) {
+      ++report_.fail_reasons[o.reason];
+      if (options_.gate == Gate::all || o.phase == Phase::load) ++report_.gate_failures;
+    }
+    if (o.message_mismatch) ++report_.message_mismatches;
+  }
+
+  const Options& options_;
+  ArenaPool& pool_;
+  FileReport& report_;
+  fs::path wasm_dir_;
+  Executor executor_;
+  int line_ = 0;
+  std::optional<ModuleRef> current_;
+  std::map<std::string, ModuleRef> named_;       // by $name from the .wast
+  std::map<std::string, ModuleRef> registered_;  // by `register` name, for linking (issue 3)
+};
+
+// ---- Files --------------------------------------------------------------------------------------
+
+int group_rank(const std::string& group) {
+  if (group == "core") return 0;
+  for (size_t i = 0; i < std::size(kProposals); ++i)
+    if (group == kProposals[i].name) return 1 + static_cast<int>(i);
+  return 100;
+}
+
+// The build converts into spec/<group>/<name>/<name>.json; for other layouts the group comes from
+// the .wast path wast2json recorded (".../proposals/<group>/x.wast"), else it is core.
+std::string group_of(const fs::path& json_path, const std::string& source_filename) {
+  const fs::path dir = json_path.parent_path();
+  if (dir.filename() == json_path.stem()) {
+    const std::string g = dir.parent_path().filename().string();
+    if (g == "core" || find_proposal(g)) return g;
+  }
+  const fs::path source(source_filename);
+  const fs::path parent = source.parent_path();
+  if (parent.parent_path().filename() == "proposals") return parent.filename().string();
+  return "core";
+}
+
+// Runs one converted file; a file that cannot be read counts as one failed command.
+FileReport run_file(const fs::path& json_path, const Options& options, ArenaPool& pool) {
+  FileReport report;
+  report.file = json_path.stem().string() + ".wast";
+  json doc;
+  std::string error;
+  try {
+    std::ifstream in(json_path);
+    if (!in) throw std::runtime_error("cannot open file");
+    doc = json::parse(in);
+    if (!doc.contains("commands") || !doc["commands"].is_array())
+      throw std::runtime_error("no \"commands\" array");
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  const std::string source = doc.is_object() ? doc.value("source_filename", "") : "";
+  if (!source.empty()) report.file = fs::path(source).filename().string();
+  report.group = group_of(json_path, source);
+  if (!error.empty()) {
+    spdlog::error("{}: {}", json_path.string(), error);
+    report.counts.failed = 1;
+    report.by_command["(file)"].failed = 1;
+    report.fail_reasons["cannot read JSON"] = 1;
+    report.gate_failures = 1;
+    return report;
+  }
+  FileRunner(options, pool, report, json_path.parent_path()).run(doc["commands"]);
+  return report;
+}
+
+// Expands the PATH arguments (or the build's spec folder) into the .json files to run, core first.
+std::vector<fs::path> collect_files(const std::vector<std::string>& paths, bool* ok) {
+  std::vector<fs::path> files;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      for (const auto& entry : fs::recursive_directory_iterator(p, ec)) {
+        const fs::path& f = entry.path();
+        // Only wast2json outputs in their own folder (<name>/<name>.json), not other JSON.
+        if (entry.is_regular_file() && f.extension() == ".json" &&
+            f.parent_path().filename() == f.stem())
+          files.push_back(f);
+      }
+    } else if (fs::is_regular_file(p, ec)) {
+      files.emplace_back(p);
+    } else {
+      spdlog::error("no such file or folder: {}", p);
+      *ok = false;
+    }
+  }
+  auto key = [](const fs::path& f) {
+    const std::string group = group_of(f, "");
+    return std::make_tuple(group_rank(group), group, f.stem().string(), f.string());
+  };
+  std::sort(files.begin(), files.end(),
+            [&](const fs::path& a, const fs::path& b) { return key(a) < key(b); });
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
+}
+
+json report_json(const FileReport& r) {
+  json by_command = json::object();
+  for (const auto& [type, counts] : r.by_command) by_command[type] = counts_json(counts);
+  json j = {{"group", r.group},
+            {"file", r.file},
+            {"passed", r.counts.passed},
+            {"failed", r.counts.failed},
+            {"skipped", r.counts.skipped},
+            {"message_mismatches", r.message_mismatches},
+            {"gate_failures", r.gate_failures},
+            {"by_command", by_command},
+            {"skip_reasons", json(r.skip_reasons)},
+            {"fail_reasons", json(r.fail_reasons)}};
+  return j;
+}
+
+bool write_json(const std::string& path, const std::vector<FileReport>& reports,
+                const Counts& totals, const Options& options) {
+  json files = json::array();
+  for (const FileReport& r : reports) files.push_back(report_json(r));
+  json doc = {{"totals", counts_json(totals)},
+              {"gate", options.gate == Gate::validation ? "validation" : "all"},
+              {"files", files}};
+  std::ofstream out(path);
+  out << doc.dump(1) << "\n";
+  return static_cast<bool>(out);
+}
+
+void print_usage() {
+  std::printf(
+      "usage: picowasm-spec [options] [FILE.json | FOLDER]...\n"
+      "Runs wast2json output of the WebAssembly spec test suite against picowasm.\n"
+      "Without paths: every file converted by this build (%s).\n"
+      "  --gate validation|all  failures that decide the exit status (default: all);\n"
+      "                         validation = module / assert_malformed / assert_invalid and\n"
+      "                         the validation of assert_unlinkable / assert_uninstantiable\n"
+      "  --json FILE            write per-file results as JSON\n"
+      "  --arena-mib N          arena size per live module (default 64)\n"
+      "  -v, -vv                log message mismatches / every failure to stderr\n"
+      "  -q                     only the total line\n"
+      "Exit status: 0 ok, 1 failures within the gate, 77 everything skipped, 2 usage.\n",
+      PICOWASM_SPEC_DIR);
+}
+
+// Returns false (and prints why) on a usage error.
+bool parse_options(int argc, char** argv, Options* o, bool* help) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name, std::string* out) {
+      const std::string eq = std::string(name) + "=";
+      if (arg.compare(0, eq.size(), eq) == 0) {
+        *out = arg.substr(eq.size());
+        return true;
+      }
+      if (arg != name) return false;
+      if (i + 1 >= argc) throw std::invalid_argument(std::string(name) + " needs a value");
+      *out = argv[++i];
+      return true;
+    };
+    std::string v;
+    try {
+      if (arg == "-h" || arg == "--help") {
+        *help = true;
+      } else if (arg == "-q" || arg == "--quiet") {
+        o->quiet = true;
+      } else if (arg == "-v" || arg == "--verbose") {
+        o->verbosity += 1;
+      } else if (arg == "-vv") {
+        o->verbosity += 2;
+      } else if (value("--gate", &v)) {
+        if (v != "validation" && v != "all") throw std::invalid_argument("bad --gate: " + v);
+        o->gate = v == "validation" ? Gate::validation : Gate::all;
+      } else if (value("--json", &v)) {
+        o->json_path = v;
+      } else if (value("--arena-mib", &v)) {
+        const long mib = std::strtol(v.c_str(), nullptr, 10);
+        if (mib <= 0 || mib > 4096) throw std::invalid_argument("bad --arena-mib: " + v);
+        o->arena_bytes = static_cast<size_t>(mib) << 20;
+      } else if (!arg.empty() && arg[0] == '-') {
+        throw std::invalid_argument("unknown option " + arg);
+      } else {
+        o->paths.push_back(arg);
+      }
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "picowasm-spec: %s (see --help)\n", e.what());
+      return false;
+    }
+  }
+  return true;
+}
+
+void setup_logging(const Options& o) {
+  auto logger = spdlog::stderr_color_mt("picowasm-spec");
+  logger->set_pattern("[%l] %v");
+  spdlog::level::level_enum level = spdlog::level::warn;
+  if (o.verbosity >= 2)
+    level = spdlog::level::trace;
+  else if (o.verbosity == 1)
+    level = spdlog::level::debug;
+  if (o.quiet && o.verbosity == 0) level = spdlog::level::err;
+  logger->set_level(level);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  bool help = false;
+  if (!parse_options(argc, argv, &options, &help)) return kExitUsage;
+  if (help) {
+    print_usage();
+    return kExitOk;
+  }
+  setup_logging(options);
+
+  const bool default_run = options.paths.empty();
+  if (default_run) options.paths.push_back(PICOWASM_SPEC_DIR);
+  bool paths_ok = true;
+  const std::vector<fs::path> files = collect_files(options.paths, &paths_ok);
+  if (!paths_ok) return kExitUsage;
+  if (files.empty()) {
+    std::printf("no converted spec files found in %s%s\n", options.paths[0].c_str(),
+                default_run ? " (build the spec-json target first)" : "");
+  }
+
+  ArenaPool pool(options.arena_bytes);
+  std::vector<FileReport> reports;
+  Counts totals;
+  std::map<std::string, Counts> by_command;
+  uint64_t gate_failures = 0, mismatches = 0;
+  for (const fs::path& f : files) {
+    reports.push_back(run_file(f, options, pool));
+    const FileReport& r = reports.back();
+    totals.add(r.counts);
+    for (const auto& [type, counts] : r.by_command) by_command[type].add(counts);
+    gate_failures += r.gate_failures;
+    mismatches += r.message_mismatches;
+    if (!options.quiet) std::printf("%s: %s\n", r.label().c_str(), counts_text(r.counts).c_str());
+  }
+
+  if (!options.quiet && !files.empty()) {
+    std::printf("-- by command:\n");
+    for (const auto& [type, counts] : by_command)
+      std::printf("   %-22s %s\n", (type + ":").c_str(), counts_text(counts).c_str());
+    std::printf("-- %llu message mismatches; gate %s: %llu failures\n",
+                static_cast<unsigned long long>(mismatches),
+                options.gate == Gate::validation ? "validation" : "all",
+                static_cast<unsigned long long>(gate_failures));
+  }
+  if (!options.json_path.empty() && !write_json(options.json_path, reports, totals, options)) {
+    spdlog::error("cannot write {}", options.json_path);
+    gate_failures += 1;
+  }
+  std::printf("%s\n", counts_text(totals).c_str());
+  std::fflush(stdout);
+
+  if (gate_failures > 0) return kExitFailed;
+  if (totals.passed == 0 && totals.failed == 0) return kExitAllSkipped;
+  return kExitOk;
+}

@@ -1,0 +1,138 @@
+// The threaded-code format shared by the translator (writer) and the interpreter (reader).
+//
+// Execution model: a register machine over 8-byte frame slots. A function's frame is
+//   [params][declared locals][operand-stack positions][if-param shadows]
+// and every wasm operand-stack position h has a fixed home slot (params + locals + h). Instructions
+// name their operands by slot, so `local.get a; local.get b; i32.add; local.set c` becomes the single
+// instruction `i32.add c, a, b`. A callee's frame starts at the home slot of its first argument, so
+// arguments are passed without copying and results come back in the same slots.
+//
+// Code is a stream of 16-bit units (compact on both 32- and 64-bit targets): one unit for the
+// operation, then its operands. Slot operands are one unit; 32-bit immediates and branch offsets are
+// two units, 64-bit immediates four, all little-endian and read with memcpy (units are only 2-byte
+// aligned). Branch offsets are signed and relative to the start of the branching instruction.
+#ifndef PICOWASM_TRANSLATE_THREADED_CODE_H
+#define PICOWASM_TRANSLATE_THREADED_CODE_H
+
+#include <cstdint>
+#include <cstring>
+
+#include "common/opcodes.h"
+#include "picowasm/module.h"
+
+namespace picowasm {
+
+using CodeUnit = uint16_t;
+using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
+
+// Operations that exist only in threaded code, numbered after the wasm opcodes (Op). Wasm numeric,
+// load and store instructions keep their Op value and take slot operands:
+//   unary  (p0 only):  op dst, src
+//   binary (p0, p1):   op dst, a, b
+//   load:              op dst, addr, offset32
+//   store:             op addr, value, offset32
+// Each line: identifier, operand layout (S = slot, I = 32-bit immediate, L = 64-bit immediate,
+// B = branch offset, N = 16-bit count, T = table of N+1 branch offsets, F = 32-bit index).
+#define PICOWASM_XOPS(X)                                                                       \
+  X(trap_unreachable, "")        /* trap: unreachable executed */                              \
+  X(copy, "SS")                  /* dst <- src (8 bytes) */                                    \
+  X(const32, "SI")               /* dst <- imm32 (upper half zeroed) */                        \
+  X(const64, "SL")               /* dst <- imm64 */                                            \
+  X(br, "B")                     /* pc += offset */                                            \
+  X(br_if, "SB")                 /* if (i32 s != 0) pc += offset */                            \
+  X(br_unless, "SB")             /* if (i32 s == 0) pc += offset */                            \
+  X(br_table, "SNT")             /* index s: take entry min(s, N) */                           \
+  X(ret, "")                     /* return; results are already in slots 0..n-1 */             \
+  X(call, "FS")                  /* call function F with the frame at slot S */                \
+  X(call_indirect, "FFSS")       /* type F, table F, index slot, frame slot */                 \
+  X(select, "SSSS")              /* dst <- cond ? a : b */                                     \
+  X(global_get, "SF")            /* dst <- global F */                                         \
+  X(global_set, "FS")            /* global F <- src */                                         \
+  X(memory_size, "S")            /* dst <- pages */                                            \
+  X(memory_grow, "SS")           /* dst <- grow(src) */                                        \
+  X(memory_fill, "SSS")          /* dst, value, len */                                         \
+  X(memory_copy, "SSS")          /* dst, src, len */                                           \
+  X(memory_init, "FSSS")         /* data F: dst, src, len */                                   \
+  X(data_drop, "F")                                                                            \
+  X(table_get, "SFS")            /* dst <- table F [index] */                                  \
+  X(table_set, "FSS")            /* table F [index] <- ref */                                  \
+  X(table_size, "SF")                                                                          \
+  X(table_grow, "SFSS")          /* dst <- grow table F by n with init ref */                  \
+  X(table_fill, "FSSS")          /* table F: index, ref, n */                                  \
+  X(table_copy, "FFSSS")         /* dst table, src table: d, s, n */                           \
+  X(table_init, "FFSSS")         /* table, elem: d, s, n */                                    \
+  X(elem_drop, "F")                                                                            \
+  X(ref_func, "SF")              /* dst <- reference to function F */                          \
+  X(ref_is_null, "SS")                                                                         \
+  X(i32_add_imm, "SSI")          /* dst <- a + imm */                                          \
+  X(i32_sub_imm, "SSI")                                                                        \
+  X(i32_and_imm, "SSI")                                                                        \
+  X(i32_or_imm, "SSI")                                                                         \
+  X(i32_xor_imm, "SSI")                                                                        \
+  X(i32_shl_imm, "SSI")                                                                        \
+  X(i32_shr_s_imm, "SSI")                                                                      \
+  X(i32_shr_u_imm, "SSI")                                                                      \
+  X(i32_mul_imm, "SSI")                                                                        \
+  X(i32_eq_imm, "SSI")                                                                         \
+  X(i32_ne_imm, "SSI")                                                                         \
+  X(i32_lt_s_imm, "SSI")                                                                       \
+  X(i32_lt_u_imm, "SSI")                                                                       \
+  X(i32_gt_s_imm, "SSI")                                                                       \
+  X(i32_gt_u_imm, "SSI")                                                                       \
+  X(i32_le_s_imm, "SSI")                                                                       \
+  X(i32_le_u_imm, "SSI")                                                                       \
+  X(i32_ge_s_imm, "SSI")                                                                       \
+  X(i32_ge_u_imm, "SSI")                                                                       \
+  X(i64_add_imm, "SSL")                                                                        \
+  X(i64_sub_imm, "SSL")                                                                        \
+  X(i64_and_imm, "SSL")                                                                        \
+  X(i64_shl_imm, "SSL")                                                                        \
+  X(i64_shr_u_imm, "SSL")
+
+// Threaded-code operation numbers: wasm Ops first (0x000-0x11F), then the extra operations.
+constexpr uint16_t kFirstXOp = 0x120;
+enum class XOp : uint16_t {
+  first_ = kFirstXOp - 1,
+#define PICOWASM_XOP_ENUM(id, layout) id,
+  PICOWASM_XOPS(PICOWASM_XOP_ENUM)
+#undef PICOWASM_XOP_ENUM
+  count_
+};
+constexpr uint16_t kNumCodeOps = static_cast<uint16_t>(XOp::count_);
+
+inline constexpr CodeUnit code_op(Op op) { return static_cast<CodeUnit>(op); }
+inline constexpr CodeUnit code_op(XOp op) { return static_cast<CodeUnit>(op); }
+
+// Unaligned little-endian immediates in the code stream.
+inline uint32_t read_u32(const CodeUnit* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline uint64_t read_u64(const CodeUnit* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// One translated function.
+struct CompiledFunc {
+  const CodeUnit* code = nullptr;  // entry point
+  uint32_t code_units = 0;
+  uint32_t frame_slots = 0;  // params + locals + max operand height + shadows
+  uint32_t num_params = 0;
+  uint32_t num_locals = 0;   // declared locals (zeroed on entry)
+  uint32_t num_results = 0;
+};
+
+// The translated form of a validated module; read-only after translation, shareable by instances.
+struct CompiledModule {
+  const Module* module = nullptr;
+  const CompiledFunc* funcs = nullptr;  // one per *defined* function (index - imported functions)
+  uint32_t num_funcs = 0;
+  uint32_t code_bytes = 0;  // total size of all threaded code
+};
+
+}  // namespace picowasm
+
+#endif  // PICOWASM_TRANSLATE_THREADED_CODE_H

@@ -1,0 +1,913 @@
+// Translator: one pass over each validated function body, emitting register-style threaded code.
+//
+// The translator mirrors the wasm operand stack at compile time. Each entry records where its value
+// is: in its home slot (a temporary, possibly a constant whose instruction may still be folded into
+// an immediate operand), or still in a local (a deferred `local.get`, so no copy is emitted unless
+// the local changes or control flow merges). Types are not needed: slots are 8 bytes wide and the
+// opcode says how to read them, and the module is already validated.
+//
+// Invariants that keep this simple and correct:
+//  - At every label (block/if end, loop start, else) and at every control-structure entry, all
+//    deferred entries are materialized and no instruction may be rewritten across it ("sealed").
+//  - A value moved to a branch target is copied in ascending slot order; destinations never sit
+//    above their sources, so copies never clobber a pending source (see move_top()).
+#include "translate/translator.h"
+
+#include "decode/instr.h"
+#include "decode/reader.h"
+#include "picowasm/config.h"
+
+namespace picowasm {
+namespace {
+
+constexpr uint32_t kNone = 0xFFFFFFFFu;
+constexpr uint32_t kMaxSlots = 0x10000u;  // slots are 16-bit operands
+
+enum class Where : uint8_t { home, local, constant };
+
+struct Operand {
+  Where where = Where::home;
+  uint32_t local = 0;        // Where::local: the local's slot
+  uint32_t producer = kNone; // code offset of the instruction that wrote the home slot, if known
+};
+
+enum class CtrlKind : uint8_t { func, block, loop, if_, else_ };
+
+struct Ctrl {
+  CtrlKind kind = CtrlKind::block;
+  bool unreachable = false;   // the rest of this frame is dead code
+  bool dead = false;          // opened inside dead code: only nesting is tracked
+  uint32_t height = 0;        // operand height at entry, below the block's params
+  uint32_t base = 0;          // height the frame's own stack starts at (height, or +params for if)
+  uint32_t params = 0;
+  uint32_t results = 0;
+  uint32_t loop_start = 0;    // loop: code offset of its label
+  uint32_t patch_head = kNone;  // chain of forward branch fields waiting for the end label
+  uint32_t else_site = kNone;   // if: the br_unless field to patch at else/end
+};
+
+// Fold table: wasm binary op -> immediate variant, and the variant to use when operands swap.
+struct FoldRule {
+  Op op;
+  XOp imm;
+  XOp swapped;  // XOp::first_ when the operation cannot take its constant on the left
+};
+
+constexpr XOp kNoSwap = XOp::first_;
+constexpr FoldRule kFoldRules[] = {
+    {Op::i32_add, XOp::i32_add_imm, XOp::i32_add_imm},
+    {Op::i32_sub, XOp::i32_sub_imm, kNoSwap},
+    {Op::i32_mul, XOp::i32_mul_imm, XOp::i32_mul_imm},
+    {Op::i32_and, XOp::i32_and_imm, XOp::i32_and_imm},
+    {Op::i32_or, XOp::i32_or_imm, XOp::i32_or_imm},
+    {Op::i32_xor, XOp::i32_xor_imm, XOp::i32_xor_imm},
+    {Op::i32_shl, XOp::i32_shl_imm, kNoSwap},
+    {Op::i32_shr_s, XOp::i32_shr_s_imm, kNoSwap},
+    {Op::i32_shr_u, XOp::i32_shr_u_imm, kNoSwap},
+    {Op::i32_eq, XOp::i32_eq_imm, XOp::i32_eq_imm},
+    {Op::i32_ne, XOp::i32_ne_imm, XOp::i32_ne_imm},
+    {Op::i32_lt_s, XOp::i32_lt_s_imm, XOp::i32_gt_s_imm},
+    {Op::i32_lt_u, XOp::i32_lt_u_imm, XOp::i32_gt_u_imm},
+    {Op::i32_gt_s, XOp::i32_gt_s_imm, XOp::i32_lt_s_imm},
+    {Op::i32_gt_u, XOp::i32_gt_u_imm, XOp::i32_lt_u_imm},
+    {Op::i32_le_s, XOp::i32_le_s_imm, XOp::i32_ge_s_imm},
+    {Op::i32_le_u, XOp::i32_le_u_imm, XOp::i32_ge_u_imm},
+    {Op::i32_ge_s, XOp::i32_ge_s_imm, XOp::i32_le_s_imm},
+    {Op::i32_ge_u, XOp::i32_ge_u_imm, XOp::i32_le_u_imm},
+    {Op::i64_add, XOp::i64_add_imm, XOp::i64_add_imm},
+    {Op::i64_sub, XOp::i64_sub_imm, kNoSwap},
+    {Op::i64_and, XOp::i64_and_imm, XOp::i64_and_imm},
+    {Op::i64_shl, XOp::i64_shl_imm, kNoSwap},
+    {Op::i64_shr_u, XOp::i64_shr_u_imm, kNoSwap},
+};
+
+const FoldRule* fold_rule(Op op) {
+  for (const FoldRule& rule : kFoldRules)
+    if (rule.op == op) return &rule;
+  return nullptr;
+}
+
+bool is_i64_imm(XOp op) { return op >= XOp::i64_add_imm && op <= XOp::i64_shr_u_imm; }
+
+class Translator {
+ public:
+  Translator(const Module& m, Arena& arena) : m_(m), arena_(arena) {}
+
+  Error run(CompiledModule* out) {
+    const uint32_t defined = m_.num_functions - m_.num_imported_functions;
+    CompiledFunc* funcs = arena_.allocate_array<CompiledFunc>(defined);
+    if (!funcs) return make_error(ErrorCode::out_of_arena, 0);
+    Arena::ScratchMark scratch = arena_.scratch_mark();
+    stack_ = arena_.allocate_scratch_array<Operand>(PICOWASM_MAX_OPERAND_STACK + 1);
+    ctrl_ = arena_.allocate_scratch_array<Ctrl>(PICOWASM_MAX_CONTROL_DEPTH + 1);
+    if (!stack_ || !ctrl_) {
+      arena_.rewind_scratch(scratch);
+      return make_error(ErrorCode::out_of_arena, 0);
+    }
+    // Align the code start; from here on only code is allocated at the bottom, so it is contiguous.
+    code_base_ = static_cast<CodeUnit*>(arena_.allocate(0, alignof(uint32_t)));
+    for (uint32_t i = 0; i < defined && error_.ok(); ++i) {
+      func_index_ = m_.num_imported_functions + i;
+      translate_function(m_.functions[func_index_], &funcs[i]);
+    }
+    arena_.rewind_scratch(scratch);
+    if (!error_.ok()) return error_;
+    out->module = &m_;
+    out->funcs = funcs;
+    out->num_funcs = defined;
+    out->code_bytes = here() * static_cast<uint32_t>(sizeof(CodeUnit));
+    return error_;
+  }
+
+ private:
+  // ---- errors ----
+  Error make_error(ErrorCode code, uint32_t offset) {
+    Error e;
+    e.code = code;
+    e.offset = offset;
+    e.function = func_index_;
+    return e;
+  }
+  void fail(ErrorCode code) {
+    if (error_.ok()) error_ = make_error(code, reader_ ? reader_->offset() : 0);
+  }
+
+  // ---- code emission ----
+  uint32_t here() const { return emitted_; }
+
+  // Appends `units` code units; on arena exhaustion records the error and returns a dummy buffer
+  // so callers need no checks (the main loop stops at the next instruction).
+  CodeUnit* emit(uint32_t units) {
+    void* p = arena_.allocate(units * sizeof(CodeUnit), alignof(CodeUnit));
+    if (!p || static_cast<CodeUnit*>(p) != code_base_ + emitted_) {
+      fail(ErrorCode::out_of_arena);
+      return dummy_;
+    }
+    emitted_ += units;
+    return static_cast<CodeUnit*>(p);
+  }
+  CodeUnit* at(uint32_t offset) { return code_base_ + offset; }
+
+  // Starts an instruction; `dst_field` is the unit index of its destination slot, if it has one.
+  CodeUnit* instr(CodeUnit op, uint32_t units, uint32_t dst_field = kNone) {
+    uint32_t start = here();
+    CodeUnit* p = emit(units);
+    p[0] = op;
+    last_start_ = start;
+    last_dst_ = dst_field == kNone ? kNone : start + dst_field;
+    return p;
+  }
+  static void put_u32(CodeUnit* p, uint32_t v) { std::memcpy(p, &v, sizeof v); }
+  static void put_u64(CodeUnit* p, uint64_t v) { std::memcpy(p, &v, sizeof v); }
+
+  // No instruction emitted so far may be rewritten (a label or control boundary follows).
+  void seal() {
+    last_start_ = kNone;
+    last_dst_ = kNone;
+  }
+
+  // ---- slots and the compile-time operand stack ----
+  uint32_t home(uint32_t pos) {
+    uint32_t slot = first_temp_ + pos;
+    if (slot >= kMaxSlots) fail(ErrorCode::limit_operand_stack);
+    return slot;
+  }
+  Slot slot_of(uint32_t pos) {
+    const Operand& o = stack_[pos];
+    return static_cast<Slot>(o.where == Where::local ? o.local : home(pos));
+  }
+  void push(Where where, uint32_t local, uint32_t producer) {
+    if (height_ >= PICOWASM_MAX_OPERAND_STACK) {
+      fail(ErrorCode::limit_operand_stack);
+      return;
+    }
+    stack_[height_] = Operand{where, local, producer};
+    if (where == Where::local) ++deferred_;
+    ++height_;
+    if (height_ > max_height_) max_height_ = height_;
+    home(height_ - 1);  // checks the slot range
+  }
+  void push_result() { push(Where::home, 0, last_start_); }
+  // Pops the top entry and returns its slot.
+  Slot pop() {
+    --height_;
+    if (stack_[height_].where == Where::local) --deferred_;
+    return slot_of(height_);
+  }
+  void truncate(uint32_t h) {
+    while (height_ > h) pop();
+  }
+
+  void emit_copy(uint32_t dst, uint32_t src) {
+    if (dst == src) return;
+    CodeUnit* p = instr(code_op(XOp::copy), 3, 1);
+    p[1] = static_cast<Slot>(dst);
+    p[2] = static_cast<Slot>(src);
+  }
+
+  // Copies a deferred local into its home slot.
+  void materialize(uint32_t pos) {
+    Operand& o = stack_[pos];
+    if (o.where != Where::local) {
+      o.where = Where::home;  // a constant stays correct but may no longer be folded
+      return;
+    }
+    emit_copy(home(pos), o.local);
+    o = Operand{Where::home, 0, kNone};
+    --deferred_;
+  }
+  void materialize_range(uint32_t from, uint32_t to) {
+    for (uint32_t pos = from; pos < to; ++pos) materialize(pos);
+  }
+  void materialize_all() { materialize_range(0, height_); }
+  void materialize_local_refs(uint32_t local) {
+    if (deferred_ == 0) return;
+    for (uint32_t pos = 0; pos < height_; ++pos)
+      if (stack_[pos].where == Where::local && stack_[pos].local == local) materialize(pos);
+  }
+
+  // Copies the top `n` values to the slots starting at `dst`, in ascending order. Destinations are
+  // at or below their sources except for deferred locals, which are materialized first when they
+  // sit inside the destination range and would be overwritten before being read.
+  void move_top(uint32_t n, uint32_t dst) {
+    const uint32_t first = height_ - n;
+    for (uint32_t i = 0; i < n; ++i) {
+      const Operand& o = stack_[first + i];
+      if (o.where == Where::local && o.local >= dst && o.local < dst + n && o.local != dst + i)
+        materialize(first + i);
+    }
+    for (uint32_t i = 0; i < n; ++i) emit_copy(dst + i, slot_of(first + i));
+  }
+  bool top_in_place(uint32_t n, uint32_t dst) {
+    const uint32_t first = height_ - n;
+    for (uint32_t i = 0; i < n; ++i)
+      if (slot_of(first + i) != dst + i) return false;
+    return true;
+  }
+
+  // ---- labels and branches ----
+  Ctrl& label(uint32_t depth) { return ctrl_[ctrl_depth_ - 1 - depth]; }
+  static uint32_t arity(const Ctrl& c) { return c.kind == CtrlKind::loop ? c.params : c.results; }
+  uint32_t target_slot(const Ctrl& c) { return c.kind == CtrlKind::func ? 0 : home(c.height); }
+
+  // Writes a branch-offset field at `field` that jumps to the label of `c` (now or when resolved).
+  void branch_field(uint32_t field, Ctrl& c) {
+    if (c.kind == CtrlKind::loop) {
+      put_u32(at(field), static_cast<uint32_t>(static_cast<int32_t>(c.loop_start - field)));
+    } else {
+      put_u32(at(field), c.patch_head);
+      c.patch_head = field;
+    }
+  }
+  void resolve(uint32_t head, uint32_t target) {
+    while (head != kNone) {
+      uint32_t next = read_u32(at(head));
+      put_u32(at(head), static_cast<uint32_t>(static_cast<int32_t>(target - head)));
+      head = next;
+    }
+  }
+
+  // Unconditional jump to the label of `c`, moving its values; a branch to the function label is a
+  // return.
+  void branch_to(Ctrl& c) {
+    const uint32_t n = arity(c);
+    move_top(n, target_slot(c));
+    if (c.kind == CtrlKind::func) {
+      instr(code_op(XOp::ret), 1);
+      return;
+    }
+    uint32_t start = here();
+    instr(code_op(XOp::br), 3);
+    branch_field(start + 1, c);
+  }
+
+  // ---- block types ----
+  void block_arity(const BlockType& bt, uint32_t* params, uint32_t* results) {
+    *params = 0;
+    *results = bt.kind == BlockType::Kind::value ? 1 : 0;
+    if (bt.kind == BlockType::Kind::index) {
+      *params = m_.types[bt.type_index].num_params;
+      *results = m_.types[bt.type_index].num_results;
+    }
+  }
+
+  void push_ctrl(CtrlKind kind, uint32_t params, uint32_t results, bool dead) {
+    if (ctrl_depth_ > PICOWASM_MAX_CONTROL_DEPTH) {
+      fail(ErrorCode::limit_control_depth);
+      return;
+    }
+    Ctrl& c = ctrl_[ctrl_depth_++];
+    c = Ctrl{};
+    c.kind = kind;
+    c.dead = dead;
+    c.params = params;
+    c.results = results;
+    c.height = dead ? 0 : height_ - params;
+    c.base = c.height;
+  }
+
+  // ---- function translation ----
+  void translate_function(const Function& f, CompiledFunc* out) {
+    const FuncType& type = m_.types[f.type_index];
+    first_temp_ = type.num_params + f.num_locals;
+    height_ = max_height_ = deferred_ = ctrl_depth_ = 0;
+    seal();
+    uint32_t start = here();
+    if (first_temp_ >= kMaxSlots) return fail(ErrorCode::limit_locals);
+
+    Reader r(m_.bytes.data, f.code.data, f.code.data + f.code.size, ErrorCode::unexpected_end_section);
+    reader_ = &r;
+    push_ctrl(CtrlKind::func, 0, type.num_results, false);
+    while (ctrl_depth_ > 0 && error_.ok()) {
+      if (!r.ok()) return fail(r.error().code);  // cannot happen after validation
+      step(r);
+    }
+    reader_ = nullptr;
+    if (!error_.ok()) return;
+    out->code = code_base_ + start;
+    out->code_units = here() - start;
+    out->frame_slots = first_temp_ + max_height_;
+    out->num_params = type.num_params;
+    out->num_locals = f.num_locals;
+    out->num_results = type.num_results;
+  }
+
+  // Translates one instruction.
+  void step(Reader& r) {
+    Op op;
+    const OpInfo* info;
+    if (!read_opcode(r, &op, &info)) return;
+    Ctrl& cur = ctrl_[ctrl_depth_ - 1];
+    if (cur.unreachable || cur.dead) return dead_step(r, op, info);
+
+    switch (op) {
+      case Op::unreachable:
+        instr(code_op(XOp::trap_unreachable), 1);
+        return make_unreachable();
+      case Op::nop: return;
+      case Op::block:
+      case Op::loop:
+      case Op::if_: return open_block(r, op);
+      case Op::else_: return on_else();
+      case Op::end: return on_end();
+      case Op::br: {
+        uint32_t depth = 0;
+        r.u32(&depth);
+        branch_to(label(depth));
+        return make_unreachable();
+      }
+      case Op::br_if: return on_br_if(r);
+      case Op::br_table: return on_br_table(r);
+      case Op::return_:
+        branch_to(ctrl_[0]);
+        return make_unreachable();
+      case Op::call: return on_call(r);
+      case Op::call_indirect: return on_call_indirect(r);
+      case Op::drop: pop(); return;
+      case Op::select: return on_select();
+      case Op::select_t: {
+        skip_immediates(r, Imm::select_t);
+        return on_select();
+      }
+      case Op::local_get: {
+        uint32_t x = 0;
+        r.u32(&x);
+        return push(Where::local, x, kNone);
+      }
+      case Op::local_set:
+      case Op::local_tee: return on_local_set(r, op == Op::local_tee);
+      case Op::global_get: {
+        uint32_t g = 0;
+        r.u32(&g);
+        CodeUnit* p = instr(code_op(XOp::global_get), 4, 1);
+        p[1] = static_cast<Slot>(home(height_));
+        put_u32(p + 2, g);
+        return push_result();
+      }
+      case Op::global_set: {
+        uint32_t g = 0;
+        r.u32(&g);
+        Slot v = pop();
+        CodeUnit* p = instr(code_op(XOp::global_set), 4);
+        put_u32(p + 1, g);
+        p[3] = v;
+        return;
+      }
+      case Op::table_get: return table_op(r, XOp::table_get, true);
+      case Op::table_set: return table_op(r, XOp::table_set, false);
+      case Op::memory_size: {
+        skip_immediates(r, Imm::memory);
+        CodeUnit* p = instr(code_op(XOp::memory_size), 2, 1);
+        p[1] = static_cast<Slot>(home(height_));
+        return push_result();
+      }
+      case Op::memory_grow: {
+        skip_immediates(r, Imm::memory);
+        Slot n = pop();
+        CodeUnit* p = instr(code_op(XOp::memory_grow), 3, 1);
+        p[1] = static_cast<Slot>(home(height_));
+        p[2] = n;
+        return push_result();
+      }
+      case Op::i32_const: {
+        int32_t v = 0;
+        r.s32(&v);
+        CodeUnit* p = instr(code_op(XOp::const32), 4, 1);
+        p[1] = static_cast<Slot>(home(height_));
+        put_u32(p + 2, static_cast<uint32_t>(v));
+        return push(Where::constant, 0, last_start_);
+      }
+      case Op::i64_const: {
+        int64_t v = 0;
+        r.s64(&v);
+        return const64(static_cast<uint64_t>(v), true);
+      }
+      case Op::f32_const: {
+        uint32_t bits = 0;
+        r.f32_bits(&bits);
+        CodeUnit* p = instr(code_op(XOp::const32), 4, 1);
+        p[1] = static_cast<Slot>(home(height_));
+        put_u32(p + 2, bits);
+        return push_result();  // never folded: float ops have no immediate forms
+      }
+      case Op::f64_const: {
+        uint64_t bits = 0;
+        r.f64_bits(&bits);
+        return const64(bits, false);
+      }
+      case Op::ref_null: {
+        skip_immediates(r, Imm::reftype);
+        return const64(0, false);
+      }
+      case Op::ref_is_null: return unary(code_op(XOp::ref_is_null));
+      case Op::ref_func: {
+        uint32_t f = 0;
+        r.u32(&f);
+        CodeUnit* p = instr(code_op(XOp::ref_func), 4, 1);
+        p[1] = static_cast<Slot>(home(height_));
+        put_u32(p + 2, f);
+        return push_result();
+      }
+      case Op::memory_init: {
+        uint32_t data = 0;
+        r.u32(&data);
+        skip_immediates(r, Imm::memory);
+        Slot n = pop(), src = pop(), dst = pop();
+        CodeUnit* p = instr(code_op(XOp::memory_init), 6);
+        put_u32(p + 1, data);
+        p[3] = dst, p[4] = src, p[5] = n;
+        return;
+      }
+      case Op::data_drop:
+      case Op::elem_drop: {
+        uint32_t index = 0;
+        r.u32(&index);
+        CodeUnit* p = instr(code_op(op == Op::data_drop ? XOp::data_drop : XOp::elem_drop), 3);
+        put_u32(p + 1, index);
+        return;
+      }
+      case Op::memory_copy:
+      case Op::memory_fill: {
+        skip_immediates(r, info->imm);
+        Slot n = pop(), val = pop(), dst = pop();
+        CodeUnit* p = instr(code_op(op == Op::memory_copy ? XOp::memory_copy : XOp::memory_fill), 4);
+        p[1] = dst, p[2] = val, p[3] = n;
+        return;
+      }
+      case Op::table_init:
+      case Op::table_copy: {
+        uint32_t a = 0, b = 0;
+        r.u32(&a);
+        r.u32(&b);
+        Slot n = pop(), s = pop(), d = pop();
+        // table.init encodes (elem, table); the threaded form takes (table, elem) like table.copy's
+        // (dst table, src table): the table written comes first.
+        uint32_t first = op == Op::table_init ? b : a, second = op == Op::table_init ? a : b;
+        CodeUnit* p = instr(code_op(op == Op::table_init ? XOp::table_init : XOp::table_copy), 8);
+        put_u32(p + 1, first);
+        put_u32(p + 3, second);
+        p[5] = d, p[6] = s, p[7] = n;
+        return;
+      }
+      case Op::table_grow: {
+        uint32_t t = 0;
+        r.u32(&t);
+        Slot n = pop(), init = pop();
+        CodeUnit* p = instr(code_op(XOp::table_grow), 6, 1);
+        p[1] = static_cast<Slot>(home(height_));
+        put_u32(p + 2, t);
+        p[4] = n, p[5] = init;
+        return push_result();
+      }
+      case Op::table_size: {
+        uint32_t t = 0;
+        r.u32(&t);
+        CodeUnit* p = instr(code_op(XOp::table_size), 4, 1);
+        p[1] = static_cast<Slot>(home(height_));
+        put_u32(p + 2, t);
+        return push_result();
+      }
+      case Op::table_fill: {
+        uint32_t t = 0;
+        r.u32(&t);
+        Slot n = pop(), val = pop(), i = pop();
+        CodeUnit* p = instr(code_op(XOp::table_fill), 6);
+        put_u32(p + 1, t);
+        p[3] = i, p[4] = val, p[5] = n;
+        return;
+      }
+      default: break;
+    }
+    // Everything left is described by the opcode table: loads, stores and numeric operations.
+    if (info->imm == Imm::memarg) return memory_access(r, op, *info);
+    if (info->param1 != kT_) return binary(op);
+    return unary(code_op(op));
+  }
+
+  void dead_step(Reader& r, Op op, const OpInfo* info) {
+    Ctrl& cur = ctrl_[ctrl_depth_ - 1];
+    switch (op) {
+      case Op::block:
+      case Op::loop:
+      case Op::if_:
+        skip_immediates(r, info->imm);
+        return push_ctrl(CtrlKind::block, 0, 0, true);
+      case Op::else_:
+        if (cur.dead) return;
+        return on_else();
+      case Op::end:
+        if (cur.dead) {
+          --ctrl_depth_;
+          return;
+        }
+        return on_end();
+      default: skip_immediates(r, info->imm); return;
+    }
+  }
+
+  void make_unreachable() {
+    Ctrl& cur = ctrl_[ctrl_depth_ - 1];
+    truncate(cur.base);
+    cur.unreachable = true;
+    seal();
+  }
+
+  void const64(uint64_t v, bool foldable) {
+    CodeUnit* p = instr(code_op(XOp::const64), 6, 1);
+    p[1] = static_cast<Slot>(home(height_));
+    put_u64(p + 2, v);
+    push(foldable ? Where::constant : Where::home, 0, last_start_);
+  }
+
+  // ---- control ----
+  void open_block(Reader& r, Op op) {
+    BlockType bt;
+    read_blocktype(r, &bt);
+    uint32_t params, results;
+    block_arity(bt, &params, &results);
+    Slot cond = 0;
+    if (op == Op::if_) cond = pop();
+    materialize_all();
+    seal();
+    if (op == Op::if_) {
+      uint32_t site = here();
+      CodeUnit* p = instr(code_op(XOp::br_unless), 4);
+      p[1] = cond;
+      seal();
+      push_ctrl(CtrlKind::if_, params, results, false);
+      Ctrl& c = ctrl_[ctrl_depth_ - 1];
+      c.else_site = site + 2;
+      put_u32(at(c.else_site), kNone);
+      if (params > 0) {
+        // The then-branch works on copies so the else-branch still finds the original params.
+        for (uint32_t i = 0; i < params; ++i) {
+          emit_copy(home(height_), home(c.height + i));
+          push(Where::home, 0, kNone);
+        }
+        c.base = c.height + params;
+        seal();
+      }
+      return;
+    }
+    push_ctrl(op == Op::loop ? CtrlKind::loop : CtrlKind::block, params, results, false);
+    if (op == Op::loop) ctrl_[ctrl_depth_ - 1].loop_start = here();
+  }
+
+  // Ends the live path of the current frame: its results go to the frame's result slots.
+  void finish_branch_path(Ctrl& c) {
+    if (c.unreachable) return;
+    move_top(c.results, home(c.height));
+  }
+
+  void on_else() {
+    Ctrl& c = ctrl_[ctrl_depth_ - 1];
+    finish_branch_path(c);
+    if (!c.unreachable) {
+      uint32_t start = here();
+      instr(code_op(XOp::br), 3);
+      branch_field(start + 1, c);
+    }
+    resolve(c.else_site, here());
+    c.else_site = kNone;
+    c.kind = CtrlKind::else_;
+    c.unreachable = false;
+    c.base = c.height;
+    // The original params are still in their home slots (materialized when the if was entered).
+    height_ = c.height;
+    for (uint32_t i = 0; i < c.params; ++i) push(Where::home, 0, kNone);
+    seal();
+  }
+
+  void on_end() {
+    Ctrl& c = ctrl_[ctrl_depth_ - 1];
+    if (c.kind == CtrlKind::func) {
+      if (!c.unreachable) {
+        move_top(c.results, 0);
+        instr(code_op(XOp::ret), 1);
+      }
+      --ctrl_depth_;
+      return;
+    }
+    finish_branch_path(c);
+    uint32_t label_pos = here();
+    if (c.else_site != kNone) resolve(c.else_site, label_pos);  // if without else
+    resolve(c.patch_head, label_pos);
+    uint32_t h = c.height, n = c.results;
+    --ctrl_depth_;
+    height_ = h;
+    for (uint32_t i = 0; i < n; ++i) push(Where::home, 0, kNone);
+    seal();
+  }
+
+  void on_br_if(Reader& r) {
+    uint32_t depth = 0;
+    r.u32(&depth);
+    Slot cond = pop();
+    Ctrl& c = label(depth);
+    const uint32_t n = arity(c);
+    // The values must be in place on both paths, so deferred ones are materialized unconditionally;
+    // after that, the moves below only copy and leave the compile-time stack untouched.
+    materialize_range(height_ - n, height_);
+    if (c.kind != CtrlKind::func && top_in_place(n, target_slot(c))) {
+      uint32_t start = here();
+      CodeUnit* p = instr(code_op(XOp::br_if), 4);
+      p[1] = cond;
+      branch_field(start + 2, c);
+      seal();
+      return;
+    }
+    // The taken path needs moves (or is a return): jump over them when the condition is false.
+    uint32_t site = here();
+    CodeUnit* p = instr(code_op(XOp::br_unless), 4);
+    p[1] = cond;
+    branch_to(c);
+    put_u32(at(site + 2), static_cast<uint32_t>(static_cast<int32_t>(here() - (site + 2))));
+    seal();
+  }
+
+  void on_br_table(Reader& r) {
+    uint32_t count = 0;
+    r.u32(&count);
+    const uint8_t* labels = r.pos();
+    for (uint32_t i = 0; i <= count; ++i) {
+      uint32_t ignored = 0;
+      r.u32(&ignored);
+    }
+    Slot index = pop();
+    // All targets share one arity; values are materialized once, before the dispatch.
+    uint32_t first_depth = 0;
+    Reader lr(m_.bytes.data, labels, r.pos(), ErrorCode::unexpected_end_section);
+    lr.u32(&first_depth);
+    const uint32_t n = arity(label(first_depth));
+    materialize_range(height_ - n, height_);
+    uint32_t start = here();
+    CodeUnit* p = instr(code_op(XOp::br_table), 3 + 2 * (count + 1));
+    p[1] = index;
+    p[2] = static_cast<CodeUnit>(count);
+    // Entries whose values are already in place jump straight to the label; the others (and
+    // returns) jump to a stub after the table that moves the values first.
+    for (int pass = 0; pass < 2; ++pass) {
+      lr = Reader(m_.bytes.data, labels, r.pos(), ErrorCode::unexpected_end_section);
+      for (uint32_t i = 0; i <= count; ++i) {
+        uint32_t depth = 0;
+        lr.u32(&depth);
+        Ctrl& c = label(depth);
+        uint32_t field = start + 3 + 2 * i;
+        bool direct = c.kind != CtrlKind::func && top_in_place(n, target_slot(c));
+        if (pass == 0 && direct) branch_field(field, c);
+        if (pass == 1 && !direct) {
+          put_u32(at(field), static_cast<uint32_t>(static_cast<int32_t>(here() - field)));
+          branch_to(c);
+        }
+      }
+    }
+    make_unreachable();
+  }
+
+  // ---- calls ----
+  void call_frame(uint32_t num_params, uint32_t* frame_slot) {
+    materialize_range(height_ - num_params, height_);
+    *frame_slot = home(height_ - num_params);
+    truncate(height_ - num_params);
+  }
+
+  void on_call(Reader& r) {
+    uint32_t f = 0;
+    r.u32(&f);
+    const FuncType& t = m_.func_type(f);
+    uint32_t frame = 0;
+    call_frame(t.num_params, &frame);
+    CodeUnit* p = instr(code_op(XOp::call), 4);
+    put_u32(p + 1, f);
+    p[3] = static_cast<Slot>(frame);
+    seal();
+    for (uint32_t i = 0; i < t.num_results; ++i) push(Where::home, 0, kNone);
+  }
+
+  void on_call_indirect(Reader& r) {
+    uint32_t type_index = 0, table = 0;
+    r.u32(&type_index);
+    r.u32(&table);
+    Slot index = pop();
+    const FuncType& t = m_.types[type_index];
+    uint32_t frame = 0;
+    call_frame(t.num_params, &frame);
+    CodeUnit* p = instr(code_op(XOp::call_indirect), 7);
+    put_u32(p + 1, type_index);
+    put_u32(p + 3, table);
+    p[5] = index;
+    p[6] = static_cast<Slot>(frame);
+    seal();
+    for (uint32_t i = 0; i < t.num_results; ++i) push(Where::home, 0, kNone);
+  }
+
+  // ---- locals, select, tables ----
+  void on_local_set(Reader& r, bool tee) {
+    uint32_t x = 0;
+    r.u32(&x);
+    materialize_local_refs(x);
+    const Operand top = stack_[height_ - 1];
+    const bool retarget = top.where != Where::local && top.producer != kNone &&
+                          top.producer == last_start_ && last_dst_ != kNone;
+    if (retarget) {
+      *at(last_dst_) = static_cast<Slot>(x);
+      pop();
+      seal();  // the instruction now writes the local; it must not be rewritten again
+    } else {
+      Slot v = pop();
+      emit_copy(x, v);
+    }
+    if (tee) push(Where::local, x, kNone);
+  }
+
+  void on_select() {
+    Slot cond = pop(), b = pop(), a = pop();
+    CodeUnit* p = instr(code_op(XOp::select), 5, 1);
+    p[1] = static_cast<Slot>(home(height_));
+    p[2] = a, p[3] = b, p[4] = cond;
+    push_result();
+  }
+
+  void table_op(Reader& r, XOp op, bool result) {
+    uint32_t t = 0;
+    r.u32(&t);
+    if (result) {  // table.get dst, table, index
+      Slot i = pop();
+      CodeUnit* p = instr(code_op(op), 5, 1);
+      p[1] = static_cast<Slot>(home(height_));
+      put_u32(p + 2, t);
+      p[4] = i;
+      return push_result();
+    }
+    // table.set table, index, value
+    Slot v = pop(), i = pop();
+    CodeUnit* p = instr(code_op(op), 5);
+    put_u32(p + 1, t);
+    p[3] = i, p[4] = v;
+  }
+
+  // ---- memory and numeric operations ----
+  void memory_access(Reader& r, Op op, const OpInfo& info) {
+    uint32_t align = 0, offset = 0;
+    r.u32(&align);
+    r.u32(&offset);
+    if (info.result != kT_) {  // load: op dst, addr, offset
+      Slot addr = pop();
+      CodeUnit* p = instr(code_op(op), 5, 1);
+      p[1] = static_cast<Slot>(home(height_));
+      p[2] = addr;
+      put_u32(p + 3, offset);
+      return push_result();
+    }
+    Slot value = pop(), addr = pop();  // store: op addr, value, offset
+    CodeUnit* p = instr(code_op(op), 5);
+    p[1] = addr, p[2] = value;
+    put_u32(p + 3, offset);
+  }
+
+  void unary(CodeUnit op) {
+    Slot a = pop();
+    CodeUnit* p = instr(op, 3, 1);
+    p[1] = static_cast<Slot>(home(height_));
+    p[2] = a;
+    push_result();
+  }
+
+  // A constant operand produced by the instruction just emitted can become an immediate.
+  bool foldable(uint32_t pos) const {
+    const Operand& o = stack_[pos];
+    return o.where == Where::constant && o.producer == last_start_ && o.producer != kNone;
+  }
+
+  void binary(Op op) {
+    const FoldRule* rule = fold_rule(op);
+    if (rule && foldable(height_ - 1)) return binary_imm(rule->imm);
+    if (rule && rule->swapped != kNoSwap && foldable(height_ - 2)) {
+      // Constant on the left. Nothing was emitted after it, so the right operand is a deferred
+      // local: remove the constant and let the local take its stack position.
+      Operand right = stack_[height_ - 1];
+      uint64_t imm = const_value(stack_[height_ - 2].producer);
+      rewind_to(stack_[height_ - 2].producer);
+      stack_[height_ - 2] = right;
+      --height_;
+      return emit_binary_imm(rule->swapped, imm);
+    }
+    Slot b = pop(), a = pop();
+    CodeUnit* p = instr(code_op(op), 4, 1);
+    p[1] = static_cast<Slot>(home(height_));
+    p[2] = a, p[3] = b;
+    push_result();
+  }
+
+  uint64_t const_value(uint32_t producer) {
+    const CodeUnit* p = at(producer);
+    return p[0] == code_op(XOp::const64) ? read_u64(p + 2) : read_u32(p + 2);
+  }
+
+  // Removes the last instruction (a constant about to be folded).
+  void rewind_to(uint32_t producer) {
+    Arena::Mark m{arena_.used() - (here() - producer) * sizeof(CodeUnit)};
+    arena_.rewind(m);
+    emitted_ = producer;
+    seal();
+  }
+
+  // Folds the constant on top of the stack into the operation.
+  void binary_imm(XOp op) {
+    uint64_t imm = const_value(stack_[height_ - 1].producer);
+    rewind_to(stack_[height_ - 1].producer);
+    --height_;  // a constant, never a deferred local
+    emit_binary_imm(op, imm);
+  }
+
+  void emit_binary_imm(XOp op, uint64_t imm) {
+    Slot a = pop();
+    const bool wide = is_i64_imm(op);
+    CodeUnit* p = instr(code_op(op), wide ? 7 : 5, 1);
+    p[1] = static_cast<Slot>(home(height_));
+    p[2] = a;
+    if (wide) {
+      put_u64(p + 3, imm);
+    } else {
+      put_u32(p + 3, static_cast<uint32_t>(imm));
+    }
+    push_result();
+  }
+
+  const Module& m_;
+  Arena& arena_;
+  Error error_;
+  Reader* reader_ = nullptr;
+  uint32_t func_index_ = 0;
+
+  CodeUnit* code_base_ = nullptr;
+  uint32_t emitted_ = 0;
+  CodeUnit dummy_[16] = {};
+
+  uint32_t last_start_ = kNone;  // start of the last emitted instruction, if it may be rewritten
+  uint32_t last_dst_ = kNone;    // its destination field
+
+  Operand* stack_ = nullptr;
+  uint32_t height_ = 0;
+  uint32_t max_height_ = 0;
+  uint32_t deferred_ = 0;  // entries that are deferred locals
+  uint32_t first_temp_ = 0;
+
+  Ctrl* ctrl_ = nullptr;
+  uint32_t ctrl_depth_ = 0;
+};
+
+}  // namespace
+
+Error translate_module(const Module& module, Arena& arena, CompiledModule* out) {
+  Arena::Mark start = arena.mark();
+  Translator t(module, arena);
+  Error err = t.run(out);
+  if (!err.ok()) {
+    arena.rewind(start);
+    *out = CompiledModule{};
+  }
+  return err;
+}
+
+}  // namespace picowasm
