@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "picowasm/picowasm.hpp"
+#include "picowasm/runtime.h"
 #include "spec_value.h"
 
 #ifndef PICOWASM_SPEC_DIR
@@ -132,7 +134,9 @@ struct Options {
   std::string json_path;
   bool quiet = false;
   int verbosity = 0;
-  size_t arena_bytes = size_t{64} << 20;
+  // Per live module: room for a 1024-page memory (runner_limits) plus the module and its stacks.
+  // Only the pages the engine touches get committed.
+  size_t arena_bytes = size_t{80} << 20;
   std::vector<std::string> paths;
 };
 
@@ -160,8 +164,9 @@ class ArenaPool {
   std::vector<std::unique_ptr<uint8_t[]>> free_;
 };
 
-// A decoded and validated module with everything it points into: its bytes and its own arena.
-// Shared by every name a later command may use for it (current, $name, registered name).
+// A decoded and validated module with everything it points into: its bytes and its own arena,
+// which also holds its compiled code and its instance (memory, tables, stacks). Shared by every
+// name a later command may use for it (current, $name, registered name).
 class LoadedModule {
  public:
   LoadedModule(ArenaPool& pool, std::vector<uint8_t> bytes)
@@ -177,6 +182,9 @@ class LoadedModule {
     return picowasm::load_module(bytes_.data(), bytes_.size(), arena_, &module_);
   }
   const picowasm::Module& module() const { return module_; }
+  picowasm::Arena& arena() { return arena_; }
+  picowasm::Instance* instance() const { return instance_; }
+  void set_instance(picowasm::Instance* instance) { instance_ = instance; }
 
  private:
   ArenaPool& pool_;
@@ -184,13 +192,14 @@ class LoadedModule {
   std::unique_ptr<uint8_t[]> buffer_;
   picowasm::Arena arena_;
   picowasm::Module module_;
+  picowasm::Instance* instance_ = nullptr;
 };
 
 // What a command finds when it refers to a module defined earlier.
 struct ModuleRef {
-  enum class State { loaded, failed, unsupported } state = State::failed;
-  std::string reason;                    // why it is not loaded (skip reason if unsupported)
-  std::shared_ptr<LoadedModule> loaded;  // set when state == loaded
+  enum class State { instantiated, failed, unsupported } state = State::failed;
+  std::string reason;                    // why it is not instantiated (skip reason if unsupported)
+  std::shared_ptr<LoadedModule> loaded;  // set when state == instantiated
 };
 
 struct LoadAttempt {
@@ -222,30 +231,306 @@ bool messages_agree(const std::string& expected, const std::string& actual) {
   return expected.compare(0, n, actual, 0, n) == 0;
 }
 
-// ---- Execution (the plug for the interpreter) ---------------------------------------------------
+// ---- Execution: the spectest host module, instantiation and actions -----------------------------
+
+using picowasm::ValType;
 
 // The result of performing an action (invoke or get).
 struct ActionResult {
-  enum class Kind { unavailable, returned, trapped, exhausted } kind = Kind::unavailable;
+  enum class Kind { returned, trapped, exhausted, failed } kind = Kind::failed;
   std::vector<picowasm::spec::Value> values;  // returned
-  std::string message;                        // trapped / exhausted
+  std::string message;                        // trapped / exhausted / failed
 };
 
-// Everything that needs the interpreter lives behind this class. Until it exists (issue 3) it
-// performs nothing and every execution command fails with "needs interpreter"; nothing is faked.
-// Issue 3 adds here: instantiation of loaded modules (imports resolved against the `spectest` host
-// module - print*, global_i32/i64/f32/f64 = 666, funcref table 10..20, memory 1..2 - and the
-// modules named by `register`), the instantiation/link checks of assert_uninstantiable and
-// assert_unlinkable, and run() for invoke/get. The runner already compares what run() returns.
+// Reservations for every instance the runner creates. Memories get up to 1024 pages (64 MiB; the
+// declared maximum when smaller): memory_grow.wast grows a memory without maximum to 803 pages.
+// Tables without maximum may grow to 100000 elements (table_grow.wast needs 803). Calls may nest
+// 1024 deep, so the infinite recursions of assert_exhaustion stop after a few microseconds.
+picowasm::InstanceLimits runner_limits() {
+  picowasm::InstanceLimits limits;
+  limits.memory_pages = 1024;
+  limits.table_elems = 100000;
+  limits.stack_slots = 65536;
+  limits.call_depth = 1024;
+  return limits;
+}
+
+// The `spectest` module every spec file may import from: print functions that do nothing (they
+// log at -vv), four immutable globals holding 666, a funcref table 10..20 and a memory 1..2.
+// One per file, so writes into its table and memory do not leak from one file into the next.
+class SpectestHost {
+ public:
+  SpectestHost() {
+    const std::pair<const char*, std::vector<ValType>> signatures[] = {
+        {"print", {}},
+        {"print_i32", {ValType::i32}},
+        {"print_i64", {ValType::i64}},
+        {"print_f32", {ValType::f32}},
+        {"print_f64", {ValType::f64}},
+        {"print_i32_f32", {ValType::i32, ValType::f32}},
+        {"print_f64_f64", {ValType::f64, ValType::f64}},
+    };
+    for (const auto& [name, params] : signatures) {
+      auto fn = std::make_unique<PrintFunc>();
+      fn->name = name;
+      fn->params = params;
+      fn->type.params = fn->params.data();
+      fn->type.num_params = static_cast<uint32_t>(fn->params.size());
+      fn->inst.type = &fn->type;
+      fn->inst.host = &print;
+      fn->inst.host_user = fn.get();
+      prints_.push_back(std::move(fn));
+    }
+    const float f32 = 666.0f;
+    const double f64 = 666.0;
+    uint32_t f32_bits;
+    uint64_t f64_bits;
+    std::memcpy(&f32_bits, &f32, sizeof f32_bits);
+    std::memcpy(&f64_bits, &f64, sizeof f64_bits);
+    set_global(global_i32_, ValType::i32, 666);
+    set_global(global_i64_, ValType::i64, 666);
+    set_global(global_f32_, ValType::f32, f32_bits);
+    set_global(global_f64_, ValType::f64, f64_bits);
+
+    table_elems_.assign(20, 0);
+    table_.elems = table_elems_.data();
+    table_.size = 10;
+    table_.capacity = 20;
+    table_.type.elem = ValType::funcref;
+    table_.type.limits = picowasm::Limits{10, 20, true};
+
+    memory_data_.assign(size_t{2} * PICOWASM_PAGE_SIZE, 0);
+    memory_.data = memory_data_.data();
+    memory_.pages = 1;
+    memory_.size = PICOWASM_PAGE_SIZE;
+    memory_.capacity_pages = 2;
+    memory_.type.limits = picowasm::Limits{1, 2, true};
+  }
+  SpectestHost(const SpectestHost&) = delete;
+  SpectestHost& operator=(const SpectestHost&) = delete;
+
+  bool find(const std::string& field, picowasm::ExternVal* out) {
+    using picowasm::ExternKind;
+    for (const auto& fn : prints_) {
+      if (field == fn->name) {
+        out->kind = ExternKind::func;
+        out->func = &fn->inst;
+        return true;
+      }
+    }
+    const std::pair<const char*, picowasm::GlobalInst*> globals[] = {{"global_i32", &global_i32_},
+                                                                     {"global_i64", &global_i64_},
+                                                                     {"global_f32", &global_f32_},
+                                                                     {"global_f64", &global_f64_}};
+    for (const auto& [name, global] : globals) {
+      if (field == name) {
+        out->kind = ExternKind::global;
+        out->global = global;
+        return true;
+      }
+    }
+    if (field == "table") {
+      out->kind = ExternKind::table;
+      out->table = &table_;
+      return true;
+    }
+    if (field == "memory") {
+      out->kind = ExternKind::memory;
+      out->memory = &memory_;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  struct PrintFunc {
+    std::string name;
+    std::vector<ValType> params;
+    picowasm::FuncType type;
+    picowasm::FuncInst inst;
+  };
+
+  static picowasm::ErrorCode print(picowasm::HostCall& call) {
+    const auto* fn = static_cast<const PrintFunc*>(call.user);
+    if (spdlog::should_log(spdlog::level::trace)) {
+      std::string args;
+      for (size_t i = 0; i < fn->params.size(); ++i) {
+        if (i) args += ", ";
+        args += std::string(picowasm::valtype_name(fn->params[i])) + ":0x" +
+                fmt::format("{:x}", call.slots[i]);
+      }
+      spdlog::trace("spectest.{}({})", fn->name, args);
+    }
+    return picowasm::ErrorCode::ok;
+  }
+
+  static void set_global(picowasm::GlobalInst& g, ValType type, uint64_t value) {
+    g.type.type = type;
+    g.type.mutable_ = false;
+    g.value = value;
+  }
+
+  std::vector<std::unique_ptr<PrintFunc>> prints_;
+  picowasm::GlobalInst global_i32_, global_i64_, global_f32_, global_f64_;
+  std::vector<uint64_t> table_elems_;
+  picowasm::TableInst table_;
+  std::vector<uint8_t> memory_data_;
+  picowasm::MemoryInst memory_;
+};
+
+// Raw slot <-> spec value. Null references are slot 0; an externref N is the slot N + 1 so that
+// externref 0 is not null.
+bool value_to_slot(const picowasm::spec::Value& v, ValType type, uint64_t* slot) {
+  using picowasm::spec::ValueType;
+  switch (type) {
+    case ValType::i32: *slot = static_cast<uint32_t>(v.bits); return v.type == ValueType::i32;
+    case ValType::i64: *slot = v.bits; return v.type == ValueType::i64;
+    case ValType::f32: *slot = static_cast<uint32_t>(v.bits); return v.type == ValueType::f32;
+    case ValType::f64: *slot = v.bits; return v.type == ValueType::f64;
+    case ValType::funcref: *slot = v.is_null ? 0 : v.ref; return v.type == ValueType::funcref;
+    case ValType::externref:
+      *slot = v.is_null ? 0 : v.ref + 1;
+      return v.type == ValueType::externref;
+    default: return false;
+  }
+}
+
+picowasm::spec::Value slot_to_value(ValType type, uint64_t slot) {
+  using picowasm::spec::Value;
+  using picowasm::spec::ValueType;
+  switch (type) {
+    case ValType::i32: return Value::i32(static_cast<uint32_t>(slot));
+    case ValType::i64: return Value::i64(slot);
+    case ValType::f32: return Value::f32_bits(static_cast<uint32_t>(slot));
+    case ValType::f64: return Value::f64_bits(slot);
+    case ValType::funcref:
+      return slot ? Value::ref_to(ValueType::funcref, slot) : Value::null_ref(ValueType::funcref);
+    case ValType::externref:
+      return slot ? Value::ref_to(ValueType::externref, slot - 1)
+                  : Value::null_ref(ValueType::externref);
+    default: return Value::i32(0);  // v128 never gets this far: SIMD modules do not load
+  }
+}
+
+// A returned function reference is an engine pointer: the spec JSON can only say whether it is
+// null, so non-null funcrefs match any non-null expectation.
+bool result_matches(const picowasm::spec::Expected& expected, const picowasm::spec::Value& actual) {
+  using picowasm::spec::ValueType;
+  if (expected.type == ValueType::funcref && actual.type == ValueType::funcref &&
+      !expected.type_only && !expected.is_null && !actual.is_null)
+    return true;
+  return picowasm::spec::matches(expected, actual);
+}
+
+// Compiles and instantiates modules (imports resolved against `spectest` and the modules named by
+// `register`) and performs actions on their instances.
 class Executor {
  public:
-  ActionResult run(const json& /*action*/, const ModuleRef& /*target*/,
-                   const std::vector<picowasm::spec::Value>& /*args*/) {
-    return ActionResult{};
+  // Instantiates a loaded module in its own arena. On failure says why in *detail.
+  picowasm::Error instantiate(LoadedModule& lm, std::string* detail) {
+    picowasm::Error err;
+    picowasm::CompiledModule* compiled = nullptr;
+    err = picowasm::compile_module(lm.module(), lm.arena(), &compiled);
+    if (!err.ok()) {
+      *detail = "compile failed: " + describe(err);
+      return err;
+    }
+    const picowasm::Module& m = lm.module();
+    std::vector<picowasm::ExternVal> imports(m.num_imports);
+    for (uint32_t i = 0; i < m.num_imports; ++i) {
+      const picowasm::Import& im = m.imports[i];
+      const std::string module_name(im.module.data, im.module.size);
+      const std::string field(im.field.data, im.field.size);
+      if (!resolve(module_name, field, &imports[i])) {
+        *detail = "unknown import \"" + module_name + "\" \"" + field + "\"";
+        err.code = picowasm::ErrorCode::unknown_import;
+        return err;
+      }
+    }
+    picowasm::Instance* instance = nullptr;
+    err = picowasm::instantiate(*compiled, imports.data(), m.num_imports, runner_limits(),
+                                lm.arena(), &instance);
+    if (!err.ok()) {
+      *detail = describe(err);
+      return err;
+    }
+    lm.set_instance(instance);
+    return err;
   }
-};
 
-constexpr const char* kNeedsInterpreter = "needs interpreter";
+  void register_module(const std::string& name, std::shared_ptr<LoadedModule> module) {
+    registered_[name] = std::move(module);
+  }
+
+  ActionResult run(const json& action, LoadedModule& target,
+                   const std::vector<picowasm::spec::Value>& args) {
+    ActionResult result;
+    picowasm::Instance* instance = target.instance();
+    const std::string type = action.value("type", "");
+    const std::string field = action.value("field", "");
+    picowasm::ExternVal ext;
+    if (!instance || !picowasm::find_export(*instance, field.data(), field.size(), &ext)) {
+      result.message = "no export \"" + field + "\"";
+      return result;
+    }
+    if (type == "get") {
+      if (ext.kind != picowasm::ExternKind::global) {
+        result.message = "export \"" + field + "\" is not a global";
+        return result;
+      }
+      result.kind = ActionResult::Kind::returned;
+      result.values.push_back(slot_to_value(ext.global->type.type, ext.global->value));
+      return result;
+    }
+    if (type != "invoke") {
+      result.message = "unknown action type \"" + type + "\"";
+      return result;
+    }
+    if (ext.kind != picowasm::ExternKind::func) {
+      result.message = "export \"" + field + "\" is not a function";
+      return result;
+    }
+    const picowasm::FuncType& ft = *ext.func->type;
+    if (args.size() != ft.num_params) {
+      result.message = "wrong number of arguments";
+      return result;
+    }
+    std::vector<uint64_t> slots(std::max<size_t>({ft.num_params, ft.num_results, 1}), 0);
+    for (uint32_t i = 0; i < ft.num_params; ++i) {
+      if (!value_to_slot(args[i], ft.params[i], &slots[i])) {
+        result.message = "argument " + std::to_string(i) + " has the wrong type";
+        return result;
+      }
+    }
+    const picowasm::Error err = picowasm::invoke(*instance, ext.func, slots.data());
+    if (!err.ok()) {
+      result.message = err.message();
+      switch (err.kind()) {
+        case ErrorKind::trap: result.kind = ActionResult::Kind::trapped; break;
+        case ErrorKind::exhaustion: result.kind = ActionResult::Kind::exhausted; break;
+        default: result.message = describe(err); break;
+      }
+      return result;
+    }
+    result.kind = ActionResult::Kind::returned;
+    for (uint32_t i = 0; i < ft.num_results; ++i)
+      result.values.push_back(slot_to_value(ft.results[i], slots[i]));
+    return result;
+  }
+
+ private:
+  bool resolve(const std::string& module_name, const std::string& field, picowasm::ExternVal* out) {
+    auto it = registered_.find(module_name);
+    if (it != registered_.end()) {
+      picowasm::Instance* instance = it->second ? it->second->instance() : nullptr;
+      return instance && picowasm::find_export(*instance, field.data(), field.size(), out);
+    }
+    return module_name == "spectest" && spectest_.find(field, out);
+  }
+
+  SpectestHost spectest_;
+  std::map<std::string, std::shared_ptr<LoadedModule>> registered_;  // by `register` name
+};
 
 // ---- Running one file ---------------------------------------------------------------------------
 
@@ -285,15 +570,26 @@ class FileRunner {
     return fail(Phase::load, "unknown command type");
   }
 
-  // `module`: must decode and validate. (With the interpreter it must also instantiate.)
+  // `module`: must decode, validate and instantiate.
   Outcome run_module(const json& cmd) {
     LoadAttempt attempt = load(cmd);
     ModuleRef ref;
     Outcome outcome;
     if (attempt.loaded) {
-      ref.state = ModuleRef::State::loaded;
-      ref.loaded = attempt.loaded;
-      outcome = pass(Phase::load);
+      std::string detail;
+      const picowasm::Error err = executor_.instantiate(*attempt.loaded, &detail);
+      keep_if_referenced(attempt.loaded, err);
+      if (err.ok()) {
+        ref.state = ModuleRef::State::instantiated;
+        ref.loaded = attempt.loaded;
+        outcome = pass(Phase::load);
+      } else {
+        ref.state = ModuleRef::State::failed;
+        ref.reason = "instantiation failed: " + detail;
+        log_failure("module", ref.reason);
+        outcome = fail(Phase::execute,
+                       std::string("instantiation failed: ") + picowasm::error_code_name(err.code));
+      }
     } else if (attempt.io_error.empty() && attempt.error.kind() == ErrorKind::unsupported) {
       ref.state = ModuleRef::State::unsupported;
       ref.reason = unsupported_reason(attempt.error.code);
@@ -343,14 +639,35 @@ class FileRunner {
     return outcome;
   }
 
-  // assert_unlinkable / assert_uninstantiable: the module must decode and validate; the link or
-  // instantiation failure itself can only be checked by the interpreter.
+  // assert_unlinkable / assert_uninstantiable: the module must decode and validate, then its
+  // instantiation must fail: unlinkable (imports) or trap (segments, start function).
   Outcome run_link_failure(const json& cmd) {
     const std::string type = cmd.value("type", "");
+    const std::string text = cmd.value("text", "");
     LoadAttempt attempt = load(cmd);
     if (attempt.loaded) {
-      spdlog::trace("{}:{}: {}: {}", report_.label(), line_, type, kNeedsInterpreter);
-      return fail(Phase::execute, kNeedsInterpreter);
+      const ErrorKind expected =
+          type == "assert_unlinkable" ? ErrorKind::unlinkable : ErrorKind::trap;
+      std::string detail;
+      const picowasm::Error err = executor_.instantiate(*attempt.loaded, &detail);
+      keep_if_referenced(attempt.loaded, err);
+      if (err.ok()) {
+        log_failure(type, "expected \"" + text + "\", but the module instantiated");
+        return fail(Phase::execute, "instantiated");
+      }
+      if (err.kind() != expected) {
+        log_failure(type, "expected " + std::string(picowasm::error_kind_name(expected)) + " \"" +
+                              text + "\", got " + detail);
+        return fail(Phase::execute,
+                    std::string("wrong error kind: ") + picowasm::error_kind_name(err.kind()));
+      }
+      Outcome outcome = pass(Phase::execute);
+      if (!messages_agree(text, err.message())) {
+        outcome.message_mismatch = true;
+        spdlog::debug("{}:{}: {}: message mismatch: expected \"{}\", got {}", report_.label(),
+                      line_, type, text, detail);
+      }
+      return outcome;
     }
     if (attempt.io_error.empty() && attempt.error.kind() == ErrorKind::unsupported)
       return skip(unsupported_reason(attempt.error.code));
@@ -374,7 +691,10 @@ class FileRunner {
     const ModuleRef* target = find_target(action);
     if (!target) return fail(Phase::execute, "unknown module");
     if (target->state == ModuleRef::State::unsupported) return skip(target->reason);
-    if (target->state == ModuleRef::State::failed) return fail(Phase::execute, "module not loaded");
+    if (target->state == ModuleRef::State::failed) {
+      log_failure(type, "module not available: " + target->reason);
+      return fail(Phase::execute, "module not instantiated");
+    }
 
     std::vector<picowasm::spec::Value> arg_values(args.size());
     std::vector<picowasm::spec::Expected> expected_values(expected.size());
@@ -386,11 +706,7 @@ class FileRunner {
       if (!picowasm::spec::parse_expected(expected[i], &expected_values[i], &error))
         return bad_json(type, error);
 
-    ActionResult result = executor_.run(action, *target, arg_values);
-    if (result.kind == ActionResult::Kind::unavailable) {
-      spdlog::trace("{}:{}: {}: {}", report_.label(), line_, type, kNeedsInterpreter);
-      return fail(Phase::execute, kNeedsInterpreter);
-    }
+    ActionResult result = executor_.run(action, *target->loaded, arg_values);
     return judge(type, cmd.value("text", ""), expected_values, result);
   }
 
@@ -398,10 +714,16 @@ class FileRunner {
   Outcome judge(const std::string& type, const std::string& text,
                 const std::vector<picowasm::spec::Expected>& expected, const ActionResult& result) {
     using Kind = ActionResult::Kind;
-    std::string problem;
-    if (type == "assert_trap" || type == "assert_exhaustion") {
+    std::string problem, reason;
+    if (result.kind == Kind::failed) {
+      problem = "action failed: " + result.message;
+      reason = "action failed";
+    } else if (type == "assert_trap" || type == "assert_exhaustion") {
       const Kind want = type == "assert_trap" ? Kind::trapped : Kind::exhausted;
-      if (result.kind != want) problem = "expected \"" + text + "\", but it did not happen";
+      if (result.kind != want) {
+        problem = "expected \"" + text + "\", got " + outcome_text(result);
+        reason = type == "assert_trap" ? "no trap" : "no exhaustion";
+      }
       if (problem.empty() && !messages_agree(text, result.message)) {
         Outcome o = pass(Phase::execute);
         o.message_mismatch = true;
@@ -410,27 +732,48 @@ class FileRunner {
         return o;
       }
     } else if (result.kind != Kind::returned) {
-      problem = "unexpected trap/exhaustion: " + result.message;
+      problem = "unexpected " + outcome_text(result);
+      reason = result.kind == Kind::trapped ? "unexpected trap" : "unexpected exhaustion";
     } else if (type == "assert_return") {
       bool same = result.values.size() == expected.size();
       for (size_t i = 0; same && i < expected.size(); ++i)
-        same = picowasm::spec::matches(expected[i], result.values[i]);
+        same = result_matches(expected[i], result.values[i]);
       if (!same) {
-        problem = "got";
-        for (const auto& v : result.values) problem += " " + picowasm::spec::to_string(v);
-        problem += ", expected";
+        problem = outcome_text(result) + ", expected";
         for (const auto& e : expected) problem += " " + picowasm::spec::to_string(e);
+        reason = "wrong result";
       }
     }
     if (problem.empty()) return pass(Phase::execute);
     spdlog::info("{}:{}: {}: {}", report_.label(), line_, type, problem);
-    return fail(Phase::execute, "wrong result");
+    return fail(Phase::execute, reason);
+  }
+
+  static std::string outcome_text(const ActionResult& result) {
+    switch (result.kind) {
+      case ActionResult::Kind::trapped: return "trap \"" + result.message + "\"";
+      case ActionResult::Kind::exhausted: return "exhaustion \"" + result.message + "\"";
+      case ActionResult::Kind::failed: return "failure \"" + result.message + "\"";
+      case ActionResult::Kind::returned: break;
+    }
+    std::string text = "returned";
+    for (const auto& v : result.values) text += " " + picowasm::spec::to_string(v);
+    return text;
+  }
+
+  // An instance whose functions may have been stored into an imported table or global (also by a
+  // failed instantiation) must outlive this file: keep every module that imports one alive.
+  void keep_if_referenced(const std::shared_ptr<LoadedModule>& module, const picowasm::Error& err) {
+    if (!err.ok() && err.kind() != ErrorKind::trap) return;  // failed before any side effect
+    const picowasm::Module& m = module->module();
+    if (m.num_imported_tables > 0 || m.num_imported_globals > 0) kept_.push_back(module);
   }
 
   void run_register(const json& cmd) {
     const ModuleRef* target = cmd.contains("name") ? find_named(cmd["name"].get<std::string>())
                                                    : (current_ ? &*current_ : nullptr);
-    if (target) registered_[cmd.value("as", "")] = *target;
+    if (target && target->state == ModuleRef::State::instantiated)
+      executor_.register_module(cmd.value("as", ""), target->loaded);
     spdlog::trace("{}:{}: register as \"{}\" (not counted)", report_.label(), line_,
                   cmd.value("as", ""));
   }
@@ -469,6 +812,9 @@ class FileRunner {
   void log_load_failure(const std::string& type, const std::string& what) {
     spdlog::warn("{}:{}: {}: {}", report_.label(), line_, type, what);
   }
+  void log_failure(const std::string& type, const std::string& what) {
+    spdlog::info("{}:{}: {}: {}", report_.label(), line_, type, what);
+  }
 
   void record(const std::string& type, const Outcome& o) {
     report_.counts.add(o.status);
@@ -488,8 +834,8 @@ class FileRunner {
   Executor executor_;
   int line_ = 0;
   std::optional<ModuleRef> current_;
-  std::map<std::string, ModuleRef> named_;       // by $name from the .wast
-  std::map<std::string, ModuleRef> registered_;  // by `register` name, for linking (issue 3)
+  std::map<std::string, ModuleRef> named_;           // by $name from the .wast
+  std::vector<std::shared_ptr<LoadedModule>> kept_;  // see keep_if_referenced()
 };
 
 // ---- Files --------------------------------------------------------------------------------------
@@ -612,7 +958,7 @@ void print_usage() {
       "                         validation = module / assert_malformed / assert_invalid and\n"
       "                         the validation of assert_unlinkable / assert_uninstantiable\n"
       "  --json FILE            write per-file results as JSON\n"
-      "  --arena-mib N          arena size per live module (default 64)\n"
+      "  --arena-mib N          arena size per live module (default 80)\n"
       "  -v, -vv                log message mismatches / every failure to stderr\n"
       "  -q                     only the total line\n"
       "Exit status: 0 ok, 1 failures within the gate, 77 everything skipped, 2 usage.\n",

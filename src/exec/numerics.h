@@ -23,8 +23,9 @@
 //    So plain C++ arithmetic already meets the spec and this file relies on that.
 //  - sqrt uses __builtin_sqrt: one instruction where the FPU has it, but unless the translation
 //    unit is built with -fno-math-errno GCC/Clang add a call to libm's sqrt for the NaN case
-//    (present in glibc and newlib). ceil/floor/trunc/nearest use hardware rounding where it
-//    exists (SSE4.1, ARMv8 VRINT, AArch64) and exact float arithmetic elsewhere, never libm.
+//    (present in glibc and newlib). ceil/floor/trunc/nearest use a rounding instruction where
+//    the compiler advertises one (SSE4.1, AArch64, __ARM_FEATURE_DIRECTED_ROUNDING; GCC 12 does
+//    not set the latter for Cortex-M7/M33) and exact float arithmetic elsewhere, never libm.
 // Signed shifts right and unsigned-to-signed narrowing rely on GCC/Clang's documented
 // two's-complement behaviour (guaranteed since C++20).
 #ifndef PICOWASM_EXEC_NUMERICS_H
@@ -447,7 +448,7 @@ constexpr F trunc_arith(F a) {
   if (PICOWASM_NUM_UNLIKELY(a != a)) return a + a;
   if (!(magnitude < FloatTraits<F>::kTwoPowFraction)) return a;
   F rounded = (magnitude + FloatTraits<F>::kTwoPowFraction) - FloatTraits<F>::kTwoPowFraction;
-  if (rounded > magnitude) rounded -= F(1);  // exact: rounded is an integer below 2^fraction
+  if (rounded > magnitude) rounded -= F(1);  // exact: an integer no larger than 2^fraction
   return num::copysign(rounded, a);
 }
 template <typename F>

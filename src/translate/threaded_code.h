@@ -25,8 +25,8 @@ namespace picowasm {
 using CodeUnit = uint16_t;
 using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
 
-// Operations that exist only in threaded code, numbered after the wasm opcodes (Op). Wasm numeric,
-// load and store instructions keep their Op value and take slot operands:
+// Operations that exist only in threaded code. Wasm numeric, load and store instructions are emitted
+// as themselves (see CodeOp) with slot operands:
 //   unary  (p0 only):  op dst, src
 //   binary (p0, p1):   op dst, a, b
 //   load:              op dst, addr, offset32
@@ -89,8 +89,18 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(i64_shl_imm, "SSL")                                                                        \
   X(i64_shr_u_imm, "SSL")
 
-// Threaded-code operation numbers: wasm Ops first (0x000-0x11F), then the extra operations.
-constexpr uint16_t kFirstXOp = 0x120;
+// Threaded-code operation numbers are dense, so handler tables have no holes: first every wasm
+// opcode in the order of the opcode lists (only the numeric/load/store ones are ever emitted), then
+// the extra operations above. The numbering is private to one build (code is never stored).
+enum class CodeOp : uint16_t {
+#define PICOWASM_CODEOP_ENUM(id, text, code, imm, p0, p1, r) id,
+  PICOWASM_OPCODES(PICOWASM_CODEOP_ENUM) PICOWASM_FC_OPCODES(PICOWASM_CODEOP_ENUM)
+#undef PICOWASM_CODEOP_ENUM
+      first_extra_
+};
+constexpr uint16_t kFirstXOp = static_cast<uint16_t>(CodeOp::first_extra_);
+constexpr uint16_t kFirstFCCodeOp = static_cast<uint16_t>(CodeOp::i32_trunc_sat_f32_s);
+
 enum class XOp : uint16_t {
   first_ = kFirstXOp - 1,
 #define PICOWASM_XOP_ENUM(id, layout) id,
@@ -100,7 +110,25 @@ enum class XOp : uint16_t {
 };
 constexpr uint16_t kNumCodeOps = static_cast<uint16_t>(XOp::count_);
 
-inline constexpr CodeUnit code_op(Op op) { return static_cast<CodeUnit>(op); }
+// Maps a wasm opcode to its threaded-code operation number.
+struct OpToCodeTable {
+  uint16_t single[256];
+};
+constexpr OpToCodeTable make_op_to_code() {
+  OpToCodeTable t{};
+  uint16_t next = 0;
+#define PICOWASM_OP_TO_CODE(id, text, code, imm, p0, p1, r) t.single[code] = next++;
+  PICOWASM_OPCODES(PICOWASM_OP_TO_CODE)
+#undef PICOWASM_OP_TO_CODE
+  return t;
+}
+constexpr OpToCodeTable kOpToCode = make_op_to_code();
+
+inline constexpr CodeUnit code_op(Op op) {
+  return static_cast<uint16_t>(op) >= 0x100
+             ? static_cast<CodeUnit>(kFirstFCCodeOp + (static_cast<uint16_t>(op) - 0x100))
+             : kOpToCode.single[static_cast<uint16_t>(op)];
+}
 inline constexpr CodeUnit code_op(XOp op) { return static_cast<CodeUnit>(op); }
 
 // Unaligned little-endian immediates in the code stream.

@@ -85,10 +85,10 @@ uint32_t natural_alignment(Op op) {
 }
 
 // memory.init and data.drop need the data count section (a decoding rule, so a malformed module).
-// Deviation: a module without any data segment is let through to the validation rule instead
-// ("unknown data segment", invalid). wast2json omits the section in exactly that case, so the spec
-// suite's text modules expecting "unknown data segment" arrive here without it; either way the
-// module is rejected.
+// Deviation: without any data segment the module is left to the validation rule instead, which
+// rejects it too ("unknown data segment", invalid): only the kind of rejection differs, no module
+// the spec rejects is accepted. wast2json omits the section in exactly that case, so spec tests
+// written as text and expecting "unknown data segment" arrive here without it.
 bool data_count_missing(const Module& m) {
   return !m.has_data_count && m.num_datas > 0;
 }
@@ -128,7 +128,7 @@ class FuncValidator {
     scratch_.operand_capacity = vals_capacity_;
     scratch_.frames = frames_;
     scratch_.frame_capacity = frames_capacity_;
-    err_.function = func_index_;
+    if (!err_.ok()) err_.function = func_index_;
     return err_;
   }
 

@@ -1,8 +1,9 @@
-// Unit tests for src/exec/numerics.h. The tables are assertions transcribed from the official spec
-// suite (i32, i64, f32, f64, f32/f64_cmp, f32/f64_bitwise, conversions, float_misc and float_exprs
-// .wast): operands and results are the .wast literals, written as C++ hex-float or integer
-// literals (integers as their unsigned bit pattern). `nan:canonical` and `nan:arithmetic` results
-// are checked the way the spec defines them; every other float result is compared bit for bit.
+// Unit tests for src/exec/numerics.h. The tables are a selection of the official spec suite's
+// assertions (i32, i64, f32, f64, f32/f64_cmp, f32/f64_bitwise, conversions, float_misc and
+// float_exprs .wast), transcribed with their literals: floats as C++ hex-float or decimal literals,
+// integers as their unsigned bit pattern. The few hand-written cases (limit neighbours, rounding
+// edges) follow from the IEEE 754 definitions. `nan:canonical` and `nan:arithmetic` results are
+// checked the way the spec defines them; every other float result is compared bit for bit.
 #include "exec/numerics.h"
 
 #include <gtest/gtest.h>

@@ -1,0 +1,138 @@
+// picowasm runtime objects: compiled modules, instances, and calling into them.
+//
+// Pipeline: load_module() (decode + validate) -> compile_module() (threaded code) -> instantiate()
+// -> invoke(). Every object lives in an Arena the caller supplies; nothing here touches the heap.
+// A compiled module is read-only and may be shared by any number of instances. Values cross the
+// API as raw 64-bit slots: i32 in the low 32 bits, f32/f64 as their IEEE bit patterns, references as
+// a pointer-sized handle (0 is the null reference).
+#ifndef PICOWASM_RUNTIME_H
+#define PICOWASM_RUNTIME_H
+
+#include <cstddef>
+#include <cstdint>
+
+#include "picowasm/arena.h"
+#include "picowasm/error.h"
+#include "picowasm/module.h"
+
+namespace picowasm {
+
+struct CompiledFunc;
+struct CompiledModule;
+struct Instance;
+
+// ---- Host functions ---------------------------------------------------------------------------
+
+// What a host function sees: its arguments in slots[0..params) and where to write its results
+// (slots[0..results), overwriting the arguments).
+struct HostCall {
+  Instance* instance;  // the calling instance (its memory is the one a host function may access)
+  void* user;          // the `user` pointer registered with the function
+  uint64_t* slots;
+};
+// Returns ErrorCode::ok, or a trap code (usually trap_host) to trap the calling wasm code.
+using HostFn = ErrorCode (*)(HostCall& call);
+
+// ---- Runtime objects (the spec's function/table/memory/global instances) -----------------------
+
+struct FuncInst {
+  const FuncType* type = nullptr;
+  Instance* instance = nullptr;        // wasm functions: the defining instance; host: nullptr
+  const CompiledFunc* code = nullptr;  // wasm functions only
+  HostFn host = nullptr;               // host functions only
+  void* host_user = nullptr;
+};
+
+struct TableInst {
+  uint64_t* elems = nullptr;  // references (FuncInst* for funcref), 0 = null
+  uint32_t size = 0;          // current number of elements
+  uint32_t capacity = 0;      // elements reserved: growth beyond this fails (table.grow -> -1)
+  TableType type;             // declared type; limits.min is updated as the table grows
+};
+
+struct MemoryInst {
+  uint8_t* data = nullptr;
+  uint64_t size = 0;            // current size in bytes (pages * 64 KiB)
+  uint32_t pages = 0;
+  uint32_t capacity_pages = 0;  // pages reserved: growth beyond this fails (memory.grow -> -1)
+  MemoryType type;              // declared type; limits.min is updated as the memory grows
+};
+
+struct GlobalInst {
+  uint64_t value = 0;
+  GlobalType type;
+};
+
+// An external value: what an import is bound to, or what an export refers to.
+struct ExternVal {
+  ExternKind kind = ExternKind::func;
+  union {
+    FuncInst* func;
+    TableInst* table;
+    MemoryInst* memory;
+    GlobalInst* global;
+  };
+  ExternVal() : func(nullptr) {}
+};
+
+// Sizes reserved at instantiation. Zero means the default given beside each field.
+struct InstanceLimits {
+  // Linear memory pages reserved (the memory can grow up to min(declared max, this)).
+  // Default: the declared maximum if there is one, else the declared minimum (no growth).
+  uint32_t memory_pages = 0;
+  // Table elements reserved (growth cap), same rule as memory_pages.
+  uint32_t table_elems = 0;
+  // Value stack slots (8 bytes each) shared by all frames of one call. Default 16384.
+  uint32_t stack_slots = 0;
+  // Maximum nesting of wasm calls. Default 1024.
+  uint32_t call_depth = 0;
+};
+
+// One saved caller frame on the call stack (interpreter-owned; declared here for sizing).
+struct CallFrame {
+  const uint16_t* return_pc;
+  uint64_t* fp;
+  Instance* instance;
+  const CompiledFunc* func;
+};
+
+struct Instance {
+  const CompiledModule* compiled = nullptr;
+  const Module* module = nullptr;
+  FuncInst** funcs = nullptr;      // function index space (imports first)
+  TableInst** tables = nullptr;    // table index space
+  MemoryInst* memory = nullptr;    // memory 0, or nullptr
+  GlobalInst** globals = nullptr;  // global index space
+  uint8_t* elem_dropped = nullptr; // one flag per element segment
+  uint8_t* data_dropped = nullptr; // one flag per data segment
+  // Execution stacks for calls entered through this instance.
+  uint64_t* stack = nullptr;
+  uint64_t* stack_end = nullptr;
+  CallFrame* frames = nullptr;
+  uint32_t max_frames = 0;
+  void* user = nullptr;  // free for the embedder
+};
+
+// ---- API ---------------------------------------------------------------------------------------
+
+// Translates a validated module into threaded code, allocated from `arena`. `module` (and its bytes)
+// must outlive the compiled module.
+Error compile_module(const Module& module, Arena& arena, CompiledModule** out);
+
+// Creates an instance: binds `imports` (one per module import, in import order; checked against the
+// import types: unlinkable errors), allocates memories/tables/globals and stacks from `arena`, runs
+// active element and data segments and the start function. A trap during initialisation is returned
+// as an Error of kind `trap` (writes done before it stay visible in imported tables/memories).
+Error instantiate(const CompiledModule& compiled, const ExternVal* imports, uint32_t num_imports,
+                  const InstanceLimits& limits, Arena& arena, Instance** out);
+
+// Looks up an export by name; returns false if there is none.
+bool find_export(const Instance& instance, const char* name, size_t name_len, ExternVal* out);
+
+// Calls `func` with arguments in slots[0..params); on success the results are in slots[0..results).
+// `slots` must hold max(params, results) values. Traps and exhaustion are returned as Errors.
+Error invoke(Instance& instance, FuncInst* func, uint64_t* slots);
+
+}  // namespace picowasm
+
+#endif  // PICOWASM_RUNTIME_H

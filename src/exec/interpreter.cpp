@@ -1,0 +1,722 @@
+// Interpreter: executes threaded code (see translate/threaded_code.h).
+//
+// One function, one loop. The hot state lives in locals the compiler keeps in registers: pc, the
+// frame pointer, and the current instance's memory base and size. Wasm calls never recurse on the
+// native stack: a call pushes a CallFrame on the instance's call stack and continues in the same
+// loop, so recursion depth is bounded by InstanceLimits, not by the C stack.
+//
+// Dispatch: with GCC/Clang, computed goto through a const table of label addresses (one indirect
+// jump per instruction, no bounds check); elsewhere, or with PICOWASM_SWITCH_DISPATCH defined, a
+// portable switch. Both expand the same handler bodies (the CASE/NEXT macros), as in Lua's lvm.c.
+#include <cstring>
+
+#include "exec/numerics.h"
+#include "picowasm/config.h"
+#include "picowasm/runtime.h"
+#include "runtime/segments.h"
+#include "translate/threaded_code.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "picowasm's slot layout assumes a little-endian target"
+#endif
+
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(PICOWASM_SWITCH_DISPATCH)
+#define PICOWASM_COMPUTED_GOTO 1
+#else
+#define PICOWASM_COMPUTED_GOTO 0
+#endif
+
+namespace picowasm {
+namespace {
+
+using num::NumTrap;
+
+// Slots are 8 bytes; an i32/f32 lives in the low 4 bytes (little-endian), so narrow reads and
+// writes touch only those bytes.
+template <typename T>
+inline T rd(const uint64_t* fp, Slot s) {
+  T v;
+  std::memcpy(&v, fp + s, sizeof(T));
+  return v;
+}
+template <typename T>
+inline void wr(uint64_t* fp, Slot s, T v) {
+  std::memcpy(fp + s, &v, sizeof(T));
+}
+
+inline ErrorCode trap_of(NumTrap t) {
+  switch (t) {
+    case NumTrap::int_div_by_zero: return ErrorCode::trap_int_div_by_zero;
+    case NumTrap::int_overflow: return ErrorCode::trap_int_overflow;
+    case NumTrap::invalid_conversion: return ErrorCode::trap_invalid_conversion;
+    case NumTrap::none: break;
+  }
+  return ErrorCode::ok;
+}
+
+inline bool same_type(const FuncType* a, const FuncType* b) { return a == b || a->equals(*b); }
+
+// Bounds check for an access of `n` bytes at addr+offset (computed in 64 bits: no wrap-around).
+inline bool out_of_bounds(uint32_t addr, uint32_t offset, uint32_t n, uint64_t size) {
+  return static_cast<uint64_t>(addr) + offset + n > size;
+}
+inline bool range_oob(uint32_t start, uint32_t n, uint64_t size) {
+  return static_cast<uint64_t>(start) + n > size;
+}
+
+uint32_t function_index(const Instance* in, const CompiledFunc* f) {
+  if (!in || !f) return Error::kNoFunction;
+  return static_cast<uint32_t>(f - in->compiled->funcs) + in->module->num_imported_functions;
+}
+
+// Runs wasm function `func` (not a host function) on `entry`'s stacks; arguments are already in
+// entry.stack[0..params), results are left in entry.stack[0..results).
+Error run(Instance& entry, FuncInst* func) {
+  const CodeUnit* pc;
+  uint64_t* fp = entry.stack;
+  Instance* in = func->instance;
+  const CompiledFunc* cur = func->code;
+  uint8_t* mem = nullptr;
+  uint64_t mem_size = 0;
+  CallFrame* frame = entry.frames;
+  CallFrame* const frame_limit = entry.frames + entry.max_frames;
+  uint64_t* const stack_end = entry.stack_end;
+  ErrorCode trap = ErrorCode::ok;
+
+#define LOAD_MEMORY()                 \
+  do {                                \
+    if (in->memory) {                 \
+      mem = in->memory->data;         \
+      mem_size = in->memory->size;    \
+    } else {                          \
+      mem = nullptr;                  \
+      mem_size = 0;                   \
+    }                                 \
+  } while (0)
+
+#define TRAP(code)  \
+  do {              \
+    trap = (code);  \
+    goto on_trap;   \
+  } while (0)
+
+  // Enters wasm function `f` (already known not to be a host function) with its frame at `nfp`,
+  // returning to `ret` afterwards.
+#define ENTER(f, nfp, ret)                                                        \
+  do {                                                                            \
+    const CompiledFunc* cf_ = (f)->code;                                          \
+    if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end)             \
+      TRAP(ErrorCode::call_stack_exhausted);                                      \
+    *frame++ = CallFrame{(ret), fp, in, cur};                                     \
+    fp = (nfp);                                                                   \
+    std::memset(fp + cf_->num_params, 0, sizeof(uint64_t) * cf_->num_locals);     \
+    cur = cf_;                                                                    \
+    pc = cf_->code;                                                               \
+    if ((f)->instance != in) {                                                    \
+      in = (f)->instance;                                                         \
+      LOAD_MEMORY();                                                              \
+    }                                                                             \
+  } while (0)
+
+  LOAD_MEMORY();
+  pc = nullptr;
+  ENTER(func, entry.stack, static_cast<const CodeUnit*>(nullptr));
+
+#if PICOWASM_COMPUTED_GOTO
+  static const void* const kLabels[kNumCodeOps] = {
+#define PICOWASM_LABEL_W(id, text, code, imm, p0, p1, r) &&L_##id,
+      PICOWASM_OPCODES(PICOWASM_LABEL_W) PICOWASM_FC_OPCODES(PICOWASM_LABEL_W)
+#undef PICOWASM_LABEL_W
+#define PICOWASM_LABEL_X(id, layout) &&X_##id,
+          PICOWASM_XOPS(PICOWASM_LABEL_X)
+#undef PICOWASM_LABEL_X
+  };
+#define CASE_W(id) L_##id:
+#define CASE_X(id) X_##id:
+#define NEXT() goto* kLabels[*pc]
+  NEXT();
+#else
+#define CASE_W(id) case static_cast<uint16_t>(CodeOp::id):
+#define CASE_X(id) case static_cast<uint16_t>(XOp::id):
+#define NEXT() continue
+  for (;;) {
+    switch (*pc) {
+#endif
+
+  // ---- operand-shape helpers (each handler advances pc past its operands) ----
+#define UNARY(id, T, R, expr)           \
+  CASE_W(id) {                          \
+    T a = rd<T>(fp, pc[2]);             \
+    wr<R>(fp, pc[1], static_cast<R>(expr)); \
+    pc += 3;                            \
+    NEXT();                             \
+  }
+#define BINARY(id, T, R, expr)          \
+  CASE_W(id) {                          \
+    T a = rd<T>(fp, pc[2]);             \
+    T b = rd<T>(fp, pc[3]);             \
+    wr<R>(fp, pc[1], static_cast<R>(expr)); \
+    pc += 4;                            \
+    NEXT();                             \
+  }
+#define BINARY_TRAP(id, T, fn)                          \
+  CASE_W(id) {                                          \
+    T result;                                           \
+    NumTrap t = fn(rd<T>(fp, pc[2]), rd<T>(fp, pc[3]), &result); \
+    if (t != NumTrap::none) TRAP(trap_of(t));           \
+    wr<T>(fp, pc[1], result);                           \
+    pc += 4;                                            \
+    NEXT();                                             \
+  }
+#define CONVERT_TRAP(id, F, U, fn)                      \
+  CASE_W(id) {                                          \
+    U result;                                           \
+    NumTrap t = fn<U, F>(rd<F>(fp, pc[2]), &result);    \
+    if (t != NumTrap::none) TRAP(trap_of(t));           \
+    wr<U>(fp, pc[1], result);                           \
+    pc += 3;                                            \
+    NEXT();                                             \
+  }
+#define LOAD(id, M, R)                                                   \
+  CASE_W(id) {                                                           \
+    uint32_t addr = rd<uint32_t>(fp, pc[2]);                             \
+    uint32_t offset = read_u32(pc + 3);                                  \
+    if (out_of_bounds(addr, offset, sizeof(M), mem_size)) TRAP(ErrorCode::trap_memory_oob); \
+    M v;                                                                 \
+    std::memcpy(&v, mem + static_cast<uint64_t>(addr) + offset, sizeof(M)); \
+    wr<R>(fp, pc[1], static_cast<R>(v));                                 \
+    pc += 5;                                                             \
+    NEXT();                                                              \
+  }
+#define STORE(id, T, M)                                                  \
+  CASE_W(id) {                                                           \
+    uint32_t addr = rd<uint32_t>(fp, pc[1]);                             \
+    uint32_t offset = read_u32(pc + 3);                                  \
+    if (out_of_bounds(addr, offset, sizeof(M), mem_size)) TRAP(ErrorCode::trap_memory_oob); \
+    M v = static_cast<M>(rd<T>(fp, pc[2]));                              \
+    std::memcpy(mem + static_cast<uint64_t>(addr) + offset, &v, sizeof(M)); \
+    pc += 5;                                                             \
+    NEXT();                                                              \
+  }
+#define BINARY_IMM32(id, expr)             \
+  CASE_X(id) {                             \
+    uint32_t a = rd<uint32_t>(fp, pc[2]);  \
+    uint32_t b = read_u32(pc + 3);         \
+    wr<uint32_t>(fp, pc[1], static_cast<uint32_t>(expr)); \
+    pc += 5;                               \
+    NEXT();                                \
+  }
+#define BINARY_IMM64(id, expr)             \
+  CASE_X(id) {                             \
+    uint64_t a = rd<uint64_t>(fp, pc[2]);  \
+    uint64_t b = read_u64(pc + 3);         \
+    wr<uint64_t>(fp, pc[1], static_cast<uint64_t>(expr)); \
+    pc += 7;                               \
+    NEXT();                                \
+  }
+
+  // ---- control flow ----
+  CASE_X(trap_unreachable) TRAP(ErrorCode::trap_unreachable);
+  CASE_X(br) {
+    pc = pc + 1 + static_cast<int32_t>(read_u32(pc + 1));
+    NEXT();
+  }
+  CASE_X(br_if) {
+    if (rd<uint32_t>(fp, pc[1]) != 0) {
+      pc = pc + 2 + static_cast<int32_t>(read_u32(pc + 2));
+    } else {
+      pc += 4;
+    }
+    NEXT();
+  }
+  CASE_X(br_unless) {
+    if (rd<uint32_t>(fp, pc[1]) == 0) {
+      pc = pc + 2 + static_cast<int32_t>(read_u32(pc + 2));
+    } else {
+      pc += 4;
+    }
+    NEXT();
+  }
+  CASE_X(br_table) {
+    uint32_t index = rd<uint32_t>(fp, pc[1]);
+    uint32_t count = pc[2];
+    const CodeUnit* field = pc + 3 + 2 * (index < count ? index : count);
+    pc = field + static_cast<int32_t>(read_u32(field));
+    NEXT();
+  }
+  CASE_X(ret) {
+    --frame;
+    if (!frame->return_pc) return Error{};
+    pc = frame->return_pc;
+    fp = frame->fp;
+    cur = frame->func;
+    if (frame->instance != in) {
+      in = frame->instance;
+      LOAD_MEMORY();
+    }
+    NEXT();
+  }
+  CASE_X(call) {
+    FuncInst* f = in->funcs[read_u32(pc + 1)];
+    uint64_t* nfp = fp + pc[3];
+    if (f->host) {
+      HostCall call{in, f->host_user, nfp};
+      ErrorCode rc = f->host(call);
+      if (rc != ErrorCode::ok) TRAP(rc);
+      LOAD_MEMORY();
+      pc += 4;
+      NEXT();
+    }
+    ENTER(f, nfp, pc + 4);
+    NEXT();
+  }
+  CASE_X(call_indirect) {
+    const FuncType* expected = &in->module->types[read_u32(pc + 1)];
+    TableInst* table = in->tables[read_u32(pc + 3)];
+    uint32_t index = rd<uint32_t>(fp, pc[5]);
+    if (index >= table->size) TRAP(ErrorCode::trap_undefined_element);
+    FuncInst* f = reinterpret_cast<FuncInst*>(static_cast<uintptr_t>(table->elems[index]));
+    if (!f) TRAP(ErrorCode::trap_uninitialized_element);
+    if (!same_type(f->type, expected)) TRAP(ErrorCode::trap_indirect_call_type);
+    uint64_t* nfp = fp + pc[6];
+    if (f->host) {
+      HostCall call{in, f->host_user, nfp};
+      ErrorCode rc = f->host(call);
+      if (rc != ErrorCode::ok) TRAP(rc);
+      LOAD_MEMORY();
+      pc += 7;
+      NEXT();
+    }
+    ENTER(f, nfp, pc + 7);
+    NEXT();
+  }
+
+  // ---- data movement ----
+  CASE_X(copy) {
+    fp[pc[1]] = fp[pc[2]];
+    pc += 3;
+    NEXT();
+  }
+  CASE_X(const32) {
+    fp[pc[1]] = read_u32(pc + 2);
+    pc += 4;
+    NEXT();
+  }
+  CASE_X(const64) {
+    fp[pc[1]] = read_u64(pc + 2);
+    pc += 6;
+    NEXT();
+  }
+  CASE_X(select) {
+    fp[pc[1]] = rd<uint32_t>(fp, pc[4]) ? fp[pc[2]] : fp[pc[3]];
+    pc += 5;
+    NEXT();
+  }
+  CASE_X(global_get) {
+    fp[pc[1]] = in->globals[read_u32(pc + 2)]->value;
+    pc += 4;
+    NEXT();
+  }
+  CASE_X(global_set) {
+    in->globals[read_u32(pc + 1)]->value = fp[pc[3]];
+    pc += 4;
+    NEXT();
+  }
+
+  // ---- memory ----
+  CASE_X(memory_size) {
+    wr<uint32_t>(fp, pc[1], in->memory->pages);
+    pc += 2;
+    NEXT();
+  }
+  CASE_X(memory_grow) {
+    MemoryInst* m = in->memory;
+    uint32_t delta = rd<uint32_t>(fp, pc[2]);
+    uint32_t old = m->pages;
+    if (delta > m->capacity_pages - old) {
+      wr<uint32_t>(fp, pc[1], 0xFFFFFFFFu);
+    } else {
+      std::memset(m->data + m->size, 0, static_cast<size_t>(delta) * PICOWASM_PAGE_SIZE);
+      m->pages = old + delta;
+      m->size = static_cast<uint64_t>(m->pages) * PICOWASM_PAGE_SIZE;
+      m->type.limits.min = m->pages;
+      LOAD_MEMORY();
+      wr<uint32_t>(fp, pc[1], old);
+    }
+    pc += 3;
+    NEXT();
+  }
+  CASE_X(memory_fill) {
+    uint32_t d = rd<uint32_t>(fp, pc[1]), n = rd<uint32_t>(fp, pc[3]);
+    if (range_oob(d, n, mem_size)) TRAP(ErrorCode::trap_memory_oob);
+    std::memset(mem + d, static_cast<int>(rd<uint32_t>(fp, pc[2]) & 0xFF), n);
+    pc += 4;
+    NEXT();
+  }
+  CASE_X(memory_copy) {
+    uint32_t d = rd<uint32_t>(fp, pc[1]), s = rd<uint32_t>(fp, pc[2]), n = rd<uint32_t>(fp, pc[3]);
+    if (range_oob(d, n, mem_size) || range_oob(s, n, mem_size)) TRAP(ErrorCode::trap_memory_oob);
+    std::memmove(mem + d, mem + s, n);
+    pc += 4;
+    NEXT();
+  }
+  CASE_X(memory_init) {
+    ErrorCode rc = memory_init(*in, read_u32(pc + 1), rd<uint32_t>(fp, pc[3]),
+                               rd<uint32_t>(fp, pc[4]), rd<uint32_t>(fp, pc[5]));
+    if (rc != ErrorCode::ok) TRAP(rc);
+    pc += 6;
+    NEXT();
+  }
+  CASE_X(data_drop) {
+    in->data_dropped[read_u32(pc + 1)] = 1;
+    pc += 3;
+    NEXT();
+  }
+
+  // ---- tables and references ----
+  CASE_X(table_get) {
+    TableInst* t = in->tables[read_u32(pc + 2)];
+    uint32_t i = rd<uint32_t>(fp, pc[4]);
+    if (i >= t->size) TRAP(ErrorCode::trap_table_oob);
+    fp[pc[1]] = t->elems[i];
+    pc += 5;
+    NEXT();
+  }
+  CASE_X(table_set) {
+    TableInst* t = in->tables[read_u32(pc + 1)];
+    uint32_t i = rd<uint32_t>(fp, pc[3]);
+    if (i >= t->size) TRAP(ErrorCode::trap_table_oob);
+    t->elems[i] = fp[pc[4]];
+    pc += 5;
+    NEXT();
+  }
+  CASE_X(table_size) {
+    wr<uint32_t>(fp, pc[1], in->tables[read_u32(pc + 2)]->size);
+    pc += 4;
+    NEXT();
+  }
+  CASE_X(table_grow) {
+    TableInst* t = in->tables[read_u32(pc + 2)];
+    uint32_t n = rd<uint32_t>(fp, pc[4]);
+    uint64_t init = fp[pc[5]];
+    uint32_t old = t->size;
+    if (n > t->capacity - old) {
+      wr<uint32_t>(fp, pc[1], 0xFFFFFFFFu);
+    } else {
+      for (uint32_t i = 0; i < n; ++i) t->elems[old + i] = init;
+      t->size = old + n;
+      t->type.limits.min = t->size;
+      wr<uint32_t>(fp, pc[1], old);
+    }
+    pc += 6;
+    NEXT();
+  }
+  CASE_X(table_fill) {
+    TableInst* t = in->tables[read_u32(pc + 1)];
+    uint32_t i = rd<uint32_t>(fp, pc[3]), n = rd<uint32_t>(fp, pc[5]);
+    uint64_t v = fp[pc[4]];
+    if (range_oob(i, n, t->size)) TRAP(ErrorCode::trap_table_oob);
+    for (uint32_t k = 0; k < n; ++k) t->elems[i + k] = v;
+    pc += 6;
+    NEXT();
+  }
+  CASE_X(table_copy) {
+    TableInst* dt = in->tables[read_u32(pc + 1)];
+    TableInst* st = in->tables[read_u32(pc + 3)];
+    uint32_t d = rd<uint32_t>(fp, pc[5]), s = rd<uint32_t>(fp, pc[6]), n = rd<uint32_t>(fp, pc[7]);
+    if (range_oob(d, n, dt->size) || range_oob(s, n, st->size)) TRAP(ErrorCode::trap_table_oob);
+    std::memmove(dt->elems + d, st->elems + s, sizeof(uint64_t) * n);
+    pc += 8;
+    NEXT();
+  }
+  CASE_X(table_init) {
+    ErrorCode rc = table_init(*in, *in->tables[read_u32(pc + 1)], read_u32(pc + 3),
+                              rd<uint32_t>(fp, pc[5]), rd<uint32_t>(fp, pc[6]),
+                              rd<uint32_t>(fp, pc[7]));
+    if (rc != ErrorCode::ok) TRAP(rc);
+    pc += 8;
+    NEXT();
+  }
+  CASE_X(elem_drop) {
+    in->elem_dropped[read_u32(pc + 1)] = 1;
+    pc += 3;
+    NEXT();
+  }
+  CASE_X(ref_func) {
+    fp[pc[1]] = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(in->funcs[read_u32(pc + 2)]));
+    pc += 4;
+    NEXT();
+  }
+  CASE_X(ref_is_null) {
+    wr<uint64_t>(fp, pc[1], fp[pc[2]] == 0 ? 1u : 0u);
+    pc += 3;
+    NEXT();
+  }
+
+  // ---- i32 with an immediate operand ----
+  BINARY_IMM32(i32_add_imm, a + b)
+  BINARY_IMM32(i32_sub_imm, a - b)
+  BINARY_IMM32(i32_mul_imm, a * b)
+  BINARY_IMM32(i32_and_imm, a & b)
+  BINARY_IMM32(i32_or_imm, a | b)
+  BINARY_IMM32(i32_xor_imm, a ^ b)
+  BINARY_IMM32(i32_shl_imm, num::shl(a, b))
+  BINARY_IMM32(i32_shr_s_imm, num::shr_s(a, b))
+  BINARY_IMM32(i32_shr_u_imm, num::shr_u(a, b))
+  BINARY_IMM32(i32_eq_imm, a == b)
+  BINARY_IMM32(i32_ne_imm, a != b)
+  BINARY_IMM32(i32_lt_s_imm, num::lt_s(a, b))
+  BINARY_IMM32(i32_lt_u_imm, a < b)
+  BINARY_IMM32(i32_gt_s_imm, num::gt_s(a, b))
+  BINARY_IMM32(i32_gt_u_imm, a > b)
+  BINARY_IMM32(i32_le_s_imm, num::le_s(a, b))
+  BINARY_IMM32(i32_le_u_imm, a <= b)
+  BINARY_IMM32(i32_ge_s_imm, num::ge_s(a, b))
+  BINARY_IMM32(i32_ge_u_imm, a >= b)
+  BINARY_IMM64(i64_add_imm, a + b)
+  BINARY_IMM64(i64_sub_imm, a - b)
+  BINARY_IMM64(i64_and_imm, a & b)
+  BINARY_IMM64(i64_shl_imm, num::shl(a, b))
+  BINARY_IMM64(i64_shr_u_imm, num::shr_u(a, b))
+
+  // ---- loads and stores ----
+  LOAD(i32_load, uint32_t, uint32_t)
+  LOAD(i64_load, uint64_t, uint64_t)
+  LOAD(f32_load, uint32_t, uint32_t)
+  LOAD(f64_load, uint64_t, uint64_t)
+  LOAD(i32_load8_s, int8_t, uint32_t)
+  LOAD(i32_load8_u, uint8_t, uint32_t)
+  LOAD(i32_load16_s, int16_t, uint32_t)
+  LOAD(i32_load16_u, uint16_t, uint32_t)
+  LOAD(i64_load8_s, int8_t, uint64_t)
+  LOAD(i64_load8_u, uint8_t, uint64_t)
+  LOAD(i64_load16_s, int16_t, uint64_t)
+  LOAD(i64_load16_u, uint16_t, uint64_t)
+  LOAD(i64_load32_s, int32_t, uint64_t)
+  LOAD(i64_load32_u, uint32_t, uint64_t)
+  STORE(i32_store, uint32_t, uint32_t)
+  STORE(i64_store, uint64_t, uint64_t)
+  STORE(f32_store, uint32_t, uint32_t)
+  STORE(f64_store, uint64_t, uint64_t)
+  STORE(i32_store8, uint32_t, uint8_t)
+  STORE(i32_store16, uint32_t, uint16_t)
+  STORE(i64_store8, uint64_t, uint8_t)
+  STORE(i64_store16, uint64_t, uint16_t)
+  STORE(i64_store32, uint64_t, uint32_t)
+
+  // ---- i32 ----
+  UNARY(i32_eqz, uint32_t, uint32_t, a == 0)
+  BINARY(i32_eq, uint32_t, uint32_t, a == b)
+  BINARY(i32_ne, uint32_t, uint32_t, a != b)
+  BINARY(i32_lt_s, uint32_t, uint32_t, num::lt_s(a, b))
+  BINARY(i32_lt_u, uint32_t, uint32_t, a < b)
+  BINARY(i32_gt_s, uint32_t, uint32_t, num::gt_s(a, b))
+  BINARY(i32_gt_u, uint32_t, uint32_t, a > b)
+  BINARY(i32_le_s, uint32_t, uint32_t, num::le_s(a, b))
+  BINARY(i32_le_u, uint32_t, uint32_t, a <= b)
+  BINARY(i32_ge_s, uint32_t, uint32_t, num::ge_s(a, b))
+  BINARY(i32_ge_u, uint32_t, uint32_t, a >= b)
+  UNARY(i32_clz, uint32_t, uint32_t, num::clz(a))
+  UNARY(i32_ctz, uint32_t, uint32_t, num::ctz(a))
+  UNARY(i32_popcnt, uint32_t, uint32_t, num::popcnt(a))
+  BINARY(i32_add, uint32_t, uint32_t, a + b)
+  BINARY(i32_sub, uint32_t, uint32_t, a - b)
+  BINARY(i32_mul, uint32_t, uint32_t, a * b)
+  BINARY_TRAP(i32_div_s, uint32_t, num::div_s)
+  BINARY_TRAP(i32_div_u, uint32_t, num::div_u)
+  BINARY_TRAP(i32_rem_s, uint32_t, num::rem_s)
+  BINARY_TRAP(i32_rem_u, uint32_t, num::rem_u)
+  BINARY(i32_and, uint32_t, uint32_t, a & b)
+  BINARY(i32_or, uint32_t, uint32_t, a | b)
+  BINARY(i32_xor, uint32_t, uint32_t, a ^ b)
+  BINARY(i32_shl, uint32_t, uint32_t, num::shl(a, b))
+  BINARY(i32_shr_s, uint32_t, uint32_t, num::shr_s(a, b))
+  BINARY(i32_shr_u, uint32_t, uint32_t, num::shr_u(a, b))
+  BINARY(i32_rotl, uint32_t, uint32_t, num::rotl(a, b))
+  BINARY(i32_rotr, uint32_t, uint32_t, num::rotr(a, b))
+  UNARY(i32_extend8_s, uint32_t, uint32_t, num::extend8_s(a))
+  UNARY(i32_extend16_s, uint32_t, uint32_t, num::extend16_s(a))
+
+  // ---- i64 ----
+  UNARY(i64_eqz, uint64_t, uint32_t, a == 0)
+  BINARY(i64_eq, uint64_t, uint32_t, a == b)
+  BINARY(i64_ne, uint64_t, uint32_t, a != b)
+  BINARY(i64_lt_s, uint64_t, uint32_t, num::lt_s(a, b))
+  BINARY(i64_lt_u, uint64_t, uint32_t, a < b)
+  BINARY(i64_gt_s, uint64_t, uint32_t, num::gt_s(a, b))
+  BINARY(i64_gt_u, uint64_t, uint32_t, a > b)
+  BINARY(i64_le_s, uint64_t, uint32_t, num::le_s(a, b))
+  BINARY(i64_le_u, uint64_t, uint32_t, a <= b)
+  BINARY(i64_ge_s, uint64_t, uint32_t, num::ge_s(a, b))
+  BINARY(i64_ge_u, uint64_t, uint32_t, a >= b)
+  UNARY(i64_clz, uint64_t, uint64_t, num::clz(a))
+  UNARY(i64_ctz, uint64_t, uint64_t, num::ctz(a))
+  UNARY(i64_popcnt, uint64_t, uint64_t, num::popcnt(a))
+  BINARY(i64_add, uint64_t, uint64_t, a + b)
+  BINARY(i64_sub, uint64_t, uint64_t, a - b)
+  BINARY(i64_mul, uint64_t, uint64_t, a * b)
+  BINARY_TRAP(i64_div_s, uint64_t, num::div_s)
+  BINARY_TRAP(i64_div_u, uint64_t, num::div_u)
+  BINARY_TRAP(i64_rem_s, uint64_t, num::rem_s)
+  BINARY_TRAP(i64_rem_u, uint64_t, num::rem_u)
+  BINARY(i64_and, uint64_t, uint64_t, a & b)
+  BINARY(i64_or, uint64_t, uint64_t, a | b)
+  BINARY(i64_xor, uint64_t, uint64_t, a ^ b)
+  BINARY(i64_shl, uint64_t, uint64_t, num::shl(a, b))
+  BINARY(i64_shr_s, uint64_t, uint64_t, num::shr_s(a, b))
+  BINARY(i64_shr_u, uint64_t, uint64_t, num::shr_u(a, b))
+  BINARY(i64_rotl, uint64_t, uint64_t, num::rotl(a, b))
+  BINARY(i64_rotr, uint64_t, uint64_t, num::rotr(a, b))
+  UNARY(i64_extend8_s, uint64_t, uint64_t, num::extend8_s(a))
+  UNARY(i64_extend16_s, uint64_t, uint64_t, num::extend16_s(a))
+  UNARY(i64_extend32_s, uint64_t, uint64_t, num::extend32_s(a))
+
+  // ---- f32 ----
+  BINARY(f32_eq, float, uint32_t, a == b)
+  BINARY(f32_ne, float, uint32_t, a != b)
+  BINARY(f32_lt, float, uint32_t, num::lt(a, b))
+  BINARY(f32_gt, float, uint32_t, num::gt(a, b))
+  BINARY(f32_le, float, uint32_t, num::le(a, b))
+  BINARY(f32_ge, float, uint32_t, num::ge(a, b))
+  UNARY(f32_abs, float, float, num::abs(a))
+  UNARY(f32_neg, float, float, num::neg(a))
+  UNARY(f32_ceil, float, float, num::ceil(a))
+  UNARY(f32_floor, float, float, num::floor(a))
+  UNARY(f32_trunc, float, float, num::trunc(a))
+  UNARY(f32_nearest, float, float, num::nearest(a))
+  UNARY(f32_sqrt, float, float, num::sqrt(a))
+  BINARY(f32_add, float, float, a + b)
+  BINARY(f32_sub, float, float, a - b)
+  BINARY(f32_mul, float, float, a * b)
+  BINARY(f32_div, float, float, num::div(a, b))
+  BINARY(f32_min, float, float, num::min(a, b))
+  BINARY(f32_max, float, float, num::max(a, b))
+  BINARY(f32_copysign, float, float, num::copysign(a, b))
+
+  // ---- f64 ----
+  BINARY(f64_eq, double, uint32_t, a == b)
+  BINARY(f64_ne, double, uint32_t, a != b)
+  BINARY(f64_lt, double, uint32_t, num::lt(a, b))
+  BINARY(f64_gt, double, uint32_t, num::gt(a, b))
+  BINARY(f64_le, double, uint32_t, num::le(a, b))
+  BINARY(f64_ge, double, uint32_t, num::ge(a, b))
+  UNARY(f64_abs, double, double, num::abs(a))
+  UNARY(f64_neg, double, double, num::neg(a))
+  UNARY(f64_ceil, double, double, num::ceil(a))
+  UNARY(f64_floor, double, double, num::floor(a))
+  UNARY(f64_trunc, double, double, num::trunc(a))
+  UNARY(f64_nearest, double, double, num::nearest(a))
+  UNARY(f64_sqrt, double, double, num::sqrt(a))
+  BINARY(f64_add, double, double, a + b)
+  BINARY(f64_sub, double, double, a - b)
+  BINARY(f64_mul, double, double, a * b)
+  BINARY(f64_div, double, double, num::div(a, b))
+  BINARY(f64_min, double, double, num::min(a, b))
+  BINARY(f64_max, double, double, num::max(a, b))
+  BINARY(f64_copysign, double, double, num::copysign(a, b))
+
+  // ---- conversions ----
+  UNARY(i32_wrap_i64, uint64_t, uint32_t, num::wrap_i64(a))
+  CONVERT_TRAP(i32_trunc_f32_s, float, uint32_t, num::trunc_s)
+  CONVERT_TRAP(i32_trunc_f32_u, float, uint32_t, num::trunc_u)
+  CONVERT_TRAP(i32_trunc_f64_s, double, uint32_t, num::trunc_s)
+  CONVERT_TRAP(i32_trunc_f64_u, double, uint32_t, num::trunc_u)
+  UNARY(i64_extend_i32_s, uint32_t, uint64_t, num::extend_i32_s(a))
+  UNARY(i64_extend_i32_u, uint32_t, uint64_t, num::extend_i32_u(a))
+  CONVERT_TRAP(i64_trunc_f32_s, float, uint64_t, num::trunc_s)
+  CONVERT_TRAP(i64_trunc_f32_u, float, uint64_t, num::trunc_u)
+  CONVERT_TRAP(i64_trunc_f64_s, double, uint64_t, num::trunc_s)
+  CONVERT_TRAP(i64_trunc_f64_u, double, uint64_t, num::trunc_u)
+  UNARY(f32_convert_i32_s, uint32_t, float, (num::convert_s<float, uint32_t>(a)))
+  UNARY(f32_convert_i32_u, uint32_t, float, (num::convert_u<float, uint32_t>(a)))
+  UNARY(f32_convert_i64_s, uint64_t, float, (num::convert_s<float, uint64_t>(a)))
+  UNARY(f32_convert_i64_u, uint64_t, float, (num::convert_u<float, uint64_t>(a)))
+  UNARY(f32_demote_f64, double, float, num::demote(a))
+  UNARY(f64_convert_i32_s, uint32_t, double, (num::convert_s<double, uint32_t>(a)))
+  UNARY(f64_convert_i32_u, uint32_t, double, (num::convert_u<double, uint32_t>(a)))
+  UNARY(f64_convert_i64_s, uint64_t, double, (num::convert_s<double, uint64_t>(a)))
+  UNARY(f64_convert_i64_u, uint64_t, double, (num::convert_u<double, uint64_t>(a)))
+  UNARY(f64_promote_f32, float, double, num::promote(a))
+  UNARY(i32_reinterpret_f32, uint32_t, uint32_t, a)
+  UNARY(i64_reinterpret_f64, uint64_t, uint64_t, a)
+  UNARY(f32_reinterpret_i32, uint32_t, uint32_t, a)
+  UNARY(f64_reinterpret_i64, uint64_t, uint64_t, a)
+  UNARY(i32_trunc_sat_f32_s, float, uint32_t, (num::trunc_sat_s<uint32_t, float>(a)))
+  UNARY(i32_trunc_sat_f32_u, float, uint32_t, (num::trunc_sat_u<uint32_t, float>(a)))
+  UNARY(i32_trunc_sat_f64_s, double, uint32_t, (num::trunc_sat_s<uint32_t, double>(a)))
+  UNARY(i32_trunc_sat_f64_u, double, uint32_t, (num::trunc_sat_u<uint32_t, double>(a)))
+  UNARY(i64_trunc_sat_f32_s, float, uint64_t, (num::trunc_sat_s<uint64_t, float>(a)))
+  UNARY(i64_trunc_sat_f32_u, float, uint64_t, (num::trunc_sat_u<uint64_t, float>(a)))
+  UNARY(i64_trunc_sat_f64_s, double, uint64_t, (num::trunc_sat_s<uint64_t, double>(a)))
+  UNARY(i64_trunc_sat_f64_u, double, uint64_t, (num::trunc_sat_u<uint64_t, double>(a)))
+
+  // ---- wasm opcodes the translator never emits as themselves ----
+  CASE_W(unreachable) CASE_W(nop) CASE_W(block) CASE_W(loop) CASE_W(if_) CASE_W(else_)
+  CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call)
+  CASE_W(call_indirect) CASE_W(drop) CASE_W(select) CASE_W(select_t) CASE_W(local_get)
+  CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get) CASE_W(global_set) CASE_W(table_get)
+  CASE_W(table_set) CASE_W(memory_size) CASE_W(memory_grow) CASE_W(i32_const)
+  CASE_W(i64_const) CASE_W(f32_const) CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null)
+  CASE_W(ref_func) CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy)
+  CASE_W(memory_fill) CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy)
+  CASE_W(table_grow) CASE_W(table_size) CASE_W(table_fill)
+  TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
+
+#if !PICOWASM_COMPUTED_GOTO
+      default: TRAP(ErrorCode::trap_unreachable);
+    }
+  }
+#endif
+
+on_trap : {
+  // Unwind the whole call: this entry's frames are discarded.
+  Error e;
+  e.code = trap;
+  e.function = function_index(in, cur);
+  e.offset = cur && pc ? static_cast<uint32_t>(pc - cur->code) : 0;
+  return e;
+}
+
+#undef LOAD_MEMORY
+#undef TRAP
+#undef ENTER
+#undef CASE_W
+#undef CASE_X
+#undef NEXT
+#undef UNARY
+#undef BINARY
+#undef BINARY_TRAP
+#undef CONVERT_TRAP
+#undef LOAD
+#undef STORE
+#undef BINARY_IMM32
+#undef BINARY_IMM64
+}
+
+}  // namespace
+
+Error invoke(Instance& instance, FuncInst* func, uint64_t* slots) {
+  Error err;
+  if (!func || !slots) {
+    err.code = ErrorCode::bad_argument;
+    return err;
+  }
+  const FuncType& type = *func->type;
+  if (func->host) {
+    HostCall call{&instance, func->host_user, slots};
+    err.code = func->host(call);
+    return err;
+  }
+  const uint32_t in_count = type.num_params;
+  const uint32_t out_count = type.num_results;
+  if (static_cast<size_t>(instance.stack_end - instance.stack) < (in_count > out_count ? in_count : out_count)) {
+    err.code = ErrorCode::call_stack_exhausted;
+    return err;
+  }
+  std::memcpy(instance.stack, slots, sizeof(uint64_t) * in_count);
+  err = run(instance, func);
+  if (err.ok()) std::memcpy(slots, instance.stack, sizeof(uint64_t) * out_count);
+  return err;
+}
+
+}  // namespace picowasm
