@@ -43,8 +43,8 @@ class Arena {
   void* allocate_scratch(size_t bytes, size_t align) {
     if (bytes > top_ - used_) return nullptr;
     size_t new_top = top_ - bytes;
-    uintptr_t aligned = (reinterpret_cast<uintptr_t>(base_) + new_top) &
-                        ~static_cast<uintptr_t>(align - 1);
+    uintptr_t aligned =
+        (reinterpret_cast<uintptr_t>(base_) + new_top) & ~static_cast<uintptr_t>(align - 1);
     if (aligned < reinterpret_cast<uintptr_t>(base_) + used_) return nullptr;
     top_ = static_cast<size_t>(aligned - reinterpret_cast<uintptr_t>(base_));
     note_high_water();

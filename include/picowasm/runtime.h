@@ -3,8 +3,8 @@
 // Pipeline: load_module() (decode + validate) -> compile_module() (threaded code) -> instantiate()
 // -> invoke(). Every object lives in an Arena the caller supplies; nothing here touches the heap.
 // A compiled module is read-only and may be shared by any number of instances. Values cross the
-// API as raw 64-bit slots: i32 in the low 32 bits, f32/f64 as their IEEE bit patterns, references as
-// a pointer-sized handle (0 is the null reference).
+// API as raw 64-bit slots: i32 in the low 32 bits, f32/f64 as their IEEE bit patterns, references
+// as a pointer-sized handle (0 is the null reference).
 #ifndef PICOWASM_RUNTIME_H
 #define PICOWASM_RUNTIME_H
 
@@ -52,7 +52,7 @@ struct TableInst {
 
 struct MemoryInst {
   uint8_t* data = nullptr;
-  uint64_t size = 0;            // current size in bytes (pages * 64 KiB)
+  uint64_t size = 0;  // current size in bytes (pages * 64 KiB)
   uint32_t pages = 0;
   uint32_t capacity_pages = 0;  // pages reserved: growth beyond this fails (memory.grow -> -1)
   MemoryType type;              // declared type; limits.min is updated as the memory grows
@@ -99,12 +99,12 @@ struct CallFrame {
 struct Instance {
   const CompiledModule* compiled = nullptr;
   const Module* module = nullptr;
-  FuncInst** funcs = nullptr;      // function index space (imports first)
-  TableInst** tables = nullptr;    // table index space
-  MemoryInst* memory = nullptr;    // memory 0, or nullptr
-  GlobalInst** globals = nullptr;  // global index space
-  uint8_t* elem_dropped = nullptr; // one flag per element segment
-  uint8_t* data_dropped = nullptr; // one flag per data segment
+  FuncInst** funcs = nullptr;       // function index space (imports first)
+  TableInst** tables = nullptr;     // table index space
+  MemoryInst* memory = nullptr;     // memory 0, or nullptr
+  GlobalInst** globals = nullptr;   // global index space
+  uint8_t* elem_dropped = nullptr;  // one flag per element segment
+  uint8_t* data_dropped = nullptr;  // one flag per data segment
   // Execution stacks for calls entered through this instance.
   uint64_t* stack = nullptr;
   uint64_t* stack_end = nullptr;
@@ -115,8 +115,8 @@ struct Instance {
 
 // ---- API ---------------------------------------------------------------------------------------
 
-// Translates a validated module into threaded code, allocated from `arena`. `module` (and its bytes)
-// must outlive the compiled module.
+// Translates a validated module into threaded code, allocated from `arena`. `module` (and its
+// bytes) must outlive the compiled module.
 Error compile_module(const Module& module, Arena& arena, CompiledModule** out);
 
 // Creates an instance: binds `imports` (one per module import, in import order; checked against the

@@ -54,7 +54,9 @@ inline ErrorCode trap_of(NumTrap t) {
   return ErrorCode::ok;
 }
 
-inline bool same_type(const FuncType* a, const FuncType* b) { return a == b || a->equals(*b); }
+inline bool same_type(const FuncType* a, const FuncType* b) {
+  return a == b || a->equals(*b);
+}
 
 // Bounds check for an access of `n` bytes at addr+offset (computed in 64 bits: no wrap-around).
 inline bool out_of_bounds(uint32_t addr, uint32_t offset, uint32_t n, uint64_t size) {
@@ -83,39 +85,43 @@ Error run(Instance& entry, FuncInst* func) {
   uint64_t* const stack_end = entry.stack_end;
   ErrorCode trap = ErrorCode::ok;
 
-#define LOAD_MEMORY()                 \
-  do {                                \
-    if (in->memory) {                 \
-      mem = in->memory->data;         \
-      mem_size = in->memory->size;    \
-    } else {                          \
-      mem = nullptr;                  \
-      mem_size = 0;                   \
-    }                                 \
+#define LOAD_MEMORY()              \
+  do {                             \
+    if (in->memory) {              \
+      mem = in->memory->data;      \
+      mem_size = in->memory->size; \
+    } else {                       \
+      mem = nullptr;               \
+      mem_size = 0;                \
+    }                              \
   } while (0)
 
-#define TRAP(code)  \
-  do {              \
-    trap = (code);  \
-    goto on_trap;   \
+#define TRAP(code) \
+  do {             \
+    trap = (code); \
+    goto on_trap;  \
   } while (0)
 
   // Enters wasm function `f` (already known not to be a host function) with its frame at `nfp`,
   // returning to `ret` afterwards.
-#define ENTER(f, nfp, ret)                                                        \
-  do {                                                                            \
-    const CompiledFunc* cf_ = (f)->code;                                          \
-    if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end)             \
-      TRAP(ErrorCode::call_stack_exhausted);                                      \
-    *frame++ = CallFrame{(ret), fp, in, cur};                                     \
-    fp = (nfp);                                                                   \
-    std::memset(fp + cf_->num_params, 0, sizeof(uint64_t) * cf_->num_locals);     \
-    cur = cf_;                                                                    \
-    pc = cf_->code;                                                               \
-    if ((f)->instance != in) {                                                    \
-      in = (f)->instance;                                                         \
-      LOAD_MEMORY();                                                              \
-    }                                                                             \
+#define ENTER(f, nfp, ret)                                                             \
+  do {                                                                                 \
+    const CompiledFunc* cf_ = (f)->code;                                               \
+    if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end)                  \
+      TRAP(ErrorCode::call_stack_exhausted);                                           \
+    *frame++ = CallFrame{(ret), fp, in, cur};                                          \
+    fp = (nfp);                                                                        \
+    for (uint32_t i_ = 0; i_ < cf_->num_locals; ++i_) fp[cf_->num_params + i_] = 0;    \
+    if (cf_->num_consts) {                                                             \
+      uint64_t* consts_ = fp + cf_->const_slot;                                        \
+      for (uint32_t i_ = 0; i_ < cf_->num_consts; ++i_) consts_[i_] = cf_->consts[i_]; \
+    }                                                                                  \
+    cur = cf_;                                                                         \
+    pc = cf_->code;                                                                    \
+    if ((f)->instance != in) {                                                         \
+      in = (f)->instance;                                                              \
+      LOAD_MEMORY();                                                                   \
+    }                                                                                  \
   } while (0)
 
   LOAD_MEMORY();
@@ -144,75 +150,98 @@ Error run(Instance& entry, FuncInst* func) {
 #endif
 
   // ---- operand-shape helpers (each handler advances pc past its operands) ----
-#define UNARY(id, T, R, expr)           \
-  CASE_W(id) {                          \
-    T a = rd<T>(fp, pc[2]);             \
+#define UNARY(id, T, R, expr)               \
+  CASE_W(id) {                              \
+    T a = rd<T>(fp, pc[2]);                 \
     wr<R>(fp, pc[1], static_cast<R>(expr)); \
-    pc += 3;                            \
-    NEXT();                             \
+    pc += 3;                                \
+    NEXT();                                 \
   }
-#define BINARY(id, T, R, expr)          \
-  CASE_W(id) {                          \
-    T a = rd<T>(fp, pc[2]);             \
-    T b = rd<T>(fp, pc[3]);             \
+#define BINARY(id, T, R, expr)              \
+  CASE_W(id) {                              \
+    T a = rd<T>(fp, pc[2]);                 \
+    T b = rd<T>(fp, pc[3]);                 \
     wr<R>(fp, pc[1], static_cast<R>(expr)); \
-    pc += 4;                            \
-    NEXT();                             \
+    pc += 4;                                \
+    NEXT();                                 \
   }
-#define BINARY_TRAP(id, T, fn)                          \
-  CASE_W(id) {                                          \
-    T result;                                           \
+#define BINARY_TRAP(id, T, fn)                                   \
+  CASE_W(id) {                                                   \
+    T result;                                                    \
     NumTrap t = fn(rd<T>(fp, pc[2]), rd<T>(fp, pc[3]), &result); \
-    if (t != NumTrap::none) TRAP(trap_of(t));           \
-    wr<T>(fp, pc[1], result);                           \
-    pc += 4;                                            \
-    NEXT();                                             \
+    if (t != NumTrap::none) TRAP(trap_of(t));                    \
+    wr<T>(fp, pc[1], result);                                    \
+    pc += 4;                                                     \
+    NEXT();                                                      \
   }
-#define CONVERT_TRAP(id, F, U, fn)                      \
-  CASE_W(id) {                                          \
-    U result;                                           \
-    NumTrap t = fn<U, F>(rd<F>(fp, pc[2]), &result);    \
-    if (t != NumTrap::none) TRAP(trap_of(t));           \
-    wr<U>(fp, pc[1], result);                           \
-    pc += 3;                                            \
-    NEXT();                                             \
+#define CONVERT_TRAP(id, F, U, fn)                   \
+  CASE_W(id) {                                       \
+    U result;                                        \
+    NumTrap t = fn<U, F>(rd<F>(fp, pc[2]), &result); \
+    if (t != NumTrap::none) TRAP(trap_of(t));        \
+    wr<U>(fp, pc[1], result);                        \
+    pc += 3;                                         \
+    NEXT();                                          \
   }
-#define LOAD(id, M, R)                                                   \
-  CASE_W(id) {                                                           \
-    uint32_t addr = rd<uint32_t>(fp, pc[2]);                             \
-    uint32_t offset = read_u32(pc + 3);                                  \
+#define LOAD(id, M, R)                                                                      \
+  CASE_W(id) {                                                                              \
+    uint32_t addr = rd<uint32_t>(fp, pc[2]);                                                \
+    uint32_t offset = read_u32(pc + 3);                                                     \
     if (out_of_bounds(addr, offset, sizeof(M), mem_size)) TRAP(ErrorCode::trap_memory_oob); \
-    M v;                                                                 \
-    std::memcpy(&v, mem + static_cast<uint64_t>(addr) + offset, sizeof(M)); \
-    wr<R>(fp, pc[1], static_cast<R>(v));                                 \
-    pc += 5;                                                             \
-    NEXT();                                                              \
+    M v;                                                                                    \
+    std::memcpy(&v, mem + static_cast<uint64_t>(addr) + offset, sizeof(M));                 \
+    wr<R>(fp, pc[1], static_cast<R>(v));                                                    \
+    pc += 5;                                                                                \
+    NEXT();                                                                                 \
   }
-#define STORE(id, T, M)                                                  \
-  CASE_W(id) {                                                           \
-    uint32_t addr = rd<uint32_t>(fp, pc[1]);                             \
-    uint32_t offset = read_u32(pc + 3);                                  \
+#define STORE(id, T, M)                                                                     \
+  CASE_W(id) {                                                                              \
+    uint32_t addr = rd<uint32_t>(fp, pc[1]);                                                \
+    uint32_t offset = read_u32(pc + 3);                                                     \
     if (out_of_bounds(addr, offset, sizeof(M), mem_size)) TRAP(ErrorCode::trap_memory_oob); \
-    M v = static_cast<M>(rd<T>(fp, pc[2]));                              \
-    std::memcpy(mem + static_cast<uint64_t>(addr) + offset, &v, sizeof(M)); \
-    pc += 5;                                                             \
-    NEXT();                                                              \
+    M v = static_cast<M>(rd<T>(fp, pc[2]));                                                 \
+    std::memcpy(mem + static_cast<uint64_t>(addr) + offset, &v, sizeof(M));                 \
+    pc += 5;                                                                                \
+    NEXT();                                                                                 \
   }
-#define BINARY_IMM32(id, expr)             \
-  CASE_X(id) {                             \
-    uint32_t a = rd<uint32_t>(fp, pc[2]);  \
-    uint32_t b = read_u32(pc + 3);         \
+#define BINARY_IMM32(id, expr)                            \
+  CASE_X(id) {                                            \
+    uint32_t a = rd<uint32_t>(fp, pc[2]);                 \
+    uint32_t b = read_u32(pc + 3);                        \
     wr<uint32_t>(fp, pc[1], static_cast<uint32_t>(expr)); \
-    pc += 5;                               \
-    NEXT();                                \
+    pc += 5;                                              \
+    NEXT();                                               \
   }
-#define BINARY_IMM64(id, expr)             \
-  CASE_X(id) {                             \
-    uint64_t a = rd<uint64_t>(fp, pc[2]);  \
-    uint64_t b = read_u64(pc + 3);         \
+#define BINARY_IMM64(id, expr)                            \
+  CASE_X(id) {                                            \
+    uint64_t a = rd<uint64_t>(fp, pc[2]);                 \
+    uint64_t b = read_u64(pc + 3);                        \
     wr<uint64_t>(fp, pc[1], static_cast<uint64_t>(expr)); \
-    pc += 7;                               \
-    NEXT();                                \
+    pc += 7;                                              \
+    NEXT();                                               \
+  }
+
+#define BRANCH_CMP(id, expr)                                \
+  CASE_X(id) {                                              \
+    uint32_t a = rd<uint32_t>(fp, pc[1]);                   \
+    uint32_t b = rd<uint32_t>(fp, pc[2]);                   \
+    if (expr) {                                             \
+      pc = pc + 3 + static_cast<int32_t>(read_u32(pc + 3)); \
+    } else {                                                \
+      pc += 5;                                              \
+    }                                                       \
+    NEXT();                                                 \
+  }
+#define BRANCH_CMP_IMM(id, expr)                            \
+  CASE_X(id) {                                              \
+    uint32_t a = rd<uint32_t>(fp, pc[1]);                   \
+    uint32_t b = read_u32(pc + 2);                          \
+    if (expr) {                                             \
+      pc = pc + 4 + static_cast<int32_t>(read_u32(pc + 4)); \
+    } else {                                                \
+      pc += 6;                                              \
+    }                                                       \
+    NEXT();                                                 \
   }
 
   // ---- control flow ----
@@ -237,6 +266,26 @@ Error run(Instance& entry, FuncInst* func) {
     }
     NEXT();
   }
+  BRANCH_CMP(br_eq, a == b)
+  BRANCH_CMP(br_ne, a != b)
+  BRANCH_CMP(br_lt_s, num::lt_s(a, b))
+  BRANCH_CMP(br_lt_u, a < b)
+  BRANCH_CMP(br_gt_s, num::gt_s(a, b))
+  BRANCH_CMP(br_gt_u, a > b)
+  BRANCH_CMP(br_le_s, num::le_s(a, b))
+  BRANCH_CMP(br_le_u, a <= b)
+  BRANCH_CMP(br_ge_s, num::ge_s(a, b))
+  BRANCH_CMP(br_ge_u, a >= b)
+  BRANCH_CMP_IMM(br_eq_imm, a == b)
+  BRANCH_CMP_IMM(br_ne_imm, a != b)
+  BRANCH_CMP_IMM(br_lt_s_imm, num::lt_s(a, b))
+  BRANCH_CMP_IMM(br_lt_u_imm, a < b)
+  BRANCH_CMP_IMM(br_gt_s_imm, num::gt_s(a, b))
+  BRANCH_CMP_IMM(br_gt_u_imm, a > b)
+  BRANCH_CMP_IMM(br_le_s_imm, num::le_s(a, b))
+  BRANCH_CMP_IMM(br_le_u_imm, a <= b)
+  BRANCH_CMP_IMM(br_ge_s_imm, num::ge_s(a, b))
+  BRANCH_CMP_IMM(br_ge_u_imm, a >= b)
   CASE_X(br_table) {
     uint32_t index = rd<uint32_t>(fp, pc[1]);
     uint32_t count = pc[2];
@@ -430,9 +479,9 @@ Error run(Instance& entry, FuncInst* func) {
     NEXT();
   }
   CASE_X(table_init) {
-    ErrorCode rc = table_init(*in, *in->tables[read_u32(pc + 1)], read_u32(pc + 3),
-                              rd<uint32_t>(fp, pc[5]), rd<uint32_t>(fp, pc[6]),
-                              rd<uint32_t>(fp, pc[7]));
+    ErrorCode rc =
+        table_init(*in, *in->tables[read_u32(pc + 1)], read_u32(pc + 3), rd<uint32_t>(fp, pc[5]),
+                   rd<uint32_t>(fp, pc[6]), rd<uint32_t>(fp, pc[7]));
     if (rc != ErrorCode::ok) TRAP(rc);
     pc += 8;
     NEXT();
@@ -463,6 +512,8 @@ Error run(Instance& entry, FuncInst* func) {
   BINARY_IMM32(i32_shl_imm, num::shl(a, b))
   BINARY_IMM32(i32_shr_s_imm, num::shr_s(a, b))
   BINARY_IMM32(i32_shr_u_imm, num::shr_u(a, b))
+  BINARY_IMM32(i32_rotl_imm, num::rotl(a, b))
+  BINARY_IMM32(i32_rotr_imm, num::rotr(a, b))
   BINARY_IMM32(i32_eq_imm, a == b)
   BINARY_IMM32(i32_ne_imm, a != b)
   BINARY_IMM32(i32_lt_s_imm, num::lt_s(a, b))
@@ -587,7 +638,7 @@ Error run(Instance& entry, FuncInst* func) {
   UNARY(f32_sqrt, float, float, num::sqrt(a))
   BINARY(f32_add, float, float, a + b)
   BINARY(f32_sub, float, float, a - b)
-  BINARY(f32_mul, float, float, a * b)
+  BINARY(f32_mul, float, float, a* b)
   BINARY(f32_div, float, float, num::div(a, b))
   BINARY(f32_min, float, float, num::min(a, b))
   BINARY(f32_max, float, float, num::max(a, b))
@@ -609,7 +660,7 @@ Error run(Instance& entry, FuncInst* func) {
   UNARY(f64_sqrt, double, double, num::sqrt(a))
   BINARY(f64_add, double, double, a + b)
   BINARY(f64_sub, double, double, a - b)
-  BINARY(f64_mul, double, double, a * b)
+  BINARY(f64_mul, double, double, a* b)
   BINARY(f64_div, double, double, num::div(a, b))
   BINARY(f64_min, double, double, num::min(a, b))
   BINARY(f64_max, double, double, num::max(a, b))
@@ -651,21 +702,22 @@ Error run(Instance& entry, FuncInst* func) {
   UNARY(i64_trunc_sat_f64_u, double, uint64_t, (num::trunc_sat_u<uint64_t, double>(a)))
 
   // ---- wasm opcodes the translator never emits as themselves ----
-  CASE_W(unreachable) CASE_W(nop) CASE_W(block) CASE_W(loop) CASE_W(if_) CASE_W(else_)
-  CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call)
-  CASE_W(call_indirect) CASE_W(drop) CASE_W(select) CASE_W(select_t) CASE_W(local_get)
-  CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get) CASE_W(global_set) CASE_W(table_get)
-  CASE_W(table_set) CASE_W(memory_size) CASE_W(memory_grow) CASE_W(i32_const)
-  CASE_W(i64_const) CASE_W(f32_const) CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null)
-  CASE_W(ref_func) CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy)
-  CASE_W(memory_fill) CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy)
-  CASE_W(table_grow) CASE_W(table_size) CASE_W(table_fill)
-  TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
+  CASE_W(unreachable)
+  CASE_W(nop) CASE_W(block) CASE_W(loop) CASE_W(if_) CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(
+      br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect) CASE_W(drop)
+      CASE_W(select) CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(
+          global_get) CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
+          CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const)
+              CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func)
+                  CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill)
+                      CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy) CASE_W(table_grow)
+                          CASE_W(table_size) CASE_W(table_fill)
+                              TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
 
 #if !PICOWASM_COMPUTED_GOTO
-      default: TRAP(ErrorCode::trap_unreachable);
-    }
-  }
+  default: TRAP(ErrorCode::trap_unreachable);
+}
+}
 #endif
 
 on_trap : {
@@ -691,6 +743,8 @@ on_trap : {
 #undef STORE
 #undef BINARY_IMM32
 #undef BINARY_IMM64
+#undef BRANCH_CMP
+#undef BRANCH_CMP_IMM
 }
 
 }  // namespace
@@ -709,7 +763,8 @@ Error invoke(Instance& instance, FuncInst* func, uint64_t* slots) {
   }
   const uint32_t in_count = type.num_params;
   const uint32_t out_count = type.num_results;
-  if (static_cast<size_t>(instance.stack_end - instance.stack) < (in_count > out_count ? in_count : out_count)) {
+  if (static_cast<size_t>(instance.stack_end - instance.stack) <
+      (in_count > out_count ? in_count : out_count)) {
     err.code = ErrorCode::call_stack_exhausted;
     return err;
   }

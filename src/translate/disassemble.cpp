@@ -4,27 +4,11 @@
 namespace picowasm {
 namespace {
 
-struct CodeOpInfo {
-  const char* name;
-  const char* layout;
-};
-
-// Operand layouts of the wasm operations the translator emits as themselves.
-constexpr const char* wasm_layout(Imm imm, uint8_t param1, uint8_t result) {
-  return imm == Imm::memarg ? (result != kT_ ? "SSI" : "SSI") : (param1 != kT_ ? "SSS" : "SS");
-}
-
-constexpr CodeOpInfo kCodeOps[kNumCodeOps] = {
-#define PICOWASM_DIS_W(id, text, code, imm, p0, p1, r) \
-  {text, wasm_layout(Imm::imm, PICOWASM_DIS_T_##p1, PICOWASM_DIS_T_##r)},
-#define PICOWASM_DIS_T__ kT_
-#define PICOWASM_DIS_T_I kTI
-#define PICOWASM_DIS_T_L kTL
-#define PICOWASM_DIS_T_F kTF
-#define PICOWASM_DIS_T_D kTD
+constexpr const char* kCodeOpNames[kNumCodeOps] = {
+#define PICOWASM_DIS_W(id, text, code, imm, p0, p1, r) text,
     PICOWASM_OPCODES(PICOWASM_DIS_W) PICOWASM_FC_OPCODES(PICOWASM_DIS_W)
 #undef PICOWASM_DIS_W
-#define PICOWASM_DIS_X(id, layout) {#id, layout},
+#define PICOWASM_DIS_X(id, layout) #id,
         PICOWASM_XOPS(PICOWASM_DIS_X)
 #undef PICOWASM_DIS_X
 };
@@ -55,7 +39,9 @@ struct Line {
 
 }  // namespace
 
-const char* code_op_name(CodeUnit op) { return op < kNumCodeOps ? kCodeOps[op].name : "?"; }
+const char* code_op_name(CodeUnit op) {
+  return op < kNumCodeOps ? kCodeOpNames[op] : "?";
+}
 
 size_t disassemble(const CompiledFunc& func, DisasmSink sink, void* user) {
   const CodeUnit* pc = func.code;
@@ -71,16 +57,29 @@ size_t disassemble(const CompiledFunc& func, DisasmSink sink, void* user) {
       sink(user, line.buf);
       return count;
     }
-    line.put(kCodeOps[op].name);
+    line.put(kCodeOpNames[op]);
     const CodeUnit* p = pc + 1;
     uint32_t table = 0;
-    for (const char* k = kCodeOps[op].layout; *k; ++k) {
-      line.put(k == kCodeOps[op].layout ? " " : ", ");
+    for (const char* k = kCodeOpLayout[op]; *k; ++k) {
+      line.put(k == kCodeOpLayout[op] ? " " : ", ");
       switch (*k) {
-        case 'S': line.put("s"); line.num(*p++); break;
-        case 'N': table = *p; line.num(*p++); break;
-        case 'I': case 'F': line.num(static_cast<int32_t>(read_u32(p))); p += 2; break;
-        case 'L': line.num(static_cast<int64_t>(read_u64(p))); p += 4; break;
+        case 'S':
+          line.put("s");
+          line.num(*p++);
+          break;
+        case 'N':
+          table = *p;
+          line.num(*p++);
+          break;
+        case 'I':
+        case 'F':
+          line.num(static_cast<int32_t>(read_u32(p)));
+          p += 2;
+          break;
+        case 'L':
+          line.num(static_cast<int64_t>(read_u64(p)));
+          p += 4;
+          break;
         case 'B':
           line.put("->");
           line.num((p - func.code) + static_cast<int32_t>(read_u32(p)));

@@ -1,16 +1,17 @@
 // The threaded-code format shared by the translator (writer) and the interpreter (reader).
 //
 // Execution model: a register machine over 8-byte frame slots. A function's frame is
-//   [params][declared locals][operand-stack positions][if-param shadows]
-// and every wasm operand-stack position h has a fixed home slot (params + locals + h). Instructions
-// name their operands by slot, so `local.get a; local.get b; i32.add; local.set c` becomes the single
-// instruction `i32.add c, a, b`. A callee's frame starts at the home slot of its first argument, so
-// arguments are passed without copying and results come back in the same slots.
+//   [params][declared locals][loop constants][operand-stack positions]
+// and every wasm operand-stack position h has a fixed home slot (params + locals + constants + h).
+// Instructions name their operands by slot, so `local.get a; local.get b; i32.add; local.set c`
+// becomes the single instruction `i32.add c, a, b`. A callee's frame starts at the home slot of its
+// first argument, so arguments are passed without copying and results come back in the same slots.
 //
 // Code is a stream of 16-bit units (compact on both 32- and 64-bit targets): one unit for the
-// operation, then its operands. Slot operands are one unit; 32-bit immediates and branch offsets are
-// two units, 64-bit immediates four, all little-endian and read with memcpy (units are only 2-byte
-// aligned). Branch offsets are signed and relative to the start of the branching instruction.
+// operation, then its operands. Slot operands are one unit; 32-bit immediates and branch offsets
+// are two units, 64-bit immediates four, all little-endian and read with memcpy (units are only
+// 2-byte aligned). Branch offsets are signed and relative to the start of the branching
+// instruction.
 #ifndef PICOWASM_TRANSLATE_THREADED_CODE_H
 #define PICOWASM_TRANSLATE_THREADED_CODE_H
 
@@ -25,68 +26,90 @@ namespace picowasm {
 using CodeUnit = uint16_t;
 using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
 
-// Operations that exist only in threaded code. Wasm numeric, load and store instructions are emitted
-// as themselves (see CodeOp) with slot operands:
+// Operations that exist only in threaded code. Wasm numeric, load and store instructions are
+// emitted as themselves (see CodeOp) with slot operands:
 //   unary  (p0 only):  op dst, src
 //   binary (p0, p1):   op dst, a, b
 //   load:              op dst, addr, offset32
 //   store:             op addr, value, offset32
 // Each line: identifier, operand layout (S = slot, I = 32-bit immediate, L = 64-bit immediate,
 // B = branch offset, N = 16-bit count, T = table of N+1 branch offsets, F = 32-bit index).
-#define PICOWASM_XOPS(X)                                                                       \
-  X(trap_unreachable, "")        /* trap: unreachable executed */                              \
-  X(copy, "SS")                  /* dst <- src (8 bytes) */                                    \
-  X(const32, "SI")               /* dst <- imm32 (upper half zeroed) */                        \
-  X(const64, "SL")               /* dst <- imm64 */                                            \
-  X(br, "B")                     /* pc += offset */                                            \
-  X(br_if, "SB")                 /* if (i32 s != 0) pc += offset */                            \
-  X(br_unless, "SB")             /* if (i32 s == 0) pc += offset */                            \
-  X(br_table, "SNT")             /* index s: take entry min(s, N) */                           \
-  X(ret, "")                     /* return; results are already in slots 0..n-1 */             \
-  X(call, "FS")                  /* call function F with the frame at slot S */                \
-  X(call_indirect, "FFSS")       /* type F, table F, index slot, frame slot */                 \
-  X(select, "SSSS")              /* dst <- cond ? a : b */                                     \
-  X(global_get, "SF")            /* dst <- global F */                                         \
-  X(global_set, "FS")            /* global F <- src */                                         \
-  X(memory_size, "S")            /* dst <- pages */                                            \
-  X(memory_grow, "SS")           /* dst <- grow(src) */                                        \
-  X(memory_fill, "SSS")          /* dst, value, len */                                         \
-  X(memory_copy, "SSS")          /* dst, src, len */                                           \
-  X(memory_init, "FSSS")         /* data F: dst, src, len */                                   \
-  X(data_drop, "F")                                                                            \
-  X(table_get, "SFS")            /* dst <- table F [index] */                                  \
-  X(table_set, "FSS")            /* table F [index] <- ref */                                  \
-  X(table_size, "SF")                                                                          \
-  X(table_grow, "SFSS")          /* dst <- grow table F by n with init ref */                  \
-  X(table_fill, "FSSS")          /* table F: index, ref, n */                                  \
-  X(table_copy, "FFSSS")         /* dst table, src table: d, s, n */                           \
-  X(table_init, "FFSSS")         /* table, elem: d, s, n */                                    \
-  X(elem_drop, "F")                                                                            \
-  X(ref_func, "SF")              /* dst <- reference to function F */                          \
-  X(ref_is_null, "SS")                                                                         \
-  X(i32_add_imm, "SSI")          /* dst <- a + imm */                                          \
-  X(i32_sub_imm, "SSI")                                                                        \
-  X(i32_and_imm, "SSI")                                                                        \
-  X(i32_or_imm, "SSI")                                                                         \
-  X(i32_xor_imm, "SSI")                                                                        \
-  X(i32_shl_imm, "SSI")                                                                        \
-  X(i32_shr_s_imm, "SSI")                                                                      \
-  X(i32_shr_u_imm, "SSI")                                                                      \
-  X(i32_mul_imm, "SSI")                                                                        \
-  X(i32_eq_imm, "SSI")                                                                         \
-  X(i32_ne_imm, "SSI")                                                                         \
-  X(i32_lt_s_imm, "SSI")                                                                       \
-  X(i32_lt_u_imm, "SSI")                                                                       \
-  X(i32_gt_s_imm, "SSI")                                                                       \
-  X(i32_gt_u_imm, "SSI")                                                                       \
-  X(i32_le_s_imm, "SSI")                                                                       \
-  X(i32_le_u_imm, "SSI")                                                                       \
-  X(i32_ge_s_imm, "SSI")                                                                       \
-  X(i32_ge_u_imm, "SSI")                                                                       \
-  X(i64_add_imm, "SSL")                                                                        \
-  X(i64_sub_imm, "SSL")                                                                        \
-  X(i64_and_imm, "SSL")                                                                        \
-  X(i64_shl_imm, "SSL")                                                                        \
+#define PICOWASM_XOPS(X)                                                     \
+  X(trap_unreachable, "")  /* trap: unreachable executed */                  \
+  X(copy, "SS")            /* dst <- src (8 bytes) */                        \
+  X(const32, "SI")         /* dst <- imm32 (upper half zeroed) */            \
+  X(const64, "SL")         /* dst <- imm64 */                                \
+  X(br, "B")               /* pc += offset */                                \
+  X(br_if, "SB")           /* if (i32 s != 0) pc += offset */                \
+  X(br_unless, "SB")       /* if (i32 s == 0) pc += offset */                \
+  X(br_table, "SNT")       /* index s: take entry min(s, N) */               \
+  X(ret, "")               /* return; results are already in slots 0..n-1 */ \
+  X(call, "FS")            /* call function F with the frame at slot S */    \
+  X(call_indirect, "FFSS") /* type F, table F, index slot, frame slot */     \
+  X(select, "SSSS")        /* dst <- cond ? a : b */                         \
+  X(global_get, "SF")      /* dst <- global F */                             \
+  X(global_set, "FS")      /* global F <- src */                             \
+  X(memory_size, "S")      /* dst <- pages */                                \
+  X(memory_grow, "SS")     /* dst <- grow(src) */                            \
+  X(memory_fill, "SSS")    /* dst, value, len */                             \
+  X(memory_copy, "SSS")    /* dst, src, len */                               \
+  X(memory_init, "FSSS")   /* data F: dst, src, len */                       \
+  X(data_drop, "F")                                                          \
+  X(table_get, "SFS") /* dst <- table F [index] */                           \
+  X(table_set, "FSS") /* table F [index] <- ref */                           \
+  X(table_size, "SF")                                                        \
+  X(table_grow, "SFSS")  /* dst <- grow table F by n with init ref */        \
+  X(table_fill, "FSSS")  /* table F: index, ref, n */                        \
+  X(table_copy, "FFSSS") /* dst table, src table: d, s, n */                 \
+  X(table_init, "FFSSS") /* table, elem: d, s, n */                          \
+  X(elem_drop, "F")                                                          \
+  X(ref_func, "SF") /* dst <- reference to function F */                     \
+  X(ref_is_null, "SS")                                                       \
+  X(i32_add_imm, "SSI") /* dst <- a + imm */                                 \
+  X(i32_sub_imm, "SSI")                                                      \
+  X(i32_and_imm, "SSI")                                                      \
+  X(i32_or_imm, "SSI")                                                       \
+  X(i32_xor_imm, "SSI")                                                      \
+  X(i32_shl_imm, "SSI")                                                      \
+  X(i32_shr_s_imm, "SSI")                                                    \
+  X(i32_shr_u_imm, "SSI")                                                    \
+  X(i32_mul_imm, "SSI")                                                      \
+  X(i32_eq_imm, "SSI")                                                       \
+  X(i32_ne_imm, "SSI")                                                       \
+  X(i32_lt_s_imm, "SSI")                                                     \
+  X(i32_lt_u_imm, "SSI")                                                     \
+  X(i32_gt_s_imm, "SSI")                                                     \
+  X(i32_gt_u_imm, "SSI")                                                     \
+  X(i32_le_s_imm, "SSI")                                                     \
+  X(i32_le_u_imm, "SSI")                                                     \
+  X(i32_ge_s_imm, "SSI")                                                     \
+  X(i32_ge_u_imm, "SSI")                                                     \
+  X(i32_rotl_imm, "SSI")                                                     \
+  X(i32_rotr_imm, "SSI")                                                     \
+  X(br_eq, "SSB") /* if (a == b) pc += offset (i32) */                       \
+  X(br_ne, "SSB")                                                            \
+  X(br_lt_s, "SSB")                                                          \
+  X(br_lt_u, "SSB")                                                          \
+  X(br_gt_s, "SSB")                                                          \
+  X(br_gt_u, "SSB")                                                          \
+  X(br_le_s, "SSB")                                                          \
+  X(br_le_u, "SSB")                                                          \
+  X(br_ge_s, "SSB")                                                          \
+  X(br_ge_u, "SSB")                                                          \
+  X(br_eq_imm, "SIB") /* if (a == imm) pc += offset (i32) */                 \
+  X(br_ne_imm, "SIB")                                                        \
+  X(br_lt_s_imm, "SIB")                                                      \
+  X(br_lt_u_imm, "SIB")                                                      \
+  X(br_gt_s_imm, "SIB")                                                      \
+  X(br_gt_u_imm, "SIB")                                                      \
+  X(br_le_s_imm, "SIB")                                                      \
+  X(br_le_u_imm, "SIB")                                                      \
+  X(br_ge_s_imm, "SIB")                                                      \
+  X(br_ge_u_imm, "SIB")                                                      \
+  X(i64_add_imm, "SSL")                                                      \
+  X(i64_sub_imm, "SSL")                                                      \
+  X(i64_and_imm, "SSL")                                                      \
+  X(i64_shl_imm, "SSL")                                                      \
   X(i64_shr_u_imm, "SSL")
 
 // Threaded-code operation numbers are dense, so handler tables have no holes: first every wasm
@@ -106,7 +129,7 @@ enum class XOp : uint16_t {
 #define PICOWASM_XOP_ENUM(id, layout) id,
   PICOWASM_XOPS(PICOWASM_XOP_ENUM)
 #undef PICOWASM_XOP_ENUM
-  count_
+      count_
 };
 constexpr uint16_t kNumCodeOps = static_cast<uint16_t>(XOp::count_);
 
@@ -129,7 +152,50 @@ inline constexpr CodeUnit code_op(Op op) {
              ? static_cast<CodeUnit>(kFirstFCCodeOp + (static_cast<uint16_t>(op) - 0x100))
              : kOpToCode.single[static_cast<uint16_t>(op)];
 }
-inline constexpr CodeUnit code_op(XOp op) { return static_cast<CodeUnit>(op); }
+inline constexpr CodeUnit code_op(XOp op) {
+  return static_cast<CodeUnit>(op);
+}
+
+// Operand layout of every threaded-code operation (see the letters above), indexed by CodeOp. Wasm
+// operations emitted as themselves: loads/stores "SSI", binary "SSS", unary "SS".
+constexpr const char* wasm_op_layout(Imm imm, uint8_t param1) {
+  return imm == Imm::memarg ? "SSI" : (param1 != kT_ ? "SSS" : "SS");
+}
+#define PICOWASM_LAYOUT_T__ kT_
+#define PICOWASM_LAYOUT_T_I kTI
+#define PICOWASM_LAYOUT_T_L kTL
+#define PICOWASM_LAYOUT_T_F kTF
+#define PICOWASM_LAYOUT_T_D kTD
+constexpr const char* kCodeOpLayout[kNumCodeOps] = {
+#define PICOWASM_LAYOUT_W(id, text, code, imm, p0, p1, r) \
+  wasm_op_layout(Imm::imm, PICOWASM_LAYOUT_T_##p1),
+    PICOWASM_OPCODES(PICOWASM_LAYOUT_W) PICOWASM_FC_OPCODES(PICOWASM_LAYOUT_W)
+#undef PICOWASM_LAYOUT_W
+#define PICOWASM_LAYOUT_X(id, layout) layout,
+        PICOWASM_XOPS(PICOWASM_LAYOUT_X)
+#undef PICOWASM_LAYOUT_X
+};
+
+// Number of code units taken by the instruction at `pc` (including its operation unit).
+inline uint32_t instruction_units(const CodeUnit* pc) {
+  uint32_t units = 1, table = 0;
+  for (const char* k = kCodeOpLayout[*pc]; *k; ++k) {
+    switch (*k) {
+      case 'S': units += 1; break;
+      case 'N':
+        table = pc[units];
+        units += 1;
+        break;
+      case 'I':
+      case 'F':
+      case 'B': units += 2; break;
+      case 'L': units += 4; break;
+      case 'T': units += 2 * (table + 1); break;
+      default: break;
+    }
+  }
+  return units;
+}
 
 // Unaligned little-endian immediates in the code stream.
 inline uint32_t read_u32(const CodeUnit* p) {
@@ -147,9 +213,15 @@ inline uint64_t read_u64(const CodeUnit* p) {
 struct CompiledFunc {
   const CodeUnit* code = nullptr;  // entry point
   uint32_t code_units = 0;
-  uint32_t frame_slots = 0;  // params + locals + max operand height + shadows
+  uint32_t frame_slots = 0;  // params + locals + max operand height + constants
+  // Constants used inside loops live in frame slots [const_slot, const_slot + num_consts), right
+  // after the locals, copied from `consts` on entry, so a loop reads them like locals instead of
+  // re-creating them on every iteration.
+  const uint64_t* consts = nullptr;
+  uint32_t num_consts = 0;
+  uint32_t const_slot = 0;
   uint32_t num_params = 0;
-  uint32_t num_locals = 0;   // declared locals (zeroed on entry)
+  uint32_t num_locals = 0;  // declared locals (zeroed on entry)
   uint32_t num_results = 0;
 };
 

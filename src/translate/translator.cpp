@@ -27,21 +27,21 @@ enum class Where : uint8_t { home, local, constant };
 
 struct Operand {
   Where where = Where::home;
-  uint32_t local = 0;        // Where::local: the local's slot
-  uint32_t producer = kNone; // code offset of the instruction that wrote the home slot, if known
+  uint32_t local = 0;         // Where::local: the local's slot
+  uint32_t producer = kNone;  // code offset of the instruction that wrote the home slot, if known
 };
 
 enum class CtrlKind : uint8_t { func, block, loop, if_, else_ };
 
 struct Ctrl {
   CtrlKind kind = CtrlKind::block;
-  bool unreachable = false;   // the rest of this frame is dead code
-  bool dead = false;          // opened inside dead code: only nesting is tracked
-  uint32_t height = 0;        // operand height at entry, below the block's params
-  uint32_t base = 0;          // height the frame's own stack starts at (height, or +params for if)
+  bool unreachable = false;  // the rest of this frame is dead code
+  bool dead = false;         // opened inside dead code: only nesting is tracked
+  uint32_t height = 0;       // operand height at entry, below the block's params
+  uint32_t base = 0;         // height the frame's own stack starts at (height, or +params for if)
   uint32_t params = 0;
   uint32_t results = 0;
-  uint32_t loop_start = 0;    // loop: code offset of its label
+  uint32_t loop_start = 0;      // loop: code offset of its label
   uint32_t patch_head = kNone;  // chain of forward branch fields waiting for the end label
   uint32_t else_site = kNone;   // if: the br_unless field to patch at else/end
 };
@@ -64,6 +64,8 @@ constexpr FoldRule kFoldRules[] = {
     {Op::i32_shl, XOp::i32_shl_imm, kNoSwap},
     {Op::i32_shr_s, XOp::i32_shr_s_imm, kNoSwap},
     {Op::i32_shr_u, XOp::i32_shr_u_imm, kNoSwap},
+    {Op::i32_rotl, XOp::i32_rotl_imm, kNoSwap},
+    {Op::i32_rotr, XOp::i32_rotr_imm, kNoSwap},
     {Op::i32_eq, XOp::i32_eq_imm, XOp::i32_eq_imm},
     {Op::i32_ne, XOp::i32_ne_imm, XOp::i32_ne_imm},
     {Op::i32_lt_s, XOp::i32_lt_s_imm, XOp::i32_gt_s_imm},
@@ -87,7 +89,50 @@ const FoldRule* fold_rule(Op op) {
   return nullptr;
 }
 
-bool is_i64_imm(XOp op) { return op >= XOp::i64_add_imm && op <= XOp::i64_shr_u_imm; }
+bool is_i64_imm(XOp op) {
+  return op >= XOp::i64_add_imm && op <= XOp::i64_shr_u_imm;
+}
+
+// An i32 comparison followed by br_if (or if) becomes one compare-and-branch. `branch` is taken
+// when the comparison holds, `negated` when it does not.
+struct BranchFusion {
+  CodeUnit compare;
+  XOp branch;
+  XOp negated;
+};
+constexpr BranchFusion kBranchFusions[] = {
+    {code_op(Op::i32_eq), XOp::br_eq, XOp::br_ne},
+    {code_op(Op::i32_ne), XOp::br_ne, XOp::br_eq},
+    {code_op(Op::i32_lt_s), XOp::br_lt_s, XOp::br_ge_s},
+    {code_op(Op::i32_lt_u), XOp::br_lt_u, XOp::br_ge_u},
+    {code_op(Op::i32_gt_s), XOp::br_gt_s, XOp::br_le_s},
+    {code_op(Op::i32_gt_u), XOp::br_gt_u, XOp::br_le_u},
+    {code_op(Op::i32_le_s), XOp::br_le_s, XOp::br_gt_s},
+    {code_op(Op::i32_le_u), XOp::br_le_u, XOp::br_gt_u},
+    {code_op(Op::i32_ge_s), XOp::br_ge_s, XOp::br_lt_s},
+    {code_op(Op::i32_ge_u), XOp::br_ge_u, XOp::br_lt_u},
+    {code_op(XOp::i32_eq_imm), XOp::br_eq_imm, XOp::br_ne_imm},
+    {code_op(XOp::i32_ne_imm), XOp::br_ne_imm, XOp::br_eq_imm},
+    {code_op(XOp::i32_lt_s_imm), XOp::br_lt_s_imm, XOp::br_ge_s_imm},
+    {code_op(XOp::i32_lt_u_imm), XOp::br_lt_u_imm, XOp::br_ge_u_imm},
+    {code_op(XOp::i32_gt_s_imm), XOp::br_gt_s_imm, XOp::br_le_s_imm},
+    {code_op(XOp::i32_gt_u_imm), XOp::br_gt_u_imm, XOp::br_le_u_imm},
+    {code_op(XOp::i32_le_s_imm), XOp::br_le_s_imm, XOp::br_gt_s_imm},
+    {code_op(XOp::i32_le_u_imm), XOp::br_le_u_imm, XOp::br_gt_u_imm},
+    {code_op(XOp::i32_ge_s_imm), XOp::br_ge_s_imm, XOp::br_lt_s_imm},
+    {code_op(XOp::i32_ge_u_imm), XOp::br_ge_u_imm, XOp::br_lt_u_imm},
+};
+
+const BranchFusion* branch_fusion(CodeUnit compare) {
+  for (const BranchFusion& f : kBranchFusions)
+    if (f.compare == compare) return &f;
+  return nullptr;
+}
+
+// Constants used inside loops get frame slots right after the locals (see CompiledFunc::consts).
+// A function that has any is translated twice: the first pass discovers them, the second reserves
+// their slots before the temporaries, so every slot number is final when it is emitted.
+constexpr uint32_t kMaxConsts = 64;
 
 class Translator {
  public:
@@ -105,7 +150,7 @@ class Translator {
       return make_error(ErrorCode::out_of_arena, 0);
     }
     // Align the code start; from here on only code is allocated at the bottom, so it is contiguous.
-    code_base_ = static_cast<CodeUnit*>(arena_.allocate(0, alignof(uint32_t)));
+    code_base_ = static_cast<CodeUnit*>(arena_.allocate(0, alignof(uint64_t)));
     for (uint32_t i = 0; i < defined && error_.ok(); ++i) {
       func_index_ = m_.num_imported_functions + i;
       translate_function(m_.functions[func_index_], &funcs[i]);
@@ -188,11 +233,30 @@ class Translator {
     home(height_ - 1);  // checks the slot range
   }
   void push_result() { push(Where::home, 0, last_start_); }
-  // Pops the top entry and returns its slot.
+  // Pops the top entry and returns its slot. Inside a loop, a constant whose instruction was just
+  // emitted is taken back and read from a constant slot instead.
   Slot pop() {
     --height_;
-    if (stack_[height_].where == Where::local) --deferred_;
+    const Operand& o = stack_[height_];
+    if (o.where == Where::local) --deferred_;
+    if (o.where == Where::constant && loop_depth_ > 0 && o.producer == last_start_ &&
+        o.producer != kNone) {
+      uint32_t k = intern_const(const_value(o.producer));
+      if (k != kNone) {
+        rewind_to(o.producer);
+        return static_cast<Slot>(const_base_ + k);
+      }
+    }
     return slot_of(height_);
+  }
+
+  // Returns the constant slot index for `v`, adding it in the discovery pass only.
+  uint32_t intern_const(uint64_t v) {
+    for (uint32_t k = 0; k < num_consts_; ++k)
+      if (consts_[k] == v) return k;
+    if (reserved_consts_ > 0 || num_consts_ == kMaxConsts) return kNone;
+    consts_[num_consts_] = v;
+    return num_consts_++;
   }
   void truncate(uint32_t h) {
     while (height_ > h) pop();
@@ -304,25 +368,23 @@ class Translator {
     c.results = results;
     c.height = dead ? 0 : height_ - params;
     c.base = c.height;
+    if (kind == CtrlKind::loop && !dead) ++loop_depth_;
   }
 
   // ---- function translation ----
   void translate_function(const Function& f, CompiledFunc* out) {
     const FuncType& type = m_.types[f.type_index];
-    first_temp_ = type.num_params + f.num_locals;
-    height_ = max_height_ = deferred_ = ctrl_depth_ = 0;
-    seal();
-    uint32_t start = here();
-    if (first_temp_ >= kMaxSlots) return fail(ErrorCode::limit_locals);
-
-    Reader r(m_.bytes.data, f.code.data, f.code.data + f.code.size, ErrorCode::unexpected_end_section);
-    reader_ = &r;
-    push_ctrl(CtrlKind::func, 0, type.num_results, false);
-    while (ctrl_depth_ > 0 && error_.ok()) {
-      if (!r.ok()) return fail(r.error().code);  // cannot happen after validation
-      step(r);
+    const uint32_t start = here();
+    const Arena::Mark start_mark = arena_.mark();
+    const_base_ = type.num_params + f.num_locals;
+    num_consts_ = reserved_consts_ = 0;
+    translate_body(f, type, 0);
+    if (error_.ok() && num_consts_ > 0) {
+      // Second pass with the constant slots reserved; the first pass's code is discarded.
+      arena_.rewind(start_mark);
+      emitted_ = start;
+      translate_body(f, type, num_consts_);
     }
-    reader_ = nullptr;
     if (!error_.ok()) return;
     out->code = code_base_ + start;
     out->code_units = here() - start;
@@ -330,6 +392,32 @@ class Translator {
     out->num_params = type.num_params;
     out->num_locals = f.num_locals;
     out->num_results = type.num_results;
+    if (reserved_consts_ > 0) {
+      // The values follow the code, 8-byte aligned (the code base is).
+      while (here() % 4 != 0) emit(1)[0] = 0;
+      CodeUnit* values = emit(4 * reserved_consts_);
+      std::memcpy(values, consts_, sizeof(uint64_t) * reserved_consts_);
+      out->consts = reinterpret_cast<const uint64_t*>(values);
+      out->num_consts = reserved_consts_;
+      out->const_slot = const_base_;
+    }
+  }
+
+  void translate_body(const Function& f, const FuncType& type, uint32_t reserved_consts) {
+    reserved_consts_ = reserved_consts;
+    first_temp_ = const_base_ + reserved_consts;
+    height_ = max_height_ = deferred_ = ctrl_depth_ = loop_depth_ = 0;
+    seal();
+    if (first_temp_ >= kMaxSlots) return fail(ErrorCode::limit_locals);
+    Reader r(m_.bytes.data, f.code.data, f.code.data + f.code.size,
+             ErrorCode::unexpected_end_section);
+    reader_ = &r;
+    push_ctrl(CtrlKind::func, 0, type.num_results, false);
+    while (ctrl_depth_ > 0 && error_.ok()) {
+      if (!r.ok()) return fail(r.error().code);  // cannot happen after validation
+      step(r);
+    }
+    reader_ = nullptr;
   }
 
   // Translates one instruction.
@@ -341,9 +429,7 @@ class Translator {
     if (cur.unreachable || cur.dead) return dead_step(r, op, info);
 
     switch (op) {
-      case Op::unreachable:
-        instr(code_op(XOp::trap_unreachable), 1);
-        return make_unreachable();
+      case Op::unreachable: instr(code_op(XOp::trap_unreachable), 1); return make_unreachable();
       case Op::nop: return;
       case Op::block:
       case Op::loop:
@@ -358,9 +444,7 @@ class Translator {
       }
       case Op::br_if: return on_br_if(r);
       case Op::br_table: return on_br_table(r);
-      case Op::return_:
-        branch_to(ctrl_[0]);
-        return make_unreachable();
+      case Op::return_: branch_to(ctrl_[0]); return make_unreachable();
       case Op::call: return on_call(r);
       case Op::call_indirect: return on_call_indirect(r);
       case Op::drop: pop(); return;
@@ -428,12 +512,12 @@ class Translator {
         CodeUnit* p = instr(code_op(XOp::const32), 4, 1);
         p[1] = static_cast<Slot>(home(height_));
         put_u32(p + 2, bits);
-        return push_result();  // never folded: float ops have no immediate forms
+        return push(Where::constant, 0, last_start_);
       }
       case Op::f64_const: {
         uint64_t bits = 0;
         r.f64_bits(&bits);
-        return const64(bits, false);
+        return const64(bits, true);
       }
       case Op::ref_null: {
         skip_immediates(r, Imm::reftype);
@@ -470,7 +554,8 @@ class Translator {
       case Op::memory_fill: {
         skip_immediates(r, info->imm);
         Slot n = pop(), val = pop(), dst = pop();
-        CodeUnit* p = instr(code_op(op == Op::memory_copy ? XOp::memory_copy : XOp::memory_fill), 4);
+        CodeUnit* p =
+            instr(code_op(op == Op::memory_copy ? XOp::memory_copy : XOp::memory_fill), 4);
         p[1] = dst, p[2] = val, p[3] = n;
         return;
       }
@@ -529,9 +614,7 @@ class Translator {
     switch (op) {
       case Op::block:
       case Op::loop:
-      case Op::if_:
-        skip_immediates(r, info->imm);
-        return push_ctrl(CtrlKind::block, 0, 0, true);
+      case Op::if_: skip_immediates(r, info->imm); return push_ctrl(CtrlKind::block, 0, 0, true);
       case Op::else_:
         if (cur.dead) return;
         return on_else();
@@ -552,11 +635,11 @@ class Translator {
     seal();
   }
 
-  void const64(uint64_t v, bool foldable) {
+  void const64(uint64_t v, bool is_constant) {
     CodeUnit* p = instr(code_op(XOp::const64), 6, 1);
     p[1] = static_cast<Slot>(home(height_));
     put_u64(p + 2, v);
-    push(foldable ? Where::constant : Where::home, 0, last_start_);
+    push(is_constant ? Where::constant : Where::home, 0, last_start_);
   }
 
   // ---- control ----
@@ -566,17 +649,18 @@ class Translator {
     uint32_t params, results;
     block_arity(bt, &params, &results);
     Slot cond = 0;
-    if (op == Op::if_) cond = pop();
-    materialize_all();
-    seal();
+    uint32_t cond_producer = kNone;
     if (op == Op::if_) {
-      uint32_t site = here();
-      CodeUnit* p = instr(code_op(XOp::br_unless), 4);
-      p[1] = cond;
+      cond_producer = stack_[height_ - 1].producer;
+      cond = pop();
+    }
+    materialize_all();
+    if (op == Op::if_) {
+      uint32_t field = cond_branch(false, cond, cond_producer);
       seal();
       push_ctrl(CtrlKind::if_, params, results, false);
       Ctrl& c = ctrl_[ctrl_depth_ - 1];
-      c.else_site = site + 2;
+      c.else_site = field;
       put_u32(at(c.else_site), kNone);
       if (params > 0) {
         // The then-branch works on copies so the else-branch still finds the original params.
@@ -589,6 +673,7 @@ class Translator {
       }
       return;
     }
+    seal();
     push_ctrl(op == Op::loop ? CtrlKind::loop : CtrlKind::block, params, results, false);
     if (op == Op::loop) ctrl_[ctrl_depth_ - 1].loop_start = here();
   }
@@ -633,15 +718,53 @@ class Translator {
     if (c.else_site != kNone) resolve(c.else_site, label_pos);  // if without else
     resolve(c.patch_head, label_pos);
     uint32_t h = c.height, n = c.results;
+    if (c.kind == CtrlKind::loop) --loop_depth_;
     --ctrl_depth_;
     height_ = h;
     for (uint32_t i = 0; i < n; ++i) push(Where::home, 0, kNone);
     seal();
   }
 
+  // Emits a conditional branch taken when the i32 `cond` is non-zero (`when_true`) or zero, and
+  // returns the position of its offset field. When `cond` was computed by the instruction just
+  // emitted and that is an i32 comparison (or eqz), the two become one instruction.
+  uint32_t cond_branch(bool when_true, Slot cond, uint32_t cond_producer) {
+    if (cond_producer != kNone && cond_producer == last_start_) {
+      const CodeUnit* prev = at(cond_producer);
+      if (prev[0] == code_op(Op::i32_eqz)) {
+        Slot operand = prev[2];
+        rewind_to(cond_producer);
+        return plain_branch(!when_true, operand);
+      }
+      if (const BranchFusion* f = branch_fusion(prev[0])) {
+        const bool imm = prev[0] >= kFirstXOp;
+        Slot a = prev[2];
+        uint32_t b = imm ? read_u32(prev + 3) : prev[3];
+        rewind_to(cond_producer);
+        uint32_t start = here();
+        CodeUnit* p = instr(code_op(when_true ? f->branch : f->negated), imm ? 6 : 5);
+        p[1] = a;
+        if (imm) {
+          put_u32(p + 2, b);
+          return start + 4;
+        }
+        p[2] = static_cast<Slot>(b);
+        return start + 3;
+      }
+    }
+    return plain_branch(when_true, cond);
+  }
+  uint32_t plain_branch(bool when_true, Slot cond) {
+    uint32_t start = here();
+    CodeUnit* p = instr(code_op(when_true ? XOp::br_if : XOp::br_unless), 4);
+    p[1] = cond;
+    return start + 2;
+  }
+
   void on_br_if(Reader& r) {
     uint32_t depth = 0;
     r.u32(&depth);
+    const uint32_t cond_producer = stack_[height_ - 1].producer;
     Slot cond = pop();
     Ctrl& c = label(depth);
     const uint32_t n = arity(c);
@@ -649,19 +772,14 @@ class Translator {
     // after that, the moves below only copy and leave the compile-time stack untouched.
     materialize_range(height_ - n, height_);
     if (c.kind != CtrlKind::func && top_in_place(n, target_slot(c))) {
-      uint32_t start = here();
-      CodeUnit* p = instr(code_op(XOp::br_if), 4);
-      p[1] = cond;
-      branch_field(start + 2, c);
+      branch_field(cond_branch(true, cond, cond_producer), c);
       seal();
       return;
     }
     // The taken path needs moves (or is a return): jump over them when the condition is false.
-    uint32_t site = here();
-    CodeUnit* p = instr(code_op(XOp::br_unless), 4);
-    p[1] = cond;
+    uint32_t field = cond_branch(false, cond, cond_producer);
     branch_to(c);
-    put_u32(at(site + 2), static_cast<uint32_t>(static_cast<int32_t>(here() - (site + 2))));
+    put_u32(at(field), static_cast<uint32_t>(static_cast<int32_t>(here() - field)));
     seal();
   }
 
@@ -751,8 +869,8 @@ class Translator {
                           top.producer == last_start_ && last_dst_ != kNone;
     if (retarget) {
       *at(last_dst_) = static_cast<Slot>(x);
+      seal();  // the instruction now writes the local: it must not be rewritten or taken back
       pop();
-      seal();  // the instruction now writes the local; it must not be rewritten again
     } else {
       Slot v = pop();
       emit_copy(x, v);
@@ -895,6 +1013,12 @@ class Translator {
 
   Ctrl* ctrl_ = nullptr;
   uint32_t ctrl_depth_ = 0;
+  uint32_t loop_depth_ = 0;  // live loops enclosing the current instruction
+
+  uint64_t consts_[kMaxConsts] = {};
+  uint32_t num_consts_ = 0;       // constants discovered (first pass)
+  uint32_t reserved_consts_ = 0;  // constant slots reserved (second pass), 0 in the first
+  uint32_t const_base_ = 0;       // first constant slot (params + locals)
 };
 
 }  // namespace

@@ -10,8 +10,9 @@
 namespace picowasm {
 
 // Translates every defined function of `module`, which must have passed validate_module(). The
-// CompiledFunc array and all code are allocated from `arena` (code contiguously); working stacks are
-// taken from the arena's scratch end and released before returning. On failure the arena is rewound.
+// CompiledFunc array and all code are allocated from `arena` (code contiguously); working stacks
+// are taken from the arena's scratch end and released before returning. On failure the arena is
+// rewound.
 Error translate_module(const Module& module, Arena& arena, CompiledModule* out);
 
 }  // namespace picowasm
