@@ -58,10 +58,6 @@ inline bool same_type(const FuncType* a, const FuncType* b) {
   return a == b || a->equals(*b);
 }
 
-// Bounds check for an access of `n` bytes at addr+offset (computed in 64 bits: no wrap-around).
-inline bool out_of_bounds(uint32_t addr, uint32_t offset, uint32_t n, uint64_t size) {
-  return static_cast<uint64_t>(addr) + offset + n > size;
-}
 inline bool range_oob(uint32_t start, uint32_t n, uint64_t size) {
   return static_cast<uint64_t>(start) + n > size;
 }
@@ -78,6 +74,7 @@ Error run(Instance& entry, FuncInst* func) {
   uint64_t* fp = entry.stack;
   Instance* in = func->instance;
   const CompiledFunc* cur = func->code;
+  const CompiledFunc* funcs = nullptr;  // the running module's functions
   uint8_t* mem = nullptr;
   uint64_t mem_size = 0;
   CallFrame* frame = entry.frames;
@@ -85,8 +82,11 @@ Error run(Instance& entry, FuncInst* func) {
   uint64_t* const stack_end = entry.stack_end;
   ErrorCode trap = ErrorCode::ok;
 
+  // Per-instance state cached in locals, reloaded whenever the running instance changes (and after
+  // host calls, which may grow the memory).
 #define LOAD_MEMORY()              \
   do {                             \
+    funcs = in->compiled->funcs;   \
     if (in->memory) {              \
       mem = in->memory->data;      \
       mem_size = in->memory->size; \
@@ -183,27 +183,37 @@ Error run(Instance& entry, FuncInst* func) {
     pc += 3;                                         \
     NEXT();                                          \
   }
-#define LOAD(id, M, R)                                                                      \
-  CASE_W(id) {                                                                              \
-    uint32_t addr = rd<uint32_t>(fp, pc[2]);                                                \
-    uint32_t offset = read_u32(pc + 3);                                                     \
-    if (out_of_bounds(addr, offset, sizeof(M), mem_size)) TRAP(ErrorCode::trap_memory_oob); \
-    M v;                                                                                    \
-    std::memcpy(&v, mem + static_cast<uint64_t>(addr) + offset, sizeof(M));                 \
-    wr<R>(fp, pc[1], static_cast<R>(v));                                                    \
-    pc += 5;                                                                                \
-    NEXT();                                                                                 \
+// Loads and stores: the effective address is addr + offset computed in 64 bits (no wrap-around);
+// the *_wrapped forms instead add their immediate to the base in 32 bits (a fused i32.add).
+#define LOAD_AT(label, M, R, EA)                                     \
+  label {                                                            \
+    const uint64_t ea = (EA);                                        \
+    if (ea + sizeof(M) > mem_size) TRAP(ErrorCode::trap_memory_oob); \
+    M v;                                                             \
+    std::memcpy(&v, mem + ea, sizeof(M));                            \
+    wr<R>(fp, pc[1], static_cast<R>(v));                             \
+    pc += 5;                                                         \
+    NEXT();                                                          \
   }
-#define STORE(id, T, M)                                                                     \
-  CASE_W(id) {                                                                              \
-    uint32_t addr = rd<uint32_t>(fp, pc[1]);                                                \
-    uint32_t offset = read_u32(pc + 3);                                                     \
-    if (out_of_bounds(addr, offset, sizeof(M), mem_size)) TRAP(ErrorCode::trap_memory_oob); \
-    M v = static_cast<M>(rd<T>(fp, pc[2]));                                                 \
-    std::memcpy(mem + static_cast<uint64_t>(addr) + offset, &v, sizeof(M));                 \
-    pc += 5;                                                                                \
-    NEXT();                                                                                 \
+#define STORE_AT(label, T, M, EA)                                    \
+  label {                                                            \
+    const uint64_t ea = (EA);                                        \
+    if (ea + sizeof(M) > mem_size) TRAP(ErrorCode::trap_memory_oob); \
+    M v = static_cast<M>(rd<T>(fp, pc[2]));                          \
+    std::memcpy(mem + ea, &v, sizeof(M));                            \
+    pc += 5;                                                         \
+    NEXT();                                                          \
   }
+#define EA_OFFSET (static_cast<uint64_t>(rd<uint32_t>(fp, pc[2])) + read_u32(pc + 3))
+#define EA_STORE_OFFSET (static_cast<uint64_t>(rd<uint32_t>(fp, pc[1])) + read_u32(pc + 3))
+#define EA_WRAPPED static_cast<uint32_t>(rd<uint32_t>(fp, pc[2]) + read_u32(pc + 3))
+#define EA_STORE_WRAPPED static_cast<uint32_t>(rd<uint32_t>(fp, pc[1]) + read_u32(pc + 3))
+#define LOAD(id, M, R)                 \
+  LOAD_AT(CASE_W(id), M, R, EA_OFFSET) \
+  LOAD_AT(CASE_X(id##_wrapped), M, R, EA_WRAPPED)
+#define STORE(id, T, M)                       \
+  STORE_AT(CASE_W(id), T, M, EA_STORE_OFFSET) \
+  STORE_AT(CASE_X(id##_wrapped), T, M, EA_STORE_WRAPPED)
 #define BINARY_IMM32(id, expr)                            \
   CASE_X(id) {                                            \
     uint32_t a = rd<uint32_t>(fp, pc[2]);                 \
@@ -293,7 +303,12 @@ Error run(Instance& entry, FuncInst* func) {
     pc = field + static_cast<int32_t>(read_u32(field));
     NEXT();
   }
+  CASE_X(ret_copy) {
+    fp[0] = fp[pc[1]];
+    goto do_return;
+  }
   CASE_X(ret) {
+  do_return:
     --frame;
     if (!frame->return_pc) return Error{};
     pc = frame->return_pc;
@@ -317,6 +332,20 @@ Error run(Instance& entry, FuncInst* func) {
       NEXT();
     }
     ENTER(f, nfp, pc + 4);
+    NEXT();
+  }
+  CASE_X(call_defined) {
+    // A function of the running module: no import, no host function, no instance switch.
+    const CompiledFunc* cf = funcs + read_u32(pc + 1);
+    uint64_t* nfp = fp + pc[3];
+    if (frame == frame_limit || nfp + cf->frame_slots > stack_end)
+      TRAP(ErrorCode::call_stack_exhausted);
+    *frame++ = CallFrame{pc + 4, fp, in, cur};
+    fp = nfp;
+    for (uint32_t i = 0; i < cf->num_locals; ++i) fp[cf->num_params + i] = 0;
+    for (uint32_t i = 0; i < cf->num_consts; ++i) fp[cf->const_slot + i] = cf->consts[i];
+    cur = cf;
+    pc = cf->code;
     NEXT();
   }
   CASE_X(call_indirect) {
@@ -703,16 +732,17 @@ Error run(Instance& entry, FuncInst* func) {
 
   // ---- wasm opcodes the translator never emits as themselves ----
   CASE_W(unreachable)
-  CASE_W(nop) CASE_W(block) CASE_W(loop) CASE_W(if_) CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(
-      br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect) CASE_W(drop)
-      CASE_W(select) CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(
-          global_get) CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
-          CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const)
-              CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func)
-                  CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill)
-                      CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy) CASE_W(table_grow)
-                          CASE_W(table_size) CASE_W(table_fill)
-                              TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
+  CASE_W(nop)
+  CASE_W(block) CASE_W(loop) CASE_W(if_) CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(
+      br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect) CASE_W(drop) CASE_W(select)
+      CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get)
+          CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
+              CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const)
+                  CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func)
+                      CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill)
+                          CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy) CASE_W(table_grow)
+                              CASE_W(table_size) CASE_W(table_fill)
+                                  TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
 
 #if !PICOWASM_COMPUTED_GOTO
   default: TRAP(ErrorCode::trap_unreachable);
@@ -741,6 +771,12 @@ on_trap : {
 #undef CONVERT_TRAP
 #undef LOAD
 #undef STORE
+#undef LOAD_AT
+#undef STORE_AT
+#undef EA_OFFSET
+#undef EA_STORE_OFFSET
+#undef EA_WRAPPED
+#undef EA_STORE_WRAPPED
 #undef BINARY_IMM32
 #undef BINARY_IMM64
 #undef BRANCH_CMP

@@ -34,83 +34,112 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
 //   store:             op addr, value, offset32
 // Each line: identifier, operand layout (S = slot, I = 32-bit immediate, L = 64-bit immediate,
 // B = branch offset, N = 16-bit count, T = table of N+1 branch offsets, F = 32-bit index).
-#define PICOWASM_XOPS(X)                                                     \
-  X(trap_unreachable, "")  /* trap: unreachable executed */                  \
-  X(copy, "SS")            /* dst <- src (8 bytes) */                        \
-  X(const32, "SI")         /* dst <- imm32 (upper half zeroed) */            \
-  X(const64, "SL")         /* dst <- imm64 */                                \
-  X(br, "B")               /* pc += offset */                                \
-  X(br_if, "SB")           /* if (i32 s != 0) pc += offset */                \
-  X(br_unless, "SB")       /* if (i32 s == 0) pc += offset */                \
-  X(br_table, "SNT")       /* index s: take entry min(s, N) */               \
-  X(ret, "")               /* return; results are already in slots 0..n-1 */ \
-  X(call, "FS")            /* call function F with the frame at slot S */    \
-  X(call_indirect, "FFSS") /* type F, table F, index slot, frame slot */     \
-  X(select, "SSSS")        /* dst <- cond ? a : b */                         \
-  X(global_get, "SF")      /* dst <- global F */                             \
-  X(global_set, "FS")      /* global F <- src */                             \
-  X(memory_size, "S")      /* dst <- pages */                                \
-  X(memory_grow, "SS")     /* dst <- grow(src) */                            \
-  X(memory_fill, "SSS")    /* dst, value, len */                             \
-  X(memory_copy, "SSS")    /* dst, src, len */                               \
-  X(memory_init, "FSSS")   /* data F: dst, src, len */                       \
-  X(data_drop, "F")                                                          \
-  X(table_get, "SFS") /* dst <- table F [index] */                           \
-  X(table_set, "FSS") /* table F [index] <- ref */                           \
-  X(table_size, "SF")                                                        \
-  X(table_grow, "SFSS")  /* dst <- grow table F by n with init ref */        \
-  X(table_fill, "FSSS")  /* table F: index, ref, n */                        \
-  X(table_copy, "FFSSS") /* dst table, src table: d, s, n */                 \
-  X(table_init, "FFSSS") /* table, elem: d, s, n */                          \
-  X(elem_drop, "F")                                                          \
-  X(ref_func, "SF") /* dst <- reference to function F */                     \
-  X(ref_is_null, "SS")                                                       \
-  X(i32_add_imm, "SSI") /* dst <- a + imm */                                 \
-  X(i32_sub_imm, "SSI")                                                      \
-  X(i32_and_imm, "SSI")                                                      \
-  X(i32_or_imm, "SSI")                                                       \
-  X(i32_xor_imm, "SSI")                                                      \
-  X(i32_shl_imm, "SSI")                                                      \
-  X(i32_shr_s_imm, "SSI")                                                    \
-  X(i32_shr_u_imm, "SSI")                                                    \
-  X(i32_mul_imm, "SSI")                                                      \
-  X(i32_eq_imm, "SSI")                                                       \
-  X(i32_ne_imm, "SSI")                                                       \
-  X(i32_lt_s_imm, "SSI")                                                     \
-  X(i32_lt_u_imm, "SSI")                                                     \
-  X(i32_gt_s_imm, "SSI")                                                     \
-  X(i32_gt_u_imm, "SSI")                                                     \
-  X(i32_le_s_imm, "SSI")                                                     \
-  X(i32_le_u_imm, "SSI")                                                     \
-  X(i32_ge_s_imm, "SSI")                                                     \
-  X(i32_ge_u_imm, "SSI")                                                     \
-  X(i32_rotl_imm, "SSI")                                                     \
-  X(i32_rotr_imm, "SSI")                                                     \
-  X(br_eq, "SSB") /* if (a == b) pc += offset (i32) */                       \
-  X(br_ne, "SSB")                                                            \
-  X(br_lt_s, "SSB")                                                          \
-  X(br_lt_u, "SSB")                                                          \
-  X(br_gt_s, "SSB")                                                          \
-  X(br_gt_u, "SSB")                                                          \
-  X(br_le_s, "SSB")                                                          \
-  X(br_le_u, "SSB")                                                          \
-  X(br_ge_s, "SSB")                                                          \
-  X(br_ge_u, "SSB")                                                          \
-  X(br_eq_imm, "SIB") /* if (a == imm) pc += offset (i32) */                 \
-  X(br_ne_imm, "SIB")                                                        \
-  X(br_lt_s_imm, "SIB")                                                      \
-  X(br_lt_u_imm, "SIB")                                                      \
-  X(br_gt_s_imm, "SIB")                                                      \
-  X(br_gt_u_imm, "SIB")                                                      \
-  X(br_le_s_imm, "SIB")                                                      \
-  X(br_le_u_imm, "SIB")                                                      \
-  X(br_ge_s_imm, "SIB")                                                      \
-  X(br_ge_u_imm, "SIB")                                                      \
-  X(i64_add_imm, "SSL")                                                      \
-  X(i64_sub_imm, "SSL")                                                      \
-  X(i64_and_imm, "SSL")                                                      \
-  X(i64_shl_imm, "SSL")                                                      \
+#define PICOWASM_XOPS(X)                                                                \
+  X(trap_unreachable, "")  /* trap: unreachable executed */                             \
+  X(copy, "SS")            /* dst <- src (8 bytes) */                                   \
+  X(const32, "SI")         /* dst <- imm32 (upper half zeroed) */                       \
+  X(const64, "SL")         /* dst <- imm64 */                                           \
+  X(br, "B")               /* pc += offset */                                           \
+  X(br_if, "SB")           /* if (i32 s != 0) pc += offset */                           \
+  X(br_unless, "SB")       /* if (i32 s == 0) pc += offset */                           \
+  X(br_table, "SNT")       /* index s: take entry min(s, N) */                          \
+  X(ret, "")               /* return; results are already in slots 0..n-1 */            \
+  X(ret_copy, "S")         /* slot 0 <- s, then return (single result) */               \
+  X(call_defined, "FS")    /* call the module's own function F (index among defined) */ \
+  X(call, "FS")            /* call function F with the frame at slot S */               \
+  X(call_indirect, "FFSS") /* type F, table F, index slot, frame slot */                \
+  X(select, "SSSS")        /* dst <- cond ? a : b */                                    \
+  X(global_get, "SF")      /* dst <- global F */                                        \
+  X(global_set, "FS")      /* global F <- src */                                        \
+  X(memory_size, "S")      /* dst <- pages */                                           \
+  X(memory_grow, "SS")     /* dst <- grow(src) */                                       \
+  X(memory_fill, "SSS")    /* dst, value, len */                                        \
+  X(memory_copy, "SSS")    /* dst, src, len */                                          \
+  X(memory_init, "FSSS")   /* data F: dst, src, len */                                  \
+  X(data_drop, "F")                                                                     \
+  X(table_get, "SFS") /* dst <- table F [index] */                                      \
+  X(table_set, "FSS") /* table F [index] <- ref */                                      \
+  X(table_size, "SF")                                                                   \
+  X(table_grow, "SFSS")  /* dst <- grow table F by n with init ref */                   \
+  X(table_fill, "FSSS")  /* table F: index, ref, n */                                   \
+  X(table_copy, "FFSSS") /* dst table, src table: d, s, n */                            \
+  X(table_init, "FFSSS") /* table, elem: d, s, n */                                     \
+  X(elem_drop, "F")                                                                     \
+  X(ref_func, "SF") /* dst <- reference to function F */                                \
+  X(ref_is_null, "SS")                                                                  \
+  X(i32_add_imm, "SSI") /* dst <- a + imm */                                            \
+  X(i32_sub_imm, "SSI")                                                                 \
+  X(i32_and_imm, "SSI")                                                                 \
+  X(i32_or_imm, "SSI")                                                                  \
+  X(i32_xor_imm, "SSI")                                                                 \
+  X(i32_shl_imm, "SSI")                                                                 \
+  X(i32_shr_s_imm, "SSI")                                                               \
+  X(i32_shr_u_imm, "SSI")                                                               \
+  X(i32_mul_imm, "SSI")                                                                 \
+  X(i32_eq_imm, "SSI")                                                                  \
+  X(i32_ne_imm, "SSI")                                                                  \
+  X(i32_lt_s_imm, "SSI")                                                                \
+  X(i32_lt_u_imm, "SSI")                                                                \
+  X(i32_gt_s_imm, "SSI")                                                                \
+  X(i32_gt_u_imm, "SSI")                                                                \
+  X(i32_le_s_imm, "SSI")                                                                \
+  X(i32_le_u_imm, "SSI")                                                                \
+  X(i32_ge_s_imm, "SSI")                                                                \
+  X(i32_ge_u_imm, "SSI")                                                                \
+  X(i32_rotl_imm, "SSI")                                                                \
+  X(i32_rotr_imm, "SSI")                                                                \
+  X(br_eq, "SSB") /* if (a == b) pc += offset (i32) */                                  \
+  X(br_ne, "SSB")                                                                       \
+  X(br_lt_s, "SSB")                                                                     \
+  X(br_lt_u, "SSB")                                                                     \
+  X(br_gt_s, "SSB")                                                                     \
+  X(br_gt_u, "SSB")                                                                     \
+  X(br_le_s, "SSB")                                                                     \
+  X(br_le_u, "SSB")                                                                     \
+  X(br_ge_s, "SSB")                                                                     \
+  X(br_ge_u, "SSB")                                                                     \
+  X(br_eq_imm, "SIB") /* if (a == imm) pc += offset (i32) */                            \
+  X(br_ne_imm, "SIB")                                                                   \
+  X(br_lt_s_imm, "SIB")                                                                 \
+  X(br_lt_u_imm, "SIB")                                                                 \
+  X(br_gt_s_imm, "SIB")                                                                 \
+  X(br_gt_u_imm, "SIB")                                                                 \
+  X(br_le_s_imm, "SIB")                                                                 \
+  X(br_le_u_imm, "SIB")                                                                 \
+  X(br_ge_s_imm, "SIB")                                                                 \
+  X(br_ge_u_imm, "SIB")                                                                 \
+  /* loads/stores at u32(base + imm): a wrapping add fused into the access */           \
+  X(i32_load_wrapped, "SSI")                                                            \
+  X(i64_load_wrapped, "SSI")                                                            \
+  X(f32_load_wrapped, "SSI")                                                            \
+  X(f64_load_wrapped, "SSI")                                                            \
+  X(i32_load8_s_wrapped, "SSI")                                                         \
+  X(i32_load8_u_wrapped, "SSI")                                                         \
+  X(i32_load16_s_wrapped, "SSI")                                                        \
+  X(i32_load16_u_wrapped, "SSI")                                                        \
+  X(i64_load8_s_wrapped, "SSI")                                                         \
+  X(i64_load8_u_wrapped, "SSI")                                                         \
+  X(i64_load16_s_wrapped, "SSI")                                                        \
+  X(i64_load16_u_wrapped, "SSI")                                                        \
+  X(i64_load32_s_wrapped, "SSI")                                                        \
+  X(i64_load32_u_wrapped, "SSI")                                                        \
+  X(i32_store_wrapped, "SSI")                                                           \
+  X(i64_store_wrapped, "SSI")                                                           \
+  X(f32_store_wrapped, "SSI")                                                           \
+  X(f64_store_wrapped, "SSI")                                                           \
+  X(i32_store8_wrapped, "SSI")                                                          \
+  X(i32_store16_wrapped, "SSI")                                                         \
+  X(i64_store8_wrapped, "SSI")                                                          \
+  X(i64_store16_wrapped, "SSI")                                                         \
+  X(i64_store32_wrapped, "SSI")                                                         \
+  X(i64_add_imm, "SSL")                                                                 \
+  X(i64_sub_imm, "SSL")                                                                 \
+  X(i64_and_imm, "SSL")                                                                 \
+  X(i64_shl_imm, "SSL")                                                                 \
   X(i64_shr_u_imm, "SSL")
+
+// The *_wrapped operations follow the wasm loads and stores in the same order.
+constexpr uint16_t kNumWrappedMemOps = 23;
 
 // Threaded-code operation numbers are dense, so handler tables have no holes: first every wasm
 // opcode in the order of the opcode lists (only the numeric/load/store ones are ever emitted), then
@@ -132,6 +161,14 @@ enum class XOp : uint16_t {
       count_
 };
 constexpr uint16_t kNumCodeOps = static_cast<uint16_t>(XOp::count_);
+constexpr uint16_t kFirstWrappedMemOp = static_cast<uint16_t>(XOp::i32_load_wrapped);
+static_assert(static_cast<uint16_t>(XOp::i64_store32_wrapped) - kFirstWrappedMemOp + 1 ==
+                  kNumWrappedMemOps,
+              "wrapped memory operations must stay contiguous");
+static_assert(static_cast<uint16_t>(CodeOp::i64_store32) - static_cast<uint16_t>(CodeOp::i32_load) +
+                      1 ==
+                  kNumWrappedMemOps,
+              "wasm loads and stores must stay contiguous");
 
 // Maps a wasm opcode to its threaded-code operation number.
 struct OpToCodeTable {

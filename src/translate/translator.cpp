@@ -335,14 +335,23 @@ class Translator {
   // return.
   void branch_to(Ctrl& c) {
     const uint32_t n = arity(c);
+    if (c.kind == CtrlKind::func) return emit_return(n);
     move_top(n, target_slot(c));
-    if (c.kind == CtrlKind::func) {
-      instr(code_op(XOp::ret), 1);
-      return;
-    }
     uint32_t start = here();
     instr(code_op(XOp::br), 3);
     branch_field(start + 1, c);
+  }
+
+  // Returns with the top `n` values as results (in slots 0..n-1); a single result that is not
+  // already in slot 0 is moved by the return itself.
+  void emit_return(uint32_t n) {
+    if (n == 1 && slot_of(height_ - 1) != 0) {
+      CodeUnit* p = instr(code_op(XOp::ret_copy), 2);
+      p[1] = slot_of(height_ - 1);
+      return;
+    }
+    move_top(n, 0);
+    instr(code_op(XOp::ret), 1);
   }
 
   // ---- block types ----
@@ -706,10 +715,7 @@ class Translator {
   void on_end() {
     Ctrl& c = ctrl_[ctrl_depth_ - 1];
     if (c.kind == CtrlKind::func) {
-      if (!c.unreachable) {
-        move_top(c.results, 0);
-        instr(code_op(XOp::ret), 1);
-      }
+      if (!c.unreachable) emit_return(c.results);
       --ctrl_depth_;
       return;
     }
@@ -835,8 +841,10 @@ class Translator {
     const FuncType& t = m_.func_type(f);
     uint32_t frame = 0;
     call_frame(t.num_params, &frame);
-    CodeUnit* p = instr(code_op(XOp::call), 4);
-    put_u32(p + 1, f);
+    // The module's own functions are called directly; imports go through the instance's table.
+    const bool defined = f >= m_.num_imported_functions;
+    CodeUnit* p = instr(code_op(defined ? XOp::call_defined : XOp::call), 4);
+    put_u32(p + 1, defined ? f - m_.num_imported_functions : f);
     p[3] = static_cast<Slot>(frame);
     seal();
     for (uint32_t i = 0; i < t.num_results; ++i) push(Where::home, 0, kNone);
@@ -909,18 +917,37 @@ class Translator {
     uint32_t align = 0, offset = 0;
     r.u32(&align);
     r.u32(&offset);
-    if (info.result != kT_) {  // load: op dst, addr, offset
-      Slot addr = pop();
-      CodeUnit* p = instr(code_op(op), 5, 1);
+    const bool load = info.result != kT_;
+    Slot value = load ? 0 : pop();
+    // An address computed by `i32.add x, C` just before an access at offset 0 is fused into it.
+    CodeUnit code = code_op(op);
+    const Operand& a = stack_[height_ - 1];
+    if (offset == 0 && a.where == Where::home && a.producer != kNone && a.producer == last_start_ &&
+        at(a.producer)[0] == code_op(XOp::i32_add_imm)) {
+      const CodeUnit* add = at(a.producer);
+      Slot base = add[2];
+      offset = read_u32(add + 3);
+      rewind_to(a.producer);
+      --height_;
+      code = static_cast<CodeUnit>(kFirstWrappedMemOp + (code_op(op) - code_op(Op::i32_load)));
+      return emit_memory_access(code, load, base, value, offset);
+    }
+    Slot addr = pop();
+    emit_memory_access(code, load, addr, value, offset);
+  }
+
+  // load: op dst, addr, offset; store: op addr, value, offset.
+  void emit_memory_access(CodeUnit code, bool load, Slot addr, Slot value, uint32_t offset) {
+    CodeUnit* p = instr(code, 5, load ? 1 : kNone);
+    if (load) {
       p[1] = static_cast<Slot>(home(height_));
       p[2] = addr;
-      put_u32(p + 3, offset);
-      return push_result();
+    } else {
+      p[1] = addr;
+      p[2] = value;
     }
-    Slot value = pop(), addr = pop();  // store: op addr, value, offset
-    CodeUnit* p = instr(code_op(op), 5);
-    p[1] = addr, p[2] = value;
     put_u32(p + 3, offset);
+    if (load) push_result();
   }
 
   void unary(CodeUnit op) {
