@@ -154,7 +154,7 @@ class FuncValidator {
     uint64_t doubled = vals_capacity_ ? uint64_t{vals_capacity_} * 2 : kInitialOperands;
     uint64_t capacity = doubled > needed ? doubled : needed;
     if (capacity > PICOWASM_MAX_OPERAND_STACK) capacity = PICOWASM_MAX_OPERAND_STACK;
-    uint8_t* grown = scratch_.arena->allocate_array<uint8_t>(static_cast<size_t>(capacity));
+    uint8_t* grown = scratch_.arena->allocate_scratch_array<uint8_t>(static_cast<size_t>(capacity));
     if (!grown) return fail(ErrorCode::out_of_arena);
     if (height_) std::memcpy(grown, vals_, height_);
     vals_ = grown;
@@ -169,7 +169,7 @@ class FuncValidator {
     uint32_t capacity = frames_capacity_ ? frames_capacity_ * 2 : kInitialFrames;
     if (capacity > kMaxFrames) capacity = kMaxFrames;
     CtrlFrame* grown = static_cast<CtrlFrame*>(
-        scratch_.arena->allocate(sizeof(CtrlFrame) * capacity, alignof(CtrlFrame)));
+        scratch_.arena->allocate_scratch(sizeof(CtrlFrame) * capacity, alignof(CtrlFrame)));
     if (!grown) return fail(ErrorCode::out_of_arena);
     if (depth_) std::memcpy(static_cast<void*>(grown), frames_, sizeof(CtrlFrame) * depth_);
     frames_ = grown;

@@ -209,8 +209,8 @@ Error check_exports(const Module& m, Arena& arena) {
   if (m.num_exports < 2) return Error{};
 
   // Duplicate names: sort an index array (scratch) by name, then compare neighbours.
-  Arena::Mark mark = arena.mark();
-  uint32_t* order = arena.allocate_array<uint32_t>(m.num_exports);
+  Arena::ScratchMark mark = arena.scratch_mark();
+  uint32_t* order = arena.allocate_scratch_array<uint32_t>(m.num_exports);
   if (!order) return make_error(ErrorCode::out_of_arena, 0);
   for (uint32_t i = 0; i < m.num_exports; ++i) order[i] = i;
   sort_by_name(order, m.num_exports, m.exports);
@@ -225,7 +225,7 @@ Error check_exports(const Module& m, Arena& arena) {
       break;
     }
   }
-  arena.rewind(mark);
+  arena.rewind_scratch(mark);
   return err;
 }
 
@@ -327,7 +327,7 @@ Error check_bodies(const Module& m, Arena& arena) {
   }
   // Optional: without it locals are found by a linear walk over the runs.
   if (max_runs > 0) {
-    scratch.local_ends = arena.allocate_array<uint32_t>(max_runs);
+    scratch.local_ends = arena.allocate_scratch_array<uint32_t>(max_runs);
     if (scratch.local_ends) scratch.local_ends_capacity = max_runs;
   }
   for (uint32_t f = m.num_imported_functions; f < m.num_functions; ++f) {
@@ -340,9 +340,9 @@ Error check_bodies(const Module& m, Arena& arena) {
 Error check_module(const Module& m, Arena& arena) {
   Error err = check_module_fields(m);
   if (!err.ok()) return prefer_malformed(m, m.num_imported_functions, err);
-  Arena::Mark mark = arena.mark();
+  Arena::ScratchMark mark = arena.scratch_mark();
   err = check_bodies(m, arena);
-  arena.rewind(mark);
+  arena.rewind_scratch(mark);
   if (!err.ok()) return err;
   err = check_start(m);
   if (err.ok()) err = check_exports(m, arena);
@@ -362,9 +362,9 @@ Error validate_module(Module& module, Arena& arena) {
   collect_declared_refs(module, refs);
   module.declared_refs = refs;
 
-  Arena::Mark scratch = arena.mark();
+  Arena::ScratchMark scratch = arena.scratch_mark();
   Error err = check_module(module, arena);
-  arena.rewind(scratch);
+  arena.rewind_scratch(scratch);
   if (!err.ok()) {
     // Leave nothing behind on failure.
     module.declared_refs = nullptr;
