@@ -143,8 +143,12 @@ class Translator {
     CompiledFunc* funcs = arena_.allocate_array<CompiledFunc>(defined);
     if (!funcs) return make_error(ErrorCode::out_of_arena, 0);
     Arena::ScratchMark scratch = arena_.scratch_mark();
-    stack_ = arena_.allocate_scratch_array<Operand>(PICOWASM_MAX_OPERAND_STACK + 1);
-    ctrl_ = arena_.allocate_scratch_array<Ctrl>(PICOWASM_MAX_CONTROL_DEPTH + 1);
+    // Working stacks start small and double on demand (up to the config limits), so translating a
+    // small module needs little scratch.
+    stack_capacity_ = 64;
+    ctrl_capacity_ = 16;
+    stack_ = arena_.allocate_scratch_array<Operand>(stack_capacity_);
+    ctrl_ = arena_.allocate_scratch_array<Ctrl>(ctrl_capacity_);
     if (!stack_ || !ctrl_) {
       arena_.rewind_scratch(scratch);
       return make_error(ErrorCode::out_of_arena, 0);
@@ -175,6 +179,22 @@ class Translator {
   }
   void fail(ErrorCode code) {
     if (error_.ok()) error_ = make_error(code, reader_ ? reader_->offset() : 0);
+  }
+
+  // Doubles a scratch array, keeping its first `used` entries (the old copy stays in the scratch
+  // area until translation ends).
+  template <typename T>
+  bool grow(T** items, uint32_t* capacity, uint32_t used) {
+    uint32_t bigger = *capacity * 2;
+    T* fresh = arena_.allocate_scratch_array<T>(bigger);
+    if (!fresh) {
+      fail(ErrorCode::out_of_arena);
+      return false;
+    }
+    std::memcpy(static_cast<void*>(fresh), *items, sizeof(T) * used);
+    *items = fresh;
+    *capacity = bigger;
+    return true;
   }
 
   // ---- code emission ----
@@ -226,6 +246,7 @@ class Translator {
       fail(ErrorCode::limit_operand_stack);
       return;
     }
+    if (height_ == stack_capacity_ && !grow(&stack_, &stack_capacity_, height_)) return;
     stack_[height_] = Operand{where, local, producer};
     if (where == Where::local) ++deferred_;
     ++height_;
@@ -369,6 +390,7 @@ class Translator {
       fail(ErrorCode::limit_control_depth);
       return;
     }
+    if (ctrl_depth_ == ctrl_capacity_ && !grow(&ctrl_, &ctrl_capacity_, ctrl_depth_)) return;
     Ctrl& c = ctrl_[ctrl_depth_++];
     c = Ctrl{};
     c.kind = kind;
@@ -1040,6 +1062,8 @@ class Translator {
 
   Ctrl* ctrl_ = nullptr;
   uint32_t ctrl_depth_ = 0;
+  uint32_t stack_capacity_ = 0;
+  uint32_t ctrl_capacity_ = 0;
   uint32_t loop_depth_ = 0;  // live loops enclosing the current instruction
 
   uint64_t consts_[kMaxConsts] = {};

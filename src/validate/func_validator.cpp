@@ -412,7 +412,7 @@ bool FuncValidator::validate_br_table() {
   // First pass: decode all labels (so that malformed immediates are found before type errors) and
   // find the default; the second pass re-reads them from the bytes, so nothing is stored.
   const uint8_t* labels = r_.pos();
-  uint32_t label;
+  uint32_t label = 0;
   for (uint32_t i = 0; i < count; ++i) {
     if (!r_.u32(&label)) return reader_failed();
   }
