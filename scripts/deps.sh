@@ -10,6 +10,9 @@ packages=(
   wabt                                              # wat2wasm, wast2json: examples, spec suite
   libgtest-dev libgmock-dev libbenchmark-dev        # tests and benchmarks
   libspdlog-dev libfmt-dev nlohmann-json3-dev       # host CLI and spec runner
+  lld                                               # wasm-ld: benchmark modules (clang wasm32)
+  gcc-arm-none-eabi libnewlib-arm-none-eabi         # Cortex-M4 port: cross compiler, newlib-nano,
+  libstdc++-arm-none-eabi-newlib qemu-system-arm    # libstdc++ headers; QEMU mps2-an386
 )
 
 is_installed() {

@@ -10,6 +10,12 @@
 //
 // Counting: every command is passed, failed or skipped, except `register`, which is not counted
 // (as in wabt's spectest-interp, so totals compare with its "tallied" numbers).
+//
+// Execution: each `module` is loaded, compiled and instantiated in its own arena, with imports
+// resolved against the `spectest` host module and the modules named by `register`; actions run
+// on those instances. With --gate validation, failures of the execution phase (instantiation,
+// actions, assert_trap/return/exhaustion/unlinkable/uninstantiable) are counted but do not
+// change the exit status.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 

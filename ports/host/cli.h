@@ -21,6 +21,7 @@ namespace picowasm::host {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;  // the module failed to load, a file could not be read, ...
 constexpr int kExitUsage = 2;    // bad command line
+constexpr int kExitTrap = 3;     // the called wasm code trapped or exhausted its stack (run)
 
 // Arguments after the subcommand name.
 using Args = std::vector<std::string>;
@@ -30,6 +31,7 @@ struct Command {
   const char* name;
   const char* synopsis;  // arguments, shown after "picowasm NAME"
   const char* summary;   // one line for the usage text
+  const char* details;   // more lines for "picowasm help NAME", or nullptr
   CommandFn run;
 };
 
@@ -41,6 +43,7 @@ struct UsageError : std::runtime_error {
 // ---- Subcommands
 // ---------------------------------------------------------------------------------
 int cmd_inspect(const Args& args);
+int cmd_run(const Args& args);
 
 // ---- Loading
 // -------------------------------------------------------------------------------------

@@ -18,8 +18,18 @@ int cmd_help(const Args& args);
 const Command kCommands[] = {
     {"inspect", "FILE.wasm",
      "load (decode + validate) a module; print its imports, exports and function signatures",
-     cmd_inspect},
-    {"help", "[COMMAND]", "show this help, or the usage of one command", cmd_help},
+     nullptr, cmd_inspect},
+    {"run", "FILE.wasm [--invoke NAME] [ARG...]",
+     "instantiate a module without imports, call an exported function, print its results",
+     "  NAME defaults to _start if the module exports it, else main.\n"
+     "  Each ARG is parsed by the function's parameter type: i32/i64 in decimal or 0x hex, with "
+     "an\n"
+     "  optional '-' (unsigned spellings such as 0xffffffff work too); f32/f64 as decimal, inf or\n"
+     "  nan. Each result is printed on its own line as TYPE:VALUE, e.g. i32:-1, f64:0.5, f32:inf;\n"
+     "  integers are shown signed, floats with the fewest digits that read back exactly.\n"
+     "  A trap prints 'trap: MESSAGE (function N)' on stderr and exits with status 3.\n",
+     cmd_run},
+    {"help", "[COMMAND]", "show this help, or the usage of one command", nullptr, cmd_help},
 };
 
 const Command* find_command(const std::string& name) {
@@ -46,11 +56,13 @@ void print_usage(std::FILE* out) {
                "  -q, --quiet          log errors only\n"
                "  -h, --help           show this help\n"
                "\n"
-               "exit status: 0 success, 1 failure (e.g. the module does not load), 2 bad usage\n");
+               "exit status: 0 success, 1 failure (e.g. the module does not load), 2 bad usage,\n"
+               "             3 the called function trapped (run)\n");
 }
 
-void print_command_usage(std::FILE* out, const Command& c) {
+void print_command_usage(std::FILE* out, const Command& c, bool with_details) {
   std::fprintf(out, "usage: picowasm %s %s\n  %s\n", c.name, c.synopsis, c.summary);
+  if (with_details && c.details) std::fprintf(out, "%s", c.details);
 }
 
 int cmd_help(const Args& args) {
@@ -61,7 +73,7 @@ int cmd_help(const Args& args) {
   if (args.size() > 1) throw UsageError("help takes at most one COMMAND");
   const Command* c = find_command(args[0]);
   if (!c) throw UsageError("unknown command '" + args[0] + "'");
-  print_command_usage(stdout, *c);
+  print_command_usage(stdout, *c, true);
   return kExitOk;
 }
 
@@ -116,7 +128,7 @@ int run(int argc, char** argv) {
   if (help) {
     // "picowasm inspect --help" describes inspect; a bare --help describes everything.
     if (command && command->run != cmd_help)
-      print_command_usage(stdout, *command);
+      print_command_usage(stdout, *command, true);
     else
       print_usage(stdout);
     return kExitOk;
@@ -135,7 +147,7 @@ int run(int argc, char** argv) {
     return command->run(args);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "picowasm %s: %s\n", command->name, e.what());
-    print_command_usage(stderr, *command);
+    print_command_usage(stderr, *command, false);
     return kExitUsage;
   }
 }

@@ -1,0 +1,87 @@
+// Footprint firmware: the smallest useful picowasm embedding. Loads the embedded fib module from
+// flash, runs fib(kParam) and checks the result. Built twice (bench/cortex-m/CMakeLists.txt):
+//   FOOTPRINT_WITH_ENGINE=1  footprint-m4: picowasm does the work
+//   FOOTPRINT_WITH_ENGINE=0  footprint-base-m4: identical board code, main, module bytes and
+//                            arena, but no engine: the module bytes are only summed
+// so the difference in flash and RAM between the two images is what the engine costs
+// (scripts/footprint.sh). Errors are reported by number to keep the message table out of the image:
+// a firmware that wants the text calls picowasm::error_message().
+#include <stddef.h>
+#include <stdint.h>
+
+#include "board.h"
+#include "embedded_module.h"
+
+#if FOOTPRINT_WITH_ENGINE
+#include "picowasm/picowasm.hpp"
+#include "picowasm/runtime.h"
+#endif
+
+namespace {
+
+constexpr int32_t kParam = 20;
+constexpr uint32_t kExpected = 6765;  // fib(20)
+
+// The peak is compile_module's scratch (~225 KiB: the translator reserves its operand and control
+// stacks at their maximum size); the instance itself needs the one 64 KiB page, a 4 KiB value stack
+// and 64 call frames. The arena_bytes line shows the peak actually used.
+constexpr size_t kArenaBytes = 240 * 1024;
+// `used`: kept whole in the baseline too, which only writes one byte of it.
+alignas(8) __attribute__((used)) uint8_t g_arena[kArenaBytes];
+
+#if FOOTPRINT_WITH_ENGINE
+
+// Returns 0 and sets *result, or returns the picowasm ErrorCode (or -1: no such export).
+int run_fib(const embedded_module& module, int32_t n, uint32_t* result, size_t* arena_used) {
+  picowasm::Arena arena(g_arena, sizeof g_arena);
+  picowasm::Module decoded;
+  picowasm::Error error = picowasm::load_module(module.bytes, module.size, arena, &decoded);
+  picowasm::CompiledModule* compiled = nullptr;
+  if (error.ok()) error = picowasm::compile_module(decoded, arena, &compiled);
+  picowasm::InstanceLimits limits;
+  limits.stack_slots = 512;
+  limits.call_depth = 64;
+  picowasm::Instance* instance = nullptr;
+  if (error.ok()) error = picowasm::instantiate(*compiled, nullptr, 0, limits, arena, &instance);
+  if (!error.ok()) return static_cast<int>(error.code);
+  picowasm::ExternVal fib;
+  if (!picowasm::find_export(*instance, "bench_fib", 9, &fib) ||
+      fib.kind != picowasm::ExternKind::func) {
+    return -1;
+  }
+  uint64_t slots[1] = {static_cast<uint32_t>(n)};
+  error = picowasm::invoke(*instance, fib.func, slots);
+  if (!error.ok()) return static_cast<int>(error.code);
+  *result = static_cast<uint32_t>(slots[0]);
+  *arena_used = arena.high_water();
+  return 0;
+}
+
+#else
+
+// Reads every module byte and writes the arena, so the baseline image keeps both, like the real
+// one.
+int run_fib(const embedded_module& module, int32_t n, uint32_t* result, size_t* arena_used) {
+  uint32_t sum = 0;
+  for (uint32_t i = 0; i < module.size; ++i) sum += module.bytes[i];
+  g_arena[sum % sizeof g_arena] = static_cast<uint8_t>(n);
+  *result = kExpected;
+  *arena_used = 0;
+  return 0;
+}
+
+#endif
+
+}  // namespace
+
+int main() {
+  board_init();
+  if (embedded_module_count != 1) return 1;
+  uint32_t result = 0;
+  size_t arena_used = 0;
+  int status = run_fib(embedded_modules[0], kParam, &result, &arena_used);
+  board_printf("fib(%ld) = %lu, status %d, arena_bytes=%lu of %lu\n", static_cast<long>(kParam),
+               static_cast<unsigned long>(result), status, static_cast<unsigned long>(arena_used),
+               static_cast<unsigned long>(kArenaBytes));
+  return status == 0 && result == kExpected ? 0 : 1;
+}

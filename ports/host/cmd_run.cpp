@@ -1,0 +1,319 @@
+// `picowasm run FILE.wasm [--invoke NAME] [ARG...]`: instantiate a module that needs no imports,
+// call one exported function with arguments from the command line and print its results.
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "cli.h"
+#include "picowasm/runtime.h"
+
+namespace picowasm::host {
+namespace {
+
+// Reservations for the instance. The host has memory to spare, and a large reservation costs
+// nothing until it is touched (memories and tables are cleared only as far as they are in use).
+constexpr uint32_t kMemoryPages = 1024;  // growth cap: 64 MiB (or the declared maximum)
+constexpr uint32_t kTableElems = 65536;  // growth cap per table (or the declared maximum)
+constexpr uint32_t kStackSlots = 1u << 20;
+constexpr uint32_t kCallDepth = 10000;
+
+InstanceLimits run_limits() {
+  InstanceLimits limits;
+  limits.memory_pages = kMemoryPages;
+  limits.table_elems = kTableElems;
+  limits.stack_slots = kStackSlots;
+  limits.call_depth = kCallDepth;
+  return limits;
+}
+
+// What instantiate() reserves for a memory or table with these limits (see InstanceLimits).
+uint64_t reserved(const Limits& limits, uint32_t requested) {
+  uint64_t n = limits.has_max ? std::min(limits.max, requested) : requested;
+  return std::max<uint64_t>(n, limits.min);
+}
+
+// Arena for compiling and instantiating: translated code (generously, 64 bytes per module byte),
+// the memory and table reservations, and the stacks.
+size_t runtime_arena_size(const Module& m, size_t file_size) {
+  uint64_t bytes = arena_size_for(file_size) + uint64_t{64} * file_size + (uint64_t{4} << 20);
+  for (uint32_t i = m.num_imported_memories; i < m.num_memories; ++i)
+    bytes += reserved(m.memories[i].limits, kMemoryPages) * 65536;
+  for (uint32_t i = m.num_imported_tables; i < m.num_tables; ++i)
+    bytes += reserved(m.tables[i].limits, kTableElems) * sizeof(uint64_t);
+  bytes += uint64_t{kStackSlots} * sizeof(uint64_t) + uint64_t{kCallDepth} * sizeof(CallFrame);
+  if (bytes > SIZE_MAX) throw std::runtime_error("module needs more memory than this host has");
+  return static_cast<size_t>(bytes);
+}
+
+std::string to_string(const Name& name) {
+  return std::string(name.data, name.size);
+}
+
+std::string exported_functions(const Module& m) {
+  std::string list;
+  for (uint32_t i = 0; i < m.num_exports; ++i) {
+    if (m.exports[i].kind != ExternKind::func) continue;
+    if (!list.empty()) list += ", ";
+    list += to_string(m.exports[i].name);
+  }
+  return list.empty() ? "(none)" : list;
+}
+
+// ---- Arguments
+// ----------------------------------------------------------------------------------
+
+// Parses a decimal or 0x-hex integer with an optional '-' into `bits` bits (two's complement):
+// accepts -2^(bits-1) .. 2^bits - 1, so both signed and unsigned spellings work.
+bool parse_int(const std::string& text, unsigned bits, uint64_t* out) {
+  const char* p = text.c_str();
+  bool negative = *p == '-';
+  if (negative) ++p;
+  int base = 10;
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+    base = 16;
+    p += 2;
+  }
+  // strtoull would also accept spaces, a sign or an empty string here.
+  if (!std::isxdigit(static_cast<unsigned char>(*p))) return false;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long magnitude = std::strtoull(p, &end, base);
+  if (*end != '\0' || errno == ERANGE) return false;
+  const uint64_t max_unsigned = bits == 64 ? UINT64_MAX : (uint64_t{1} << bits) - 1;
+  const uint64_t max_negative = uint64_t{1} << (bits - 1);
+  if (negative ? magnitude > max_negative : magnitude > max_unsigned) return false;
+  uint64_t value = negative ? 0 - uint64_t{magnitude} : uint64_t{magnitude};
+  *out = bits == 64 ? value : value & max_unsigned;
+  return true;
+}
+
+// Decimal (or anything strtod reads: hex floats, inf, nan) with nothing left over.
+template <typename Float>
+bool parse_float(const std::string& text, Float* out) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
+  char* end = nullptr;
+  *out = sizeof(Float) == 4 ? std::strtof(text.c_str(), &end) : std::strtod(text.c_str(), &end);
+  return *end == '\0';
+}
+
+uint64_t parse_arg(const std::string& text, ValType type, size_t index) {
+  uint64_t slot = 0;
+  bool ok = false;
+  switch (type) {
+    case ValType::i32: ok = parse_int(text, 32, &slot); break;
+    case ValType::i64: ok = parse_int(text, 64, &slot); break;
+    case ValType::f32: {
+      float f = 0;
+      uint32_t bits;
+      ok = parse_float(text, &f);
+      std::memcpy(&bits, &f, sizeof bits);
+      slot = bits;
+      break;
+    }
+    case ValType::f64: {
+      double d = 0;
+      ok = parse_float(text, &d);
+      std::memcpy(&slot, &d, sizeof slot);
+      break;
+    }
+    case ValType::funcref:
+    case ValType::externref: ok = text == "null"; break;  // slot 0 is the null reference
+    case ValType::v128: break;
+  }
+  if (!ok) {
+    const char* hint = is_reftype(type) ? " (only null can be passed)" : "";
+    throw UsageError(fmt::format("argument {} '{}' is not a valid {}{}", index + 1, text,
+                                 valtype_name(type), hint));
+  }
+  return slot;
+}
+
+// ---- Results
+// ------------------------------------------------------------------------------------
+
+// The shortest decimal that reads back as the same value, so nothing is lost and 0.1 stays 0.1.
+template <typename Float>
+std::string format_float(Float value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
+  constexpr int kMaxDigits = sizeof(Float) == 4 ? 9 : 17;
+  char text[40];
+  for (int digits = 1; digits <= kMaxDigits; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(value));
+    Float back = sizeof(Float) == 4 ? std::strtof(text, nullptr) : std::strtod(text, nullptr);
+    if (back == value) break;
+  }
+  return text;
+}
+
+std::string format_result(ValType type, uint64_t slot) {
+  std::string value;
+  switch (type) {
+    // An i32 owns only the low half of its slot; the upper half may hold anything.
+    case ValType::i32: value = std::to_string(static_cast<int32_t>(slot & 0xFFFFFFFFu)); break;
+    case ValType::i64: value = std::to_string(static_cast<int64_t>(slot)); break;
+    case ValType::f32: {
+      float f = 0;
+      const auto bits = static_cast<uint32_t>(slot);
+      std::memcpy(&f, &bits, sizeof f);
+      value = format_float(f);
+      break;
+    }
+    case ValType::f64: {
+      double d = 0;
+      std::memcpy(&d, &slot, sizeof d);
+      value = format_float(d);
+      break;
+    }
+    case ValType::funcref:
+    case ValType::externref: value = slot == 0 ? "null" : fmt::format("0x{:x}", slot); break;
+    case ValType::v128: value = "?"; break;
+  }
+  return std::string(valtype_name(type)) + ":" + value;
+}
+
+// ---- Command
+// ------------------------------------------------------------------------------------
+
+struct RunArgs {
+  std::string path;
+  std::string export_name;  // empty: _start, else main
+  Args values;
+};
+
+RunArgs parse_run_args(const Args& args) {
+  RunArgs run;
+  bool have_path = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    // Options come before the function's arguments, which may look like anything (e.g. "-1").
+    if (run.values.empty() && a == "--invoke") {
+      if (i + 1 == args.size()) throw UsageError("--invoke needs a function NAME");
+      run.export_name = args[++i];
+    } else if (run.values.empty() && a.rfind("--invoke=", 0) == 0) {
+      run.export_name = a.substr(9);
+    } else if (!have_path) {
+      run.path = a;
+      have_path = true;
+    } else {
+      run.values.push_back(a);
+    }
+  }
+  if (!have_path) throw UsageError("run needs a FILE.wasm");
+  return run;
+}
+
+void print_error(const std::string& what, const Error& error) {
+  std::fprintf(stderr, "error: %s: %s: %s", what.c_str(), error_kind_name(error.kind()),
+               error.message());
+  if (error.function != Error::kNoFunction) std::fprintf(stderr, " (function %u)", error.function);
+  std::fprintf(stderr, "\n");
+}
+
+// Traps and stack exhaustion end a run with their own exit status; anything else is a failure.
+int report_execution_error(const Error& error) {
+  if (error.kind() == ErrorKind::trap || error.kind() == ErrorKind::exhaustion) {
+    std::fprintf(stderr, "trap: %s", error.message());
+    if (error.function != Error::kNoFunction)
+      std::fprintf(stderr, " (function %u)", error.function);
+    std::fprintf(stderr, "\n");
+    return kExitTrap;
+  }
+  print_error("execution failed", error);
+  return kExitFailure;
+}
+
+}  // namespace
+
+int cmd_run(const Args& args) {
+  const RunArgs run = parse_run_args(args);
+  auto loaded = load_file(run.path);
+  if (!loaded->error.ok()) {
+    std::fprintf(stderr, "%s\n", format_error(loaded->error).c_str());
+    return kExitFailure;
+  }
+  const Module& m = loaded->module;
+
+  // The CLI has no host functions, memories, tables or globals to offer.
+  if (m.num_imports > 0) {
+    for (uint32_t i = 0; i < m.num_imports; ++i) {
+      const Import& imp = m.imports[i];
+      std::fprintf(stderr, "error: unknown import %s.%s (%s)\n", to_string(imp.module).c_str(),
+                   to_string(imp.field).c_str(), extern_kind_name(imp.kind));
+    }
+    std::fprintf(stderr, "picowasm run can only run modules without imports\n");
+    return kExitFailure;
+  }
+
+  // Compiled code and the instance live in their own arena, sized for this module's memory.
+  const size_t arena_size = runtime_arena_size(m, loaded->size);
+  std::unique_ptr<uint8_t[]> arena_buffer(new uint8_t[arena_size]);
+  Arena arena(arena_buffer.get(), arena_size);
+  CompiledModule* compiled = nullptr;
+  Error err = compile_module(m, arena, &compiled);
+  if (!err.ok()) {
+    print_error("compile", err);
+    return kExitFailure;
+  }
+  Instance* instance = nullptr;
+  err = instantiate(*compiled, nullptr, 0, run_limits(), arena, &instance);
+  if (!err.ok()) {
+    // A trap here comes from the start function or an out-of-bounds segment.
+    if (err.kind() == ErrorKind::trap || err.kind() == ErrorKind::exhaustion)
+      return report_execution_error(err);
+    print_error("instantiate", err);
+    return kExitFailure;
+  }
+  spdlog::debug("instantiated: arena used {} of {} bytes", arena.used(), arena_size);
+
+  std::string name = run.export_name;
+  ExternVal ext;
+  bool found = false;
+  if (name.empty()) {
+    for (const char* candidate : {"_start", "main"}) {
+      found = find_export(*instance, candidate, std::strlen(candidate), &ext) &&
+              ext.kind == ExternKind::func;
+      if (found) {
+        name = candidate;
+        break;
+      }
+    }
+    if (!found) {
+      std::fprintf(stderr,
+                   "error: no _start or main export; choose one with --invoke NAME. "
+                   "Exported functions: %s\n",
+                   exported_functions(m).c_str());
+      return kExitFailure;
+    }
+  } else if (!find_export(*instance, name.data(), name.size(), &ext) ||
+             ext.kind != ExternKind::func) {
+    std::fprintf(stderr, "error: no exported function '%s'. Exported functions: %s\n", name.c_str(),
+                 exported_functions(m).c_str());
+    return kExitFailure;
+  }
+
+  const FuncType& type = *ext.func->type;
+  if (run.values.size() != type.num_params) {
+    throw UsageError(fmt::format("{} {} takes {} argument{}, {} given", name, format_functype(type),
+                                 type.num_params, type.num_params == 1 ? "" : "s",
+                                 run.values.size()));
+  }
+  std::vector<uint64_t> slots(std::max<size_t>({type.num_params, type.num_results, 1}), 0);
+  for (uint32_t i = 0; i < type.num_params; ++i)
+    slots[i] = parse_arg(run.values[i], type.params[i], i);
+
+  err = invoke(*instance, ext.func, slots.data());
+  if (!err.ok()) return report_execution_error(err);
+  for (uint32_t i = 0; i < type.num_results; ++i)
+    std::printf("%s\n", format_result(type.results[i], slots[i]).c_str());
+  return kExitOk;
+}
+
+}  // namespace picowasm::host

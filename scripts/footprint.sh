@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Engine footprint on Cortex-M4 (issue 3): builds, with arm-none-eabi-gcc -Os (MinSizeRel),
+#   footprint-m4       a minimal firmware that loads the fib module from flash and runs it, and
+#   footprint-base-m4  the same firmware (board code, main, module bytes, arena) without the engine
+# (bench/cortex-m/footprint_m4.cpp) and reports
+#   - engine flash = (text + data) difference, engine RAM = (data + bss) difference; the arena
+#     buffer is in both images, so it is not counted: its size and use are printed separately;
+#   - where the engine flash goes, per object file (from the linker maps);
+#   - for each benchmark module, what translation costs in the arena: threaded code bytes against
+#     the function bodies' bytes (CompiledModule::code_bytes vs the sum of Function::code.size),
+#     from bench-smoke-m4 built the same way and run on QEMU.
+# Usage: scripts/footprint.sh [BUILD_DIR]   (default build/cortex-m4-size)
+# The last line is exactly `engine_flash_bytes=N`.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash scripts/deps.sh
+build_dir=${1:-build/cortex-m4-size}
+bash bench/cortex-m/cross-build.sh "$build_dir" size footprint-m4 footprint-base-m4 bench-smoke-m4
+fw_dir=$build_dir/bench/cortex-m
+
+# Both firmwares must run: the engine one checks fib's result.
+run() { QEMU_M4_TIMEOUT=60 bash scripts/run-qemu-m4.sh "$fw_dir/$1.elf"; }
+engine_out=$(run footprint-m4) || { echo "$engine_out"; echo "footprint-m4 failed" >&2; exit 1; }
+base_out=$(run footprint-base-m4) || { echo "$base_out"; echo "footprint-base-m4 failed" >&2; exit 1; }
+
+# text data bss of an ELF (Berkeley format: text includes rodata, vectors, exidx, init_array).
+sizes() { arm-none-eabi-size "$1" | awk 'NR == 2 { print $1, $2, $3 }'; }
+read -r e_text e_data e_bss < <(sizes "$fw_dir/footprint-m4.elf")
+read -r b_text b_data b_bss < <(sizes "$fw_dir/footprint-base-m4.elf")
+flash=$(((e_text + e_data) - (b_text + b_data)))
+ram=$(((e_data + e_bss) - (b_data + b_bss)))
+arena_size=$(sed -n 's/.*arena_bytes=[0-9]* of \([0-9]*\).*/\1/p' <<<"$engine_out")
+arena_used=$(sed -n 's/.*arena_bytes=\([0-9]*\) of.*/\1/p' <<<"$engine_out")
+
+echo "== Cortex-M4 footprint, arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion) -Os =="
+printf '%-20s %8s %8s %8s\n' firmware text data bss
+printf '%-20s %8d %8d %8d\n' footprint-m4 "$e_text" "$e_data" "$e_bss" \
+  footprint-base-m4 "$b_text" "$b_data" "$b_bss"
+echo "run: $engine_out"
+echo "engine RAM (data + bss, arena excluded): $ram bytes"
+echo "arena: $arena_size bytes reserved, peak use $arena_used bytes while running fib"
+
+# Flash bytes per contributing object file, from a GNU ld map: input sections that end up in
+# flash (code, rodata, exidx, init_array, data's load image), grouped by archive member. Strings
+# (merged across files) and alignment padding are the remainder up to the measured difference.
+contributions() {
+  awk '
+    function hex(s,    i, v) {  # mawk has no strtonum
+      v = 0
+      for (i = 3; i <= length(s); ++i) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+      return v
+    }
+    /^Linker script and memory map/ { in_map = 1; next }
+    !in_map { next }
+    /^ \.[^ ]*/ { section = $1; if (NF == 1) next; sub(/^ [^ ]+/, "") }
+    /^ \*fill\*/ || /^[^ ]/ { section = ""; next }
+    section != "" && $1 ~ /^0x/ && $2 ~ /^0x/ && NF == 3 {
+      # Merged string sections are listed with unreliable per-file sizes: left to the remainder.
+      if (section ~ /^\.(text|rodata|ARM\.exidx|init_array|preinit_array|data|vectors)/ &&
+          section !~ /^\.rodata\.str/) {
+        file = $3
+        if (file ~ /libpicowasm\.a\(/) { sub(/.*\(/, "", file); sub(/\.obj\)$/, "", file); file = "engine " file }
+        else if (file ~ /\.a\(/) { sub(/\(.*/, "", file); sub(/.*\//, "", file) }
+        else { sub(/.*\//, "", file) }
+        bytes[file] += hex(tolower($2))
+      }
+      section = ""
+    }
+    END { for (f in bytes) print f "\t" bytes[f] }
+  ' "$1"
+}
+echo
+echo "engine flash by object file (footprint-m4 minus footprint-base-m4, bytes):"
+join -t $'\t' -a 1 -e 0 -o 0,1.2,2.2 \
+  <(contributions "$fw_dir/footprint-m4.map" | sort) \
+  <(contributions "$fw_dir/footprint-base-m4.map" | sort) |
+  awk -F '\t' '$2 != $3 { printf "%d\t%s\n", $2 - $3, $1 }' | sort -n -r |
+  awk -F '\t' -v flash="$flash" '{ printf "  %-30s %7d\n", $2, $1; total += $1 }
+    END { printf "  %-30s %7d\n  %-30s %7d\n", "strings, padding", flash - total, "total", flash }'
+
+echo
+echo "translation per benchmark module (arena bytes on Cortex-M4; body_B = function bodies,"
+echo "code_B = threaded code; compiled = all that compile_module keeps; arena_peak includes scratch):"
+smoke_out=$(run bench-smoke-m4) || { echo "$smoke_out"; echo "bench-smoke-m4 failed" >&2; exit 1; }
+awk '
+  /^program / { for (i = 1; i <= NF; ++i) col[$i] = i; header = 1
+                printf "  %-8s %8s %7s %7s %9s %8s %8s %8s %10s\n", "program", "module_B", "body_B",
+                       "code_B", "code/body", "decoded", "compiled", "instance", "arena_peak"; next }
+  header && /^[a-z0-9]+ +-?[0-9]+ 0x/ {
+    printf "  %-8s %8d %7d %7d %9s %8d %8d %8d %10d\n", $1, $col["module_B"], $col["body_B"],
+           $col["code_B"], $col["code/body"], $col["decoded"], $col["compiled"], $col["instance"],
+           $col["arena_peak"]
+    body += $col["body_B"]; code += $col["code_B"]
+  }
+  /^FAIL/ { print "  " $0 }
+  END { if (body > 0) printf "  %-8s %8s %7d %7d %9.2f\n", "all", "", body, code, code / body }
+' <<<"$smoke_out"
+
+echo
+echo "engine_ram_bytes=$ram"
+echo "engine_flash_bytes=$flash"
