@@ -71,6 +71,13 @@
 #define PICOWASM_MAX_CONTROL_DEPTH 1024u
 #endif
 
+// ---- Execution ---------------------------------------------------------------------------------
+// Safe points: fuel accounting and interrupt checks at taken backward branches and calls
+// (include/picowasm/exec.h). Set to 0 to compile them out entirely: calls then never pause.
+#ifndef PICOWASM_SAFE_POINTS
+#define PICOWASM_SAFE_POINTS 1
+#endif
+
 // ---- Semantic limits fixed by the specification ----------------------------------------------
 #define PICOWASM_PAGE_SIZE 65536u
 #define PICOWASM_MAX_MEMORY_PAGES 65536u  // 4 GiB address space of wasm32

@@ -115,6 +115,8 @@ enum class ErrorKind : uint8_t {
   X(trap_host, trap, "host function trapped")                                                   \
   /* --- exhaustion --- */                                                                      \
   X(call_stack_exhausted, exhaustion, "call stack exhausted")                                   \
+  /* --- control (not failures) --- */                                                           \
+  X(host_yield, usage, "host function asked to pause")                                          \
   /* --- resources and usage --- */                                                          \
   X(out_of_arena, resource, "arena exhausted")                                               \
   X(bad_argument, usage, "invalid argument")

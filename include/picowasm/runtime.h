@@ -29,8 +29,19 @@ struct HostCall {
   Instance* instance;  // the calling instance (its memory is the one a host function may access)
   void* user;          // the `user` pointer registered with the function
   uint64_t* slots;
+  const char* trap_message = nullptr;  // optional text reported with a trap_host trap
+
+  // Helpers for the function's return statement.
+  ErrorCode trap(const char* message) {
+    trap_message = message;
+    return ErrorCode::trap_host;
+  }
+  // Results are already written; the calling wasm code pauses right after this call
+  // (PauseReason::host_yield) and continues there when resumed.
+  static ErrorCode yield() { return ErrorCode::host_yield; }
 };
-// Returns ErrorCode::ok, or a trap code (usually trap_host) to trap the calling wasm code.
+// Returns ErrorCode::ok, a trap code (usually via HostCall::trap) to trap the calling wasm code, or
+// HostCall::yield() to pause it.
 using HostFn = ErrorCode (*)(HostCall& call);
 
 // ---- Runtime objects (the spec's function/table/memory/global instances) -----------------------
@@ -86,6 +97,8 @@ struct InstanceLimits {
   uint32_t stack_slots = 0;
   // Maximum nesting of wasm calls. Default 1024.
   uint32_t call_depth = 0;
+  // Frames kept in a trap report's backtrace. Default 8.
+  uint32_t trace_frames = 0;
 };
 
 // One saved caller frame on the call stack (interpreter-owned; declared here for sizing).
@@ -94,6 +107,18 @@ struct CallFrame {
   uint64_t* fp;
   Instance* instance;
   const CompiledFunc* func;
+};
+
+struct TrapFrame;
+
+// Interpreter registers of a paused call (see exec.h).
+struct PausedCall {
+  const uint16_t* pc = nullptr;
+  uint64_t* fp = nullptr;
+  CallFrame* frame = nullptr;
+  const CompiledFunc* func = nullptr;
+  Instance* instance = nullptr;
+  uint32_t num_results = 0;
 };
 
 struct Instance {
@@ -110,7 +135,20 @@ struct Instance {
   uint64_t* stack_end = nullptr;
   CallFrame* frames = nullptr;
   uint32_t max_frames = 0;
-  void* user = nullptr;  // free for the embedder
+  void* user = nullptr;    // free for the embedder
+  Arena* arena = nullptr;  // the arena the instance lives in (trap reports borrow its free space)
+
+  // Execution state owned by the interpreter (exec.h).
+  bool paused = false;
+  bool running = false;
+  volatile uint8_t interrupt_requested = 0;  // set by interrupt(), possibly from an ISR
+  PausedCall paused_call;
+  TrapFrame* trap_frames = nullptr;  // InstanceLimits::trace_frames entries
+  uint32_t trap_frames_capacity = 0;
+  ErrorCode trap_code = ErrorCode::ok;
+  const char* trap_message = nullptr;
+  uint32_t trap_num_frames = 0;
+  uint32_t trap_total_frames = 0;
 };
 
 // ---- API ---------------------------------------------------------------------------------------

@@ -12,9 +12,11 @@
 
 #include "exec/numerics.h"
 #include "picowasm/config.h"
+#include "picowasm/exec.h"
 #include "picowasm/runtime.h"
 #include "runtime/segments.h"
 #include "translate/threaded_code.h"
+#include "translate/translator.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "picowasm's slot layout assumes a little-endian target"
@@ -67,20 +69,48 @@ uint32_t function_index(const Instance* in, const CompiledFunc* f) {
   return static_cast<uint32_t>(f - in->compiled->funcs) + in->module->num_imported_functions;
 }
 
-// Runs wasm function `func` (not a host function) on `entry`'s stacks; arguments are already in
-// entry.stack[0..params), results are left in entry.stack[0..results).
-Error run(Instance& entry, FuncInst* func) {
-  const CodeUnit* pc;
-  uint64_t* fp = entry.stack;
-  Instance* in = func->instance;
-  const CompiledFunc* cur = func->code;
+// Fills the instance's trap report: the innermost position, then the calls in progress from the
+// call stack (each frame saved the caller's function and return address).
+void record_trap(Instance& entry, ErrorCode code, const char* message, Instance* in,
+                 const CompiledFunc* cur, const CodeUnit* pc, const CallFrame* frame) {
+  entry.trap_code = code;
+  entry.trap_message = message;
+  uint32_t n = 0, total = 0;
+  auto add = [&](const Instance* inst, const CompiledFunc* f, const CodeUnit* at) {
+    ++total;
+    if (!inst || !f || n >= entry.trap_frames_capacity) return;
+    TrapFrame& t = entry.trap_frames[n++];
+    t.function = function_index(inst, f);
+    t.code_unit = static_cast<uint32_t>(at - f->code);
+    t.module_offset = locate_module_offset(*inst->module, t.function, t.code_unit, entry.arena);
+  };
+  add(in, cur, pc);
+  // frames[0] is the entry sentinel; frame k > 0 records the caller of depth k.
+  for (const CallFrame* f = frame - 1; f > entry.frames; --f)
+    add(f->instance, f->func, f->return_pc - 1);
+  entry.trap_num_frames = n;
+  entry.trap_total_frames = total;
+}
+
+// Runs from the state in `paused` (a fresh call's entry, or a paused call) on `entry`'s stacks
+// until the outermost function returns (results in entry.stack[0..)), traps, or pauses at a safe
+// point (state saved in entry.paused_call).
+CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
+  const CodeUnit* pc = start.pc;
+  uint64_t* fp = start.fp;
+  Instance* in = start.instance;
+  const CompiledFunc* cur = start.func;
+  CallFrame* frame = start.frame;
   const CompiledFunc* funcs = nullptr;  // the running module's functions
   uint8_t* mem = nullptr;
   uint64_t mem_size = 0;
-  CallFrame* frame = entry.frames;
   CallFrame* const frame_limit = entry.frames + entry.max_frames;
   uint64_t* const stack_end = entry.stack_end;
+  const uint64_t fuel_at_start = fuel;
   ErrorCode trap = ErrorCode::ok;
+  const char* trap_message = nullptr;
+  PauseReason pause = PauseReason::none;
+  CallResult result;
 
   // Per-instance state cached in locals, reloaded whenever the running instance changes (and after
   // host calls, which may grow the memory).
@@ -102,31 +132,73 @@ Error run(Instance& entry, FuncInst* func) {
     goto on_trap;  \
   } while (0)
 
-  // Enters wasm function `f` (already known not to be a host function) with its frame at `nfp`,
-  // returning to `ret` afterwards.
-#define ENTER(f, nfp, ret)                                                             \
-  do {                                                                                 \
-    const CompiledFunc* cf_ = (f)->code;                                               \
-    if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end)                  \
-      TRAP(ErrorCode::call_stack_exhausted);                                           \
-    *frame++ = CallFrame{(ret), fp, in, cur};                                          \
-    fp = (nfp);                                                                        \
-    for (uint32_t i_ = 0; i_ < cf_->num_locals; ++i_) fp[cf_->num_params + i_] = 0;    \
-    if (cf_->num_consts) {                                                             \
-      uint64_t* consts_ = fp + cf_->const_slot;                                        \
-      for (uint32_t i_ = 0; i_ < cf_->num_consts; ++i_) consts_[i_] = cf_->consts[i_]; \
-    }                                                                                  \
-    cur = cf_;                                                                         \
-    pc = cf_->code;                                                                    \
-    if ((f)->instance != in) {                                                         \
-      in = (f)->instance;                                                              \
-      LOAD_MEMORY();                                                                   \
-    }                                                                                  \
+  // A safe point (taken backward branch or call): pauses before the current instruction when the
+  // fuel is used up or an interrupt was requested, else charges one unit of fuel.
+#if PICOWASM_SAFE_POINTS
+#define SAFE_POINT()                                                           \
+  do {                                                                         \
+    if (__builtin_expect(fuel == 0 || entry.interrupt_requested != 0, 0)) {    \
+      pause = fuel == 0 ? PauseReason::out_of_fuel : PauseReason::interrupted; \
+      goto on_pause;                                                           \
+    }                                                                          \
+    --fuel;                                                                    \
+  } while (0)
+#else
+#define SAFE_POINT() \
+  do {               \
+  } while (0)
+#endif
+
+  // Jumps by the branch offset stored at `field`; a backward jump (a loop iteration) is a safe
+  // point, checked before the jump so that a paused branch simply runs again on resume.
+// (A plain block, not do-while: NEXT() is `continue` in switch dispatch and must reach the loop.)
+#define JUMP(field)                                                \
+  {                                                                \
+    const int32_t offset_ = static_cast<int32_t>(read_u32(field)); \
+    if (offset_ < 0) SAFE_POINT();                                 \
+    pc = (field) + offset_;                                        \
+    NEXT();                                                        \
+  }
+
+  // Calls a host function with its frame at `nfp`; `next` is the instruction after the call.
+#define CALL_HOST(f, nfp, next)                \
+  {                                            \
+    HostCall call_{in, (f)->host_user, (nfp)}; \
+    ErrorCode rc_ = (f)->host(call_);          \
+    LOAD_MEMORY();                             \
+    if (rc_ == ErrorCode::host_yield) {        \
+      pc = (next);                             \
+      pause = PauseReason::host_yield;         \
+      goto on_pause;                           \
+    }                                          \
+    if (rc_ != ErrorCode::ok) {                \
+      trap_message = call_.trap_message;       \
+      TRAP(rc_);                               \
+    }                                          \
+    pc = (next);                               \
+    NEXT();                                    \
+  }
+
+  // Enters wasm function code `cf_` of instance `inst_` with its frame at `nfp`, returning to
+  // `ret`.
+#define ENTER(cf_expr, inst_expr, nfp, ret)                                                       \
+  do {                                                                                            \
+    const CompiledFunc* cf_ = (cf_expr);                                                          \
+    if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end)                             \
+      TRAP(ErrorCode::call_stack_exhausted);                                                      \
+    *frame++ = CallFrame{(ret), fp, in, cur};                                                     \
+    fp = (nfp);                                                                                   \
+    for (uint32_t i_ = 0; i_ < cf_->num_locals; ++i_) fp[cf_->num_params + i_] = 0;               \
+    for (uint32_t i_ = 0; i_ < cf_->num_consts; ++i_) fp[cf_->const_slot + i_] = cf_->consts[i_]; \
+    cur = cf_;                                                                                    \
+    pc = cf_->code;                                                                               \
+    if ((inst_expr) != in) {                                                                      \
+      in = (inst_expr);                                                                           \
+      LOAD_MEMORY();                                                                              \
+    }                                                                                             \
   } while (0)
 
   LOAD_MEMORY();
-  pc = nullptr;
-  ENTER(func, entry.stack, static_cast<const CodeUnit*>(nullptr));
 
 #if PICOWASM_COMPUTED_GOTO
   static const void* const kLabels[kNumCodeOps] = {
@@ -231,49 +303,34 @@ Error run(Instance& entry, FuncInst* func) {
     NEXT();                                               \
   }
 
-#define BRANCH_CMP(id, expr)                                \
-  CASE_X(id) {                                              \
-    uint32_t a = rd<uint32_t>(fp, pc[1]);                   \
-    uint32_t b = rd<uint32_t>(fp, pc[2]);                   \
-    if (expr) {                                             \
-      pc = pc + 3 + static_cast<int32_t>(read_u32(pc + 3)); \
-    } else {                                                \
-      pc += 5;                                              \
-    }                                                       \
-    NEXT();                                                 \
+#define BRANCH_CMP(id, expr)              \
+  CASE_X(id) {                            \
+    uint32_t a = rd<uint32_t>(fp, pc[1]); \
+    uint32_t b = rd<uint32_t>(fp, pc[2]); \
+    if (expr) JUMP(pc + 3);               \
+    pc += 5;                              \
+    NEXT();                               \
   }
-#define BRANCH_CMP_IMM(id, expr)                            \
-  CASE_X(id) {                                              \
-    uint32_t a = rd<uint32_t>(fp, pc[1]);                   \
-    uint32_t b = read_u32(pc + 2);                          \
-    if (expr) {                                             \
-      pc = pc + 4 + static_cast<int32_t>(read_u32(pc + 4)); \
-    } else {                                                \
-      pc += 6;                                              \
-    }                                                       \
-    NEXT();                                                 \
+#define BRANCH_CMP_IMM(id, expr)          \
+  CASE_X(id) {                            \
+    uint32_t a = rd<uint32_t>(fp, pc[1]); \
+    uint32_t b = read_u32(pc + 2);        \
+    if (expr) JUMP(pc + 4);               \
+    pc += 6;                              \
+    NEXT();                               \
   }
 
   // ---- control flow ----
   CASE_X(trap_unreachable) TRAP(ErrorCode::trap_unreachable);
-  CASE_X(br) {
-    pc = pc + 1 + static_cast<int32_t>(read_u32(pc + 1));
-    NEXT();
-  }
+  CASE_X(br) JUMP(pc + 1);
   CASE_X(br_if) {
-    if (rd<uint32_t>(fp, pc[1]) != 0) {
-      pc = pc + 2 + static_cast<int32_t>(read_u32(pc + 2));
-    } else {
-      pc += 4;
-    }
+    if (rd<uint32_t>(fp, pc[1]) != 0) JUMP(pc + 2);
+    pc += 4;
     NEXT();
   }
   CASE_X(br_unless) {
-    if (rd<uint32_t>(fp, pc[1]) == 0) {
-      pc = pc + 2 + static_cast<int32_t>(read_u32(pc + 2));
-    } else {
-      pc += 4;
-    }
+    if (rd<uint32_t>(fp, pc[1]) == 0) JUMP(pc + 2);
+    pc += 4;
     NEXT();
   }
   BRANCH_CMP(br_eq, a == b)
@@ -299,9 +356,7 @@ Error run(Instance& entry, FuncInst* func) {
   CASE_X(br_table) {
     uint32_t index = rd<uint32_t>(fp, pc[1]);
     uint32_t count = pc[2];
-    const CodeUnit* field = pc + 3 + 2 * (index < count ? index : count);
-    pc = field + static_cast<int32_t>(read_u32(field));
-    NEXT();
+    JUMP(pc + 3 + 2 * (index < count ? index : count));
   }
   CASE_X(ret_copy) {
     fp[0] = fp[pc[1]];
@@ -310,7 +365,7 @@ Error run(Instance& entry, FuncInst* func) {
   CASE_X(ret) {
   do_return:
     --frame;
-    if (!frame->return_pc) return Error{};
+    if (!frame->return_pc) goto on_return;
     pc = frame->return_pc;
     fp = frame->fp;
     cur = frame->func;
@@ -321,21 +376,16 @@ Error run(Instance& entry, FuncInst* func) {
     NEXT();
   }
   CASE_X(call) {
+    SAFE_POINT();
     FuncInst* f = in->funcs[read_u32(pc + 1)];
     uint64_t* nfp = fp + pc[3];
-    if (f->host) {
-      HostCall call{in, f->host_user, nfp};
-      ErrorCode rc = f->host(call);
-      if (rc != ErrorCode::ok) TRAP(rc);
-      LOAD_MEMORY();
-      pc += 4;
-      NEXT();
-    }
-    ENTER(f, nfp, pc + 4);
+    if (f->host) CALL_HOST(f, nfp, pc + 4);
+    ENTER(f->code, f->instance, nfp, pc + 4);
     NEXT();
   }
   CASE_X(call_defined) {
     // A function of the running module: no import, no host function, no instance switch.
+    SAFE_POINT();
     const CompiledFunc* cf = funcs + read_u32(pc + 1);
     uint64_t* nfp = fp + pc[3];
     if (frame == frame_limit || nfp + cf->frame_slots > stack_end)
@@ -349,6 +399,7 @@ Error run(Instance& entry, FuncInst* func) {
     NEXT();
   }
   CASE_X(call_indirect) {
+    SAFE_POINT();
     const FuncType* expected = &in->module->types[read_u32(pc + 1)];
     TableInst* table = in->tables[read_u32(pc + 3)];
     uint32_t index = rd<uint32_t>(fp, pc[5]);
@@ -357,15 +408,8 @@ Error run(Instance& entry, FuncInst* func) {
     if (!f) TRAP(ErrorCode::trap_uninitialized_element);
     if (!same_type(f->type, expected)) TRAP(ErrorCode::trap_indirect_call_type);
     uint64_t* nfp = fp + pc[6];
-    if (f->host) {
-      HostCall call{in, f->host_user, nfp};
-      ErrorCode rc = f->host(call);
-      if (rc != ErrorCode::ok) TRAP(rc);
-      LOAD_MEMORY();
-      pc += 7;
-      NEXT();
-    }
-    ENTER(f, nfp, pc + 7);
+    if (f->host) CALL_HOST(f, nfp, pc + 7);
+    ENTER(f->code, f->instance, nfp, pc + 7);
     NEXT();
   }
 
@@ -733,12 +777,13 @@ Error run(Instance& entry, FuncInst* func) {
   // ---- wasm opcodes the translator never emits as themselves ----
   CASE_W(unreachable)
   CASE_W(nop)
-  CASE_W(block) CASE_W(loop) CASE_W(if_) CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(
-      br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect) CASE_W(drop) CASE_W(select)
-      CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get)
-          CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
-              CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const)
-                  CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func)
+  CASE_W(block)
+  CASE_W(loop) CASE_W(if_) CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table)
+      CASE_W(return_) CASE_W(call) CASE_W(call_indirect) CASE_W(drop) CASE_W(select)
+          CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get)
+              CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
+                  CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const) CASE_W(
+                      f64_const) CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func)
                       CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill)
                           CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy) CASE_W(table_grow)
                               CASE_W(table_size) CASE_W(table_fill)
@@ -750,17 +795,31 @@ Error run(Instance& entry, FuncInst* func) {
 }
 #endif
 
-on_trap : {
-  // Unwind the whole call: this entry's frames are discarded.
-  Error e;
-  e.code = trap;
-  e.function = function_index(in, cur);
-  e.offset = cur && pc ? static_cast<uint32_t>(pc - cur->code) : 0;
-  return e;
-}
+on_return : result.status = CallStatus::ok;
+result.fuel_used = fuel_at_start - fuel;
+return result;
+
+on_pause : if (pause == PauseReason::interrupted) entry.interrupt_requested = 0;
+entry.paused = true;
+entry.paused_call = PausedCall{pc, fp, frame, cur, in, entry.paused_call.num_results};
+result.status = CallStatus::paused;
+result.pause = pause;
+result.fuel_used = fuel_at_start - fuel;
+return result;
+
+on_trap : record_trap(entry, trap, trap_message, in, cur, pc, frame);
+result.status = CallStatus::trap;
+result.error.code = trap;
+result.error.function = function_index(in, cur);
+result.error.offset = entry.trap_num_frames > 0 ? entry.trap_frames[0].module_offset : 0;
+result.fuel_used = fuel_at_start - fuel;
+return result;
 
 #undef LOAD_MEMORY
 #undef TRAP
+#undef SAFE_POINT
+#undef JUMP
+#undef CALL_HOST
 #undef ENTER
 #undef CASE_W
 #undef CASE_X
@@ -785,29 +844,102 @@ on_trap : {
 
 }  // namespace
 
-Error invoke(Instance& instance, FuncInst* func, uint64_t* slots) {
-  Error err;
-  if (!func || !slots) {
-    err.code = ErrorCode::bad_argument;
-    return err;
+namespace {
+
+// Prepares a fresh call of wasm function `func` whose arguments are in entry.stack[0..params).
+bool enter_call(Instance& entry, FuncInst* func, PausedCall* state) {
+  const CompiledFunc* cf = func->code;
+  if (entry.max_frames == 0 || entry.stack + cf->frame_slots > entry.stack_end) return false;
+  entry.frames[0] = CallFrame{nullptr, nullptr, nullptr, nullptr};  // sentinel: returns to host
+  uint64_t* fp = entry.stack;
+  for (uint32_t i = 0; i < cf->num_locals; ++i) fp[cf->num_params + i] = 0;
+  for (uint32_t i = 0; i < cf->num_consts; ++i) fp[cf->const_slot + i] = cf->consts[i];
+  *state = PausedCall{cf->code, fp, entry.frames + 1, cf, func->instance, func->type->num_results};
+  return true;
+}
+
+CallResult failed(ErrorCode code) {
+  CallResult r;
+  r.status = CallStatus::trap;
+  r.error.code = code;
+  return r;
+}
+
+// Runs `state` and settles the instance: results copied out on return, trap report kept on trap.
+CallResult finish(Instance& instance, const PausedCall& state, uint64_t* slots, uint64_t fuel) {
+  instance.running = true;
+  instance.paused = false;
+  instance.paused_call.num_results = state.num_results;  // kept across pauses
+  CallResult r = run(instance, state, fuel);
+  instance.running = false;
+  if (r.status == CallStatus::ok) {
+    std::memcpy(slots, instance.stack, sizeof(uint64_t) * state.num_results);
   }
+  return r;
+}
+
+}  // namespace
+
+CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel) {
+  if (!func || !slots || instance.paused || instance.running)
+    return failed(ErrorCode::bad_argument);
+  instance.trap_code = ErrorCode::ok;
+  instance.trap_message = nullptr;
+  instance.trap_num_frames = instance.trap_total_frames = 0;
   const FuncType& type = *func->type;
   if (func->host) {
-    HostCall call{&instance, func->host_user, slots};
-    err.code = func->host(call);
-    return err;
+    HostCall host{&instance, func->host_user, slots};
+    ErrorCode rc = func->host(host);
+    if (rc == ErrorCode::ok || rc == ErrorCode::host_yield) return CallResult{};
+    instance.trap_code = rc;
+    instance.trap_message = host.trap_message;
+    return failed(rc);
   }
   const uint32_t in_count = type.num_params;
   const uint32_t out_count = type.num_results;
   if (static_cast<size_t>(instance.stack_end - instance.stack) <
       (in_count > out_count ? in_count : out_count)) {
-    err.code = ErrorCode::call_stack_exhausted;
-    return err;
+    return failed(ErrorCode::call_stack_exhausted);
   }
   std::memcpy(instance.stack, slots, sizeof(uint64_t) * in_count);
-  err = run(instance, func);
-  if (err.ok()) std::memcpy(slots, instance.stack, sizeof(uint64_t) * out_count);
-  return err;
+  PausedCall state;
+  if (!enter_call(instance, func, &state)) return failed(ErrorCode::call_stack_exhausted);
+  return finish(instance, state, slots, fuel);
+}
+
+CallResult resume(Instance& instance, uint64_t* slots, uint64_t fuel) {
+  if (!instance.paused || instance.running || !slots) return failed(ErrorCode::bad_argument);
+  const PausedCall state = instance.paused_call;
+  return finish(instance, state, slots, fuel);
+}
+
+void abandon(Instance& instance) {
+  instance.paused = false;
+}
+
+bool is_paused(const Instance& instance) {
+  return instance.paused;
+}
+
+void interrupt(Instance& instance) {
+  instance.interrupt_requested = 1;
+}
+
+TrapReport trap_report(const Instance& instance) {
+  TrapReport report;
+  report.code = instance.trap_code;
+  report.host_message = instance.trap_message;
+  report.num_frames = instance.trap_num_frames;
+  report.total_frames = instance.trap_total_frames;
+  report.frames = instance.trap_frames;
+  return report;
+}
+
+Error invoke(Instance& instance, FuncInst* func, uint64_t* slots) {
+  // invoke() cannot report a pause, so interrupts and host yields just continue the call.
+  CallResult r = call(instance, func, slots, kUnlimitedFuel);
+  while (r.status == CallStatus::paused) r = resume(instance, slots, kUnlimitedFuel);
+  return r.error;
 }
 
 }  // namespace picowasm

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "picowasm/config.h"
+#include "picowasm/exec.h"
 #include "picowasm/runtime.h"
 #include "runtime/segments.h"
 #include "translate/translator.h"
@@ -18,6 +19,7 @@ namespace {
 
 constexpr uint32_t kDefaultStackSlots = 16384;
 constexpr uint32_t kDefaultCallDepth = 1024;
+constexpr uint32_t kDefaultTraceFrames = 8;
 constexpr size_t kMemoryAlign = 64;  // cache line: lets ports map memory data efficiently
 constexpr uint32_t kMaxTableElems = 0xFFFFFFFFu;
 
@@ -213,6 +215,11 @@ class Builder {
     if (!inst_->stack || !inst_->frames) return false;
     inst_->stack_end = inst_->stack + slots;
     inst_->max_frames = frames;
+    const uint32_t trace = limits_.trace_frames ? limits_.trace_frames : kDefaultTraceFrames;
+    inst_->trap_frames = arena_.allocate_array<TrapFrame>(trace);
+    if (!inst_->trap_frames) return false;
+    inst_->trap_frames_capacity = trace;
+    inst_->arena = &arena_;
     return true;
   }
 

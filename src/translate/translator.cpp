@@ -138,6 +138,25 @@ class Translator {
  public:
   Translator(const Module& m, Arena& arena) : m_(m), arena_(arena) {}
 
+  // Translates only `func_index` and returns the module offset of the wasm instruction that
+  // emitted the threaded-code instruction containing `code_unit` (see locate_module_offset).
+  uint32_t locate(uint32_t func_index, uint32_t code_unit) {
+    Arena::ScratchMark scratch = arena_.scratch_mark();
+    stack_capacity_ = 64;
+    ctrl_capacity_ = 16;
+    stack_ = arena_.allocate_scratch_array<Operand>(stack_capacity_);
+    ctrl_ = arena_.allocate_scratch_array<Ctrl>(ctrl_capacity_);
+    code_base_ = static_cast<CodeUnit*>(arena_.allocate(0, alignof(uint64_t)));
+    if (stack_ && ctrl_ && code_base_) {
+      locate_target_ = code_unit;
+      func_index_ = func_index;
+      CompiledFunc ignored;
+      translate_function(m_.functions[func_index], &ignored);
+    }
+    arena_.rewind_scratch(scratch);
+    return error_.ok() ? located_ : kNone;
+  }
+
   Error run(CompiledModule* out) {
     const uint32_t defined = m_.num_functions - m_.num_imported_functions;
     CompiledFunc* funcs = arena_.allocate_array<CompiledFunc>(defined);
@@ -216,6 +235,9 @@ class Translator {
   // Starts an instruction; `dst_field` is the unit index of its destination slot, if it has one.
   CodeUnit* instr(CodeUnit op, uint32_t units, uint32_t dst_field = kNone) {
     uint32_t start = here();
+    // Locating: the last instruction emitted over the target position is the final one there.
+    if (locate_target_ != kNone && start <= locate_target_ && locate_target_ < start + units)
+      located_ = wasm_offset_;
     CodeUnit* p = emit(units);
     p[0] = op;
     last_start_ = start;
@@ -453,6 +475,7 @@ class Translator {
 
   // Translates one instruction.
   void step(Reader& r) {
+    wasm_offset_ = r.offset();
     Op op;
     const OpInfo* info;
     if (!read_opcode(r, &op, &info)) return;
@@ -1051,6 +1074,10 @@ class Translator {
   uint32_t emitted_ = 0;
   CodeUnit dummy_[16] = {};
 
+  uint32_t locate_target_ = kNone;  // locate(): code position looked for (relative to code base)
+  uint32_t located_ = kNone;        // locate(): module offset found
+  uint32_t wasm_offset_ = 0;        // module offset of the wasm instruction being translated
+
   uint32_t last_start_ = kNone;  // start of the last emitted instruction, if it may be rewritten
   uint32_t last_dst_ = kNone;    // its destination field
 
@@ -1073,6 +1100,17 @@ class Translator {
 };
 
 }  // namespace
+
+uint32_t locate_module_offset(const Module& module, uint32_t func_index, uint32_t code_unit,
+                              Arena* arena) {
+  if (!arena || func_index < module.num_imported_functions || func_index >= module.num_functions)
+    return kNone;
+  Arena::Mark start = arena->mark();
+  Translator t(module, *arena);
+  uint32_t offset = t.locate(func_index, code_unit);
+  arena->rewind(start);
+  return offset;
+}
 
 Error translate_module(const Module& module, Arena& arena, CompiledModule* out) {
   Arena::Mark start = arena.mark();

@@ -15,6 +15,14 @@ namespace picowasm {
 // rewound.
 Error translate_module(const Module& module, Arena& arena, CompiledModule* out);
 
+// Finds which wasm instruction produced the threaded-code instruction containing `code_unit` of
+// defined function `func_index`, by translating that function again (deterministically) into the
+// free space of `arena`, which is rewound afterwards. Returns the instruction's byte offset in the
+// module, or 0xFFFFFFFF if it cannot tell (no arena, or not enough free space). Used for trap
+// reports, so that nothing needs to be stored per instruction.
+uint32_t locate_module_offset(const Module& module, uint32_t func_index, uint32_t code_unit,
+                              Arena* arena);
+
 }  // namespace picowasm
 
 #endif  // PICOWASM_TRANSLATE_TRANSLATOR_H
