@@ -9,6 +9,10 @@
   (func (export "divide") (param $a i32) (param $b i32) (result i32)
     (i32.div_s (local.get $a) (local.get $b)))
 
+  ;; The same division one call deeper: the trap report's backtrace shows both frames.
+  (func (export "divide_via_call") (param $a i32) (param $b i32) (result i32)
+    (call 1 (local.get $a) (local.get $b)))
+
   ;; Recursion without a base case: the call stack runs out.
   (func $recurse (export "recurse") (param $depth i32) (result i32)
     (i32.add (call $recurse (i32.add (local.get $depth) (i32.const 1))) (i32.const 1))))

@@ -188,6 +188,10 @@ struct Module {
   }
 };
 
+// Looks up the name of function `func_index` in the module's "name" section. Returns false when
+// there is none. The name points into the module bytes.
+bool function_name(const Module& module, uint32_t func_index, Name* out);
+
 }  // namespace picowasm
 
 #endif  // PICOWASM_MODULE_H

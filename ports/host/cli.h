@@ -22,6 +22,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;  // the module failed to load, a file could not be read, ...
 constexpr int kExitUsage = 2;    // bad command line
 constexpr int kExitTrap = 3;     // the called wasm code trapped or exhausted its stack (run)
+constexpr int kExitPaused = 4;   // the call ran out of fuel (run --fuel)
 
 // Arguments after the subcommand name.
 using Args = std::vector<std::string>;

@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "picowasm/exec.h"
 #include "picowasm/runtime.h"
 
 namespace picowasm::host {
@@ -185,6 +187,8 @@ std::string format_result(ValType type, uint64_t slot) {
 struct RunArgs {
   std::string path;
   std::string export_name;  // empty: _start, else main
+  uint64_t fuel = kUnlimitedFuel;
+  bool json = false;
   Args values;
 };
 
@@ -199,6 +203,16 @@ RunArgs parse_run_args(const Args& args) {
       run.export_name = args[++i];
     } else if (run.values.empty() && a.rfind("--invoke=", 0) == 0) {
       run.export_name = a.substr(9);
+    } else if (run.values.empty() && a == "--json") {
+      run.json = true;
+    } else if (run.values.empty() && a == "--fuel") {
+      if (i + 1 == args.size()) throw UsageError("--fuel needs a number N");
+      const std::string& n = args[++i];
+      char* end = nullptr;
+      errno = 0;
+      unsigned long long v = std::strtoull(n.c_str(), &end, 0);
+      if (n.empty() || *end || errno || n[0] == '-') throw UsageError("bad --fuel value: " + n);
+      run.fuel = v;
     } else if (!have_path) {
       run.path = a;
       have_path = true;
@@ -228,6 +242,60 @@ int report_execution_error(const Error& error) {
   }
   print_error("execution failed", error);
   return kExitFailure;
+}
+
+const char* pause_reason_name(PauseReason r) {
+  switch (r) {
+    case PauseReason::out_of_fuel: return "out_of_fuel";
+    case PauseReason::interrupted: return "interrupted";
+    case PauseReason::host_yield: return "host_yield";
+    case PauseReason::none: break;
+  }
+  return "none";
+}
+
+// The trap report as JSON: code, kind, message and the backtrace with function names.
+nlohmann::json trap_json(const Instance& instance, const Module& m) {
+  const TrapReport report = trap_report(instance);
+  nlohmann::json frames = nlohmann::json::array();
+  for (uint32_t i = 0; i < report.num_frames; ++i) {
+    const TrapFrame& f = report.frames[i];
+    nlohmann::json frame = {{"function", f.function}};
+    Name name;
+    frame["name"] = function_name(m, f.function, &name) ? nlohmann::json(to_string(name))
+                                                        : nlohmann::json(nullptr);
+    frame["module_offset"] = f.module_offset == TrapFrame::kUnknownOffset
+                                 ? nlohmann::json(nullptr)
+                                 : nlohmann::json(f.module_offset);
+    frames.push_back(frame);
+  }
+  return {{"code", error_code_name(report.code)},
+          {"kind", error_kind_name(error_kind(report.code))},
+          {"message", error_message(report.code)},
+          {"host_message",
+           report.host_message ? nlohmann::json(report.host_message) : nlohmann::json(nullptr)},
+          {"frames", frames},
+          {"total_frames", report.total_frames}};
+}
+
+// A trap and its backtrace, readably, on stderr.
+void print_trap(const Instance& instance, const Module& m) {
+  const TrapReport report = trap_report(instance);
+  std::fprintf(stderr, "trap: %s", error_message(report.code));
+  if (report.host_message) std::fprintf(stderr, ": %s", report.host_message);
+  if (report.num_frames > 0) std::fprintf(stderr, " (function %u)", report.frames[0].function);
+  std::fprintf(stderr, "\n");
+  for (uint32_t i = 0; i < report.num_frames; ++i) {
+    const TrapFrame& f = report.frames[i];
+    Name name;
+    std::string label = function_name(m, f.function, &name) ? " " + to_string(name) : "";
+    std::fprintf(stderr, "  %s func[%u]%s", i == 0 ? "at" : "from", f.function, label.c_str());
+    if (f.module_offset != TrapFrame::kUnknownOffset)
+      std::fprintf(stderr, " (module offset 0x%x)", f.module_offset);
+    std::fprintf(stderr, "\n");
+  }
+  if (report.total_frames > report.num_frames)
+    std::fprintf(stderr, "  ... %u more frames\n", report.total_frames - report.num_frames);
 }
 
 }  // namespace
@@ -309,8 +377,48 @@ int cmd_run(const Args& args) {
   for (uint32_t i = 0; i < type.num_params; ++i)
     slots[i] = parse_arg(run.values[i], type.params[i], i);
 
-  err = invoke(*instance, ext.func, slots.data());
-  if (!err.ok()) return report_execution_error(err);
+  const CallResult result = call(*instance, ext.func, slots.data(), run.fuel);
+  if (run.json) {
+    nlohmann::json out = {{"fuel_used", result.fuel_used}};
+    int status = kExitOk;
+    switch (result.status) {
+      case CallStatus::ok: {
+        out["status"] = "ok";
+        nlohmann::json results = nlohmann::json::array();
+        for (uint32_t i = 0; i < type.num_results; ++i) {
+          const std::string text = format_result(type.results[i], slots[i]);
+          const size_t colon = text.find(':');
+          results.push_back({{"type", text.substr(0, colon)}, {"value", text.substr(colon + 1)}});
+        }
+        out["results"] = results;
+        break;
+      }
+      case CallStatus::trap:
+        out["status"] = "trap";
+        out["trap"] = trap_json(*instance, m);
+        status = kExitTrap;
+        break;
+      case CallStatus::paused:
+        out["status"] = "paused";
+        out["pause_reason"] = pause_reason_name(result.pause);
+        status = kExitPaused;
+        break;
+    }
+    std::printf("%s\n", out.dump().c_str());
+    return status;
+  }
+  if (result.status == CallStatus::paused) {
+    std::fprintf(stderr, "paused: %s after %llu units of fuel\n",
+                 result.pause == PauseReason::out_of_fuel ? "out of fuel" : "interrupted",
+                 static_cast<unsigned long long>(result.fuel_used));
+    return kExitPaused;
+  }
+  if (result.status == CallStatus::trap) {
+    if (result.error.kind() != ErrorKind::trap && result.error.kind() != ErrorKind::exhaustion)
+      return report_execution_error(result.error);
+    print_trap(*instance, m);
+    return kExitTrap;
+  }
   for (uint32_t i = 0; i < type.num_results; ++i)
     std::printf("%s\n", format_result(type.results[i], slots[i]).c_str());
   return kExitOk;

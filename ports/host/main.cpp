@@ -19,7 +19,7 @@ const Command kCommands[] = {
     {"inspect", "FILE.wasm",
      "load (decode + validate) a module; print its imports, exports and function signatures",
      nullptr, cmd_inspect},
-    {"run", "FILE.wasm [--invoke NAME] [ARG...]",
+    {"run", "FILE.wasm [--invoke NAME] [--fuel N] [--json] [ARG...]",
      "instantiate a module without imports, call an exported function, print its results",
      "  NAME defaults to _start if the module exports it, else main.\n"
      "  Each ARG is parsed by the function's parameter type: i32/i64 in decimal or 0x hex, with "
@@ -27,7 +27,14 @@ const Command kCommands[] = {
      "  optional '-' (unsigned spellings such as 0xffffffff work too); f32/f64 as decimal, inf or\n"
      "  nan. Each result is printed on its own line as TYPE:VALUE, e.g. i32:-1, f64:0.5, f32:inf;\n"
      "  integers are shown signed, floats with the fewest digits that read back exactly.\n"
-     "  A trap prints 'trap: MESSAGE (function N)' on stderr and exits with status 3.\n",
+     "  A trap prints 'trap: MESSAGE (function N)' and a backtrace on stderr and\n"
+     "  exits with status 3. --fuel N bounds the call to N safe points (loop iterations and "
+     "calls); running\n"
+     "  out prints 'paused: out of fuel' and exits with status 4. --json prints the outcome as "
+     "one\n"
+     "  JSON object on stdout instead: {\"status\":\"ok|trap|paused\", \"results\":[...],\n"
+     "  \"trap\":{\"code\",\"kind\",\"message\",\"frames\":[{\"function\",\"name\",\n"
+     "  \"module_offset\"}]}, \"pause_reason\", \"fuel_used\"} (exit status as above).\n",
      cmd_run},
     {"help", "[COMMAND]", "show this help, or the usage of one command", nullptr, cmd_help},
 };
