@@ -78,6 +78,23 @@
 #define PICOWASM_SAFE_POINTS 1
 #endif
 
+// ---- Run-time limits an embedder may configure (include/picowasm/embed.hpp, ResourceLimits) ----
+// Upper bounds for the values a configuration may ask for: a larger request is a configuration
+// error (ErrorCode::config_bad_limit), caught by check_config() before anything is allocated.
+
+// Value stack bytes of one instance (ResourceLimits::stack_bytes).
+#ifndef PICOWASM_MAX_STACK_BYTES
+#define PICOWASM_MAX_STACK_BYTES (256u << 20)
+#endif
+// Nesting of wasm calls (ResourceLimits::call_depth).
+#ifndef PICOWASM_MAX_CALL_DEPTH
+#define PICOWASM_MAX_CALL_DEPTH 1000000u
+#endif
+// Frames kept in a trap report's backtrace (ResourceLimits::trace_frames).
+#ifndef PICOWASM_MAX_TRACE_FRAMES
+#define PICOWASM_MAX_TRACE_FRAMES 4096u
+#endif
+
 // ---- Semantic limits fixed by the specification ----------------------------------------------
 #define PICOWASM_PAGE_SIZE 65536u
 #define PICOWASM_MAX_MEMORY_PAGES 65536u  // 4 GiB address space of wasm32

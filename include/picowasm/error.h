@@ -98,6 +98,7 @@ enum class ErrorKind : uint8_t {
   X(limit_br_table, limit, "implementation limit: br_table too large")                       \
   X(limit_operand_stack, limit, "implementation limit: operand stack too deep")              \
   X(limit_control_depth, limit, "implementation limit: blocks nested too deeply")            \
+  X(limit_table_elems, limit, "configured limit: table larger than table_elems")             \
   /* --- linking --- */                                                                          \
   X(unknown_import, unlinkable, "unknown import")                                               \
   X(incompatible_import, unlinkable, "incompatible import type")                                \
@@ -119,7 +120,15 @@ enum class ErrorKind : uint8_t {
   X(host_yield, usage, "host function asked to pause")                                          \
   /* --- resources and usage --- */                                                          \
   X(out_of_arena, resource, "arena exhausted")                                               \
-  X(bad_argument, usage, "invalid argument")
+  X(bad_argument, usage, "invalid argument")                                                 \
+  /* --- configuration (embed.hpp check_config(); Error::function = entry index) --- */      \
+  X(config_null_arena, usage, "config: null arena with a nonzero arena_size")                \
+  X(config_bad_arena, usage, "config: arena + arena_size wraps around")                      \
+  X(config_null_table, usage, "config: null table with a nonzero count")                     \
+  X(config_null_name, usage, "config: null module or field name")                            \
+  X(config_null_function, usage, "config: host function without thunk or type")              \
+  X(config_bad_extern, usage, "config: extern value without an object")                      \
+  X(config_bad_limit, usage, "config: limit outside the range config.h allows")
 
 enum class ErrorCode : uint8_t {
 #define PICOWASM_ERROR_ENUM(name, kind, msg) name,
@@ -138,6 +147,9 @@ const char* error_code_name(ErrorCode code);
 
 // A failure with its location. `offset` is the byte offset in the module where decoding or
 // validation stopped; `function` is the function index for errors inside a body, or kNoFunction.
+// For `unlinkable` errors from instantiate(), `function` is instead the index of the offending
+// import in the module's import section (Module::imports), so the caller can name it
+// ("env.gpio_write"); for config_* errors it is the index of the offending table entry.
 struct Error {
   static constexpr uint32_t kNoFunction = 0xFFFFFFFFu;
   ErrorCode code = ErrorCode::ok;

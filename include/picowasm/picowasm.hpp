@@ -13,8 +13,11 @@
 
 #include "picowasm/arena.h"
 #include "picowasm/config.h"
+#include "picowasm/embed.hpp"  // configs, admission control, typed host functions
 #include "picowasm/error.h"
+#include "picowasm/exec.h"
 #include "picowasm/module.h"
+#include "picowasm/runtime.h"
 
 namespace picowasm {
 

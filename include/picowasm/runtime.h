@@ -63,7 +63,7 @@ struct TableInst {
 
 struct MemoryInst {
   uint8_t* data = nullptr;
-  uint64_t size = 0;  // current size in bytes (pages * 64 KiB)
+  uint64_t size = 0;  // accessible bytes: pages * 64 KiB, less if capped (memory_bytes)
   uint32_t pages = 0;
   uint32_t capacity_pages = 0;  // pages reserved: growth beyond this fails (memory.grow -> -1)
   MemoryType type;              // declared type; limits.min is updated as the memory grows
@@ -99,6 +99,15 @@ struct InstanceLimits {
   uint32_t call_depth = 0;
   // Frames kept in a trap report's backtrace. Default 8.
   uint32_t trace_frames = 0;
+  // How deeply calls may nest through host functions: a host function called by this instance
+  // may call() into it again (the nested call runs on the stacks above the caller's frames), up
+  // to this depth; deeper is call_stack_exhausted. Default 4.
+  uint32_t host_call_depth = 0;
+  // Physical cap on the linear memory's accessible bytes (0 = none). Opt-in deviation from the
+  // spec: memory.size still reports the declared pages, but only the first memory_bytes bytes
+  // exist (MemoryInst::size = min(pages * 64 KiB, memory_bytes)): accesses beyond trap as out of
+  // bounds and memory.grow past the cap returns -1. See embed.hpp.
+  uint32_t memory_bytes = 0;
 };
 
 // One saved caller frame on the call stack (interpreter-owned; declared here for sizing).
@@ -141,6 +150,10 @@ struct Instance {
   // Execution state owned by the interpreter (exec.h).
   bool paused = false;
   bool running = false;
+  uint32_t host_call_depth = 0;      // nesting allowed through host functions (InstanceLimits)
+  uint32_t nesting = 0;              // nested calls in progress
+  uint64_t* nested_stack = nullptr;  // while a host function runs: first free value slot
+  CallFrame* nested_frame = nullptr; // and first free call frame, for a nested call
   volatile uint8_t interrupt_requested = 0;  // set by interrupt(), possibly from an ISR
   PausedCall paused_call;
   TrapFrame* trap_frames = nullptr;  // InstanceLimits::trace_frames entries

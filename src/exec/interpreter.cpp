@@ -60,6 +60,11 @@ inline bool same_type(const FuncType* a, const FuncType* b) {
   return a == b || a->equals(*b);
 }
 
+// Slots a host function's frame occupies: its arguments, overwritten by its results.
+inline uint32_t host_frame_slots(const FuncType& t) {
+  return t.num_params > t.num_results ? t.num_params : t.num_results;
+}
+
 inline bool range_oob(uint32_t start, uint32_t n, uint64_t size) {
   return static_cast<uint64_t>(start) + n > size;
 }
@@ -161,22 +166,26 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   }
 
   // Calls a host function with its frame at `nfp`; `next` is the instruction after the call.
-#define CALL_HOST(f, nfp, next)                \
-  {                                            \
-    HostCall call_{in, (f)->host_user, (nfp)}; \
-    ErrorCode rc_ = (f)->host(call_);          \
-    LOAD_MEMORY();                             \
-    if (rc_ == ErrorCode::host_yield) {        \
-      pc = (next);                             \
-      pause = PauseReason::host_yield;         \
-      goto on_pause;                           \
-    }                                          \
-    if (rc_ != ErrorCode::ok) {                \
-      trap_message = call_.trap_message;       \
-      TRAP(rc_);                               \
-    }                                          \
-    pc = (next);                               \
-    NEXT();                                    \
+  // Before the call, the free stack regions are published so the host function may call back into
+  // the running instance (a nested call, see call()).
+#define CALL_HOST(f, nfp, next)                                \
+  {                                                            \
+    entry.nested_stack = (nfp) + host_frame_slots(*(f)->type); \
+    entry.nested_frame = frame;                                \
+    HostCall call_{in, (f)->host_user, (nfp)};                 \
+    ErrorCode rc_ = (f)->host(call_);                          \
+    LOAD_MEMORY();                                             \
+    if (rc_ == ErrorCode::host_yield) {                        \
+      pc = (next);                                             \
+      pause = PauseReason::host_yield;                         \
+      goto on_pause;                                           \
+    }                                                          \
+    if (rc_ != ErrorCode::ok) {                                \
+      trap_message = call_.trap_message;                       \
+      TRAP(rc_);                                               \
+    }                                                          \
+    pc = (next);                                               \
+    NEXT();                                                    \
   }
 
   // Enters wasm function code `cf_` of instance `inst_` with its frame at `nfp`, returning to
@@ -460,7 +469,9 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     } else {
       std::memset(m->data + m->size, 0, static_cast<size_t>(delta) * PICOWASM_PAGE_SIZE);
       m->pages = old + delta;
-      m->size = static_cast<uint64_t>(m->pages) * PICOWASM_PAGE_SIZE;
+      // Added, not recomputed from pages: a memory capped below its declared size
+      // (InstanceLimits::memory_bytes) can only "grow" by 0 pages, and keeps its capped size.
+      m->size += static_cast<uint64_t>(delta) * PICOWASM_PAGE_SIZE;
       m->type.limits.min = m->pages;
       LOAD_MEMORY();
       wr<uint32_t>(fp, pc[1], old);
@@ -778,15 +789,16 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   CASE_W(unreachable)
   CASE_W(nop)
   CASE_W(block)
-  CASE_W(loop) CASE_W(if_) CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table)
-      CASE_W(return_) CASE_W(call) CASE_W(call_indirect) CASE_W(drop) CASE_W(select)
-          CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get)
-              CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
-                  CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const) CASE_W(
-                      f64_const) CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func)
-                      CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill)
-                          CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy) CASE_W(table_grow)
-                              CASE_W(table_size) CASE_W(table_fill)
+  CASE_W(loop)
+  CASE_W(if_) CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_)
+      CASE_W(call) CASE_W(call_indirect) CASE_W(drop) CASE_W(select) CASE_W(select_t) CASE_W(
+          local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get) CASE_W(global_set)
+          CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size) CASE_W(memory_grow)
+              CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const) CASE_W(f64_const)
+                  CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func) CASE_W(memory_init)
+                      CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill) CASE_W(table_init)
+                          CASE_W(elem_drop) CASE_W(table_copy) CASE_W(table_grow) CASE_W(table_size)
+                              CASE_W(table_fill)
                                   TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
 
 #if !PICOWASM_COMPUTED_GOTO
@@ -846,16 +858,45 @@ return result;
 
 namespace {
 
-// Prepares a fresh call of wasm function `func` whose arguments are in entry.stack[0..params).
-bool enter_call(Instance& entry, FuncInst* func, PausedCall* state) {
+// Prepares a call of wasm function `func` whose arguments are in fp[0..params), with a sentinel
+// call frame at `frame` (returning to the host).
+bool enter_call(Instance& entry, FuncInst* func, uint64_t* fp, CallFrame* frame,
+                PausedCall* state) {
   const CompiledFunc* cf = func->code;
-  if (entry.max_frames == 0 || entry.stack + cf->frame_slots > entry.stack_end) return false;
-  entry.frames[0] = CallFrame{nullptr, nullptr, nullptr, nullptr};  // sentinel: returns to host
-  uint64_t* fp = entry.stack;
+  if (frame >= entry.frames + entry.max_frames || fp + cf->frame_slots > entry.stack_end)
+    return false;
+  *frame = CallFrame{nullptr, nullptr, nullptr, nullptr};  // sentinel: returns to the host
   for (uint32_t i = 0; i < cf->num_locals; ++i) fp[cf->num_params + i] = 0;
   for (uint32_t i = 0; i < cf->num_consts; ++i) fp[cf->const_slot + i] = cf->consts[i];
-  *state = PausedCall{cf->code, fp, entry.frames + 1, cf, func->instance, func->type->num_results};
+  *state = PausedCall{cf->code, fp, frame + 1, cf, func->instance, func->type->num_results};
   return true;
+}
+
+// A call into an instance that is already running (from one of its host functions): it runs on
+// the free part of the stacks above the suspended caller, in a nested run(). It cannot stay
+// paused, since the caller's state lives on the native stack: a pause is reported and abandoned.
+CallResult nested_call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel) {
+  CallResult r;
+  r.status = CallStatus::trap;
+  r.error.code = ErrorCode::call_stack_exhausted;
+  if (instance.nesting >= instance.host_call_depth) return r;
+  const FuncType& type = *func->type;
+  uint64_t* base = instance.nested_stack;
+  CallFrame* frame_base = instance.nested_frame;
+  if (!base || static_cast<size_t>(instance.stack_end - base) < host_frame_slots(type)) return r;
+  std::memcpy(base, slots, sizeof(uint64_t) * type.num_params);
+  PausedCall state;
+  if (!enter_call(instance, func, base, frame_base, &state)) return r;
+  ++instance.nesting;
+  const PausedCall saved = instance.paused_call;
+  r = run(instance, state, fuel);
+  instance.paused_call = saved;
+  instance.paused = false;
+  instance.nested_stack = base;  // the nested run published higher regions for its own callees
+  instance.nested_frame = frame_base;
+  --instance.nesting;
+  if (r.status == CallStatus::ok) std::memcpy(slots, base, sizeof(uint64_t) * type.num_results);
+  return r;
 }
 
 CallResult failed(ErrorCode code) {
@@ -881,8 +922,12 @@ CallResult finish(Instance& instance, const PausedCall& state, uint64_t* slots, 
 }  // namespace
 
 CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel) {
-  if (!func || !slots || instance.paused || instance.running)
-    return failed(ErrorCode::bad_argument);
+  if (!func || !slots || instance.paused) return failed(ErrorCode::bad_argument);
+  if (instance.running) {
+    // Called back from one of the instance's host functions.
+    if (func->host) return failed(ErrorCode::bad_argument);
+    return nested_call(instance, func, slots, fuel);
+  }
   instance.trap_code = ErrorCode::ok;
   instance.trap_message = nullptr;
   instance.trap_num_frames = instance.trap_total_frames = 0;
@@ -903,7 +948,8 @@ CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fu
   }
   std::memcpy(instance.stack, slots, sizeof(uint64_t) * in_count);
   PausedCall state;
-  if (!enter_call(instance, func, &state)) return failed(ErrorCode::call_stack_exhausted);
+  if (!enter_call(instance, func, instance.stack, instance.frames, &state))
+    return failed(ErrorCode::call_stack_exhausted);
   return finish(instance, state, slots, fuel);
 }
 

@@ -5,11 +5,17 @@
 // allocate the instance and its tables/memory/globals, evaluate global initialisers, run the active
 // element segments then the active data segments in order (the first out-of-bounds one traps,
 // earlier writes stay), and finally call the start function.
+//
+// All of an instance's memory is taken in one fixed sequence (Builder::reserve()), which a dry run
+// replays over an address counter: measure_instance() reports exactly what instantiation will use,
+// padding included, and an instance that does not fit fails before anything is written.
 #include <cstring>
+#include <new>
 
 #include "picowasm/config.h"
 #include "picowasm/exec.h"
 #include "picowasm/runtime.h"
+#include "runtime/instantiate.h"
 #include "runtime/segments.h"
 #include "translate/translator.h"
 
@@ -92,40 +98,236 @@ uint32_t reservation(const Limits& limits, uint32_t requested, uint32_t hard_max
 
 // ---- Allocation ------------------------------------------------------------------------------
 
-class Builder {
+// Where instantiation takes its memory from: an arena, or (dry run) an address counter that
+// mirrors Arena::allocate()'s arithmetic without touching memory, so that measuring and
+// instantiating take exactly the same bytes.
+class Region {
  public:
-  Builder(const CompiledModule& compiled, const InstanceLimits& limits, Arena& arena)
-      : c_(compiled), m_(*compiled.module), limits_(limits), arena_(arena) {}
+  explicit Region(Arena& arena) : arena_(&arena) {}
+  Region(uintptr_t start, bool worst_case)
+      : cursor_(start), start_(start), worst_case_(worst_case) {}
 
-  // Allocates the instance and every object it defines, binding the imports. No side effects on
-  // imported objects; returns nullptr when the arena is too small.
-  Instance* allocate(const ExternVal* imports) {
-    inst_ = arena_.allocate_array<Instance>(1);
-    if (!inst_) return nullptr;
-    inst_->compiled = &c_;
-    inst_->module = &m_;
-    inst_->funcs = arena_.allocate_array<FuncInst*>(m_.num_functions);
-    inst_->tables = arena_.allocate_array<TableInst*>(m_.num_tables);
-    inst_->globals = arena_.allocate_array<GlobalInst*>(m_.num_globals);
-    inst_->elem_dropped = arena_.allocate_array<uint8_t>(m_.num_elems);
-    inst_->data_dropped = arena_.allocate_array<uint8_t>(m_.num_datas);
-    if (!inst_->funcs || !inst_->tables || !inst_->globals || !inst_->elem_dropped ||
-        !inst_->data_dropped) {
+  bool dry() const { return arena_ == nullptr; }
+  bool failed() const { return failed_; }
+  size_t measured() const { return static_cast<size_t>(cursor_ - start_); }
+
+  // `bytes` uninitialised bytes. A dry run returns nullptr: its pointers are never used.
+  void* take(uint64_t bytes, size_t align) {
+    if (failed_ || !fits_size(bytes)) {
+      failed_ = true;
       return nullptr;
     }
-    bind_imports(imports);
-    if (!define_functions() || !define_tables() || !define_memory() || !define_globals() ||
-        !allocate_stacks()) {
+    if (arena_) {
+      void* p = arena_->allocate(static_cast<size_t>(bytes), align);
+      if (!p) failed_ = true;
+      return p;
+    }
+    const uintptr_t mask = static_cast<uintptr_t>(align - 1);
+    if (cursor_ > UINTPTR_MAX - mask) {
+      failed_ = true;
       return nullptr;
     }
-    return inst_;
+    const uintptr_t aligned = worst_case_ ? cursor_ + mask : (cursor_ + mask) & ~mask;
+    if (static_cast<size_t>(bytes) > UINTPTR_MAX - aligned) {
+      failed_ = true;
+      return nullptr;
+    }
+    cursor_ = aligned + static_cast<size_t>(bytes);
+    return nullptr;
+  }
+
+  // `count` value-initialised objects (real runs).
+  template <typename T>
+  T* take_array(uint64_t count) {
+    if (count > SIZE_MAX / sizeof(T)) {
+      failed_ = true;
+      return nullptr;
+    }
+    T* items = static_cast<T*>(take(count * sizeof(T), alignof(T)));
+    if (items) {
+      for (uint64_t i = 0; i < count; ++i) new (&items[i]) T();
+    }
+    return items;
   }
 
  private:
-  void bind_imports(const ExternVal* imports) {
-    uint32_t funcs = 0, tables = 0, globals = 0;
+  Arena* arena_ = nullptr;
+  uintptr_t cursor_ = 0;
+  uintptr_t start_ = 0;
+  bool worst_case_ = false;
+  bool failed_ = false;
+};
+
+// Linear memory reservation under InstanceLimits (memory_pages, memory_bytes).
+struct MemoryPlan {
+  uint32_t capacity_pages = 0;  // growth limit
+  uint64_t size = 0;            // accessible bytes at the start
+  uint64_t reserved = 0;        // bytes to allocate
+};
+
+MemoryPlan plan_memory(const MemoryType& type, const InstanceLimits& limits) {
+  MemoryPlan plan;
+  plan.capacity_pages = reservation(type.limits, limits.memory_pages, PICOWASM_MAX_MEMORY_PAGES);
+  plan.size = uint64_t{type.limits.min} * PICOWASM_PAGE_SIZE;
+  plan.reserved = uint64_t{plan.capacity_pages} * PICOWASM_PAGE_SIZE;
+  if (limits.memory_bytes != 0) {
+    // Whole pages only ever become accessible by growing, so growth stops at the last page that
+    // fits under the cap; the declared minimum stays (memory.size reports it) but its bytes beyond
+    // the cap do not exist.
+    const uint32_t cap_pages = limits.memory_bytes / PICOWASM_PAGE_SIZE;
+    uint32_t pages = plan.capacity_pages < cap_pages ? plan.capacity_pages : cap_pages;
+    if (pages < type.limits.min) pages = type.limits.min;
+    plan.capacity_pages = pages;
+    const uint64_t cap = limits.memory_bytes;
+    const uint64_t pages_bytes = uint64_t{pages} * PICOWASM_PAGE_SIZE;
+    plan.reserved = pages_bytes < cap ? pages_bytes : cap;
+    if (plan.size > cap) plan.size = cap;
+  }
+  return plan;
+}
+
+uint32_t stack_slots(const InstanceLimits& limits) {
+  return limits.stack_slots ? limits.stack_slots : kDefaultStackSlots;
+}
+uint32_t call_depth(const InstanceLimits& limits) {
+  return limits.call_depth ? limits.call_depth : kDefaultCallDepth;
+}
+uint32_t trace_frames(const InstanceLimits& limits) {
+  return limits.trace_frames ? limits.trace_frames : kDefaultTraceFrames;
+}
+
+// Checks every import against its declared type, before anything is allocated, and counts the
+// host functions that need a FuncInst of their own.
+Error check_imports(const Module& m, const ImportResolver& resolver, uint32_t* num_host) {
+  *num_host = 0;
+  for (uint32_t i = 0; i < m.num_imports; ++i) {
+    const Import& import = m.imports[i];
+    ImportBinding binding;
+    Error err = resolver.resolve(resolver.context, i, &binding);
+    if (err.ok()) {
+      if (binding.host_type) {
+        if (!binding.host) {
+          err = make_error(ErrorCode::bad_argument);
+        } else if (import.kind != ExternKind::func ||
+                   !binding.host_type->equals(m.types[import.type_index])) {
+          err = make_error(ErrorCode::incompatible_import);
+        } else {
+          ++*num_host;
+        }
+      } else {
+        err = check_import(m, import, binding.value);
+      }
+    }
+    if (!err.ok()) {
+      err.function = i;
+      return err;
+    }
+  }
+  return Error{};
+}
+
+// Takes the instance's memory from a Region in one fixed sequence (reserve()), then, in real runs,
+// fills the objects in and binds the imports (build()).
+class Builder {
+ public:
+  Builder(const CompiledModule& compiled, const InstanceLimits& limits,
+          const ImportResolver& resolver, uint32_t num_host, Region& region)
+      : c_(compiled),
+        m_(*compiled.module),
+        limits_(limits),
+        resolver_(resolver),
+        num_host_(num_host),
+        region_(region) {}
+
+  // Every allocation, in order; region_.failed() afterwards if something did not fit.
+  void reserve() {
+    const uint32_t defined_funcs = m_.num_functions - m_.num_imported_functions;
+    const uint32_t defined_tables = m_.num_tables - m_.num_imported_tables;
+    inst_ = region_.take_array<Instance>(1);
+    func_ptrs_ = region_.take_array<FuncInst*>(m_.num_functions);
+    table_ptrs_ = region_.take_array<TableInst*>(m_.num_tables);
+    global_ptrs_ = region_.take_array<GlobalInst*>(m_.num_globals);
+    elem_dropped_ = region_.take_array<uint8_t>(m_.num_elems);
+    data_dropped_ = region_.take_array<uint8_t>(m_.num_datas);
+    funcs_ = region_.take_array<FuncInst>(uint64_t{defined_funcs} + num_host_);
+    tables_ = region_.take_array<TableInst>(defined_tables);
+    // One block for all tables' elements. Only the initial elements are cleared (in build()):
+    // table.grow writes the ones it adds.
+    uint64_t elems = 0;
+    for (uint32_t i = m_.num_imported_tables; i < m_.num_tables; ++i) elems += table_capacity(i);
+    table_elems_ =
+        static_cast<uint64_t*>(region_.take(elems * sizeof(uint64_t), alignof(uint64_t)));
+    if (defines_memory()) {
+      memory_ = region_.take_array<MemoryInst>(1);
+      memory_data_ = static_cast<uint8_t*>(
+          region_.take(plan_memory(m_.memories[0], limits_).reserved, kMemoryAlign));
+    }
+    globals_ = region_.take_array<GlobalInst>(m_.num_globals - m_.num_imported_globals);
+    // Stacks are not cleared: the interpreter writes every slot and frame before reading it.
+    stack_ = static_cast<uint64_t*>(
+        region_.take(uint64_t{stack_slots(limits_)} * sizeof(uint64_t), alignof(uint64_t)));
+    frames_ = static_cast<CallFrame*>(
+        region_.take(uint64_t{call_depth(limits_)} * sizeof(CallFrame), alignof(CallFrame)));
+    trap_frames_ = region_.take_array<TrapFrame>(trace_frames(limits_));
+  }
+
+  // Fills in the instance reserved by a successful real reserve(). No side effects on imported
+  // objects.
+  Error build(Arena& arena) {
+    Instance& inst = *inst_;
+    inst.compiled = &c_;
+    inst.module = &m_;
+    inst.funcs = func_ptrs_;
+    inst.tables = table_ptrs_;
+    inst.globals = global_ptrs_;
+    inst.elem_dropped = elem_dropped_;
+    inst.data_dropped = data_dropped_;
+    Error err = bind_imports();
+    if (!err.ok()) return err;
+    define_functions();
+    define_tables();
+    define_memory();
+    define_globals();
+    inst.stack = stack_;
+    inst.stack_end = stack_ + stack_slots(limits_);
+    inst.frames = frames_;
+    inst.max_frames = call_depth(limits_);
+    inst.trap_frames = trap_frames_;
+    inst.trap_frames_capacity = trace_frames(limits_);
+    inst.host_call_depth = limits_.host_call_depth ? limits_.host_call_depth : 4;
+    inst.arena = &arena;
+    return Error{};
+  }
+
+  Instance* instance() const { return inst_; }
+
+ private:
+  bool defines_memory() const { return m_.num_imported_memories == 0 && m_.num_memories > 0; }
+
+  uint32_t table_capacity(uint32_t i) const {
+    return reservation(m_.tables[i].limits, limits_.table_elems, kMaxTableElems);
+  }
+
+  Error bind_imports() {
+    const uint32_t first_host = m_.num_functions - m_.num_imported_functions;
+    uint32_t funcs = 0, tables = 0, globals = 0, hosts = 0;
     for (uint32_t i = 0; i < m_.num_imports; ++i) {
-      const ExternVal& v = imports[i];
+      ImportBinding b;
+      Error err = resolver_.resolve(resolver_.context, i, &b);
+      if (!err.ok() || (b.host_type && hosts == num_host_)) {  // the resolver changed its mind
+        err.code = err.ok() ? ErrorCode::bad_argument : err.code;
+        err.function = i;
+        return err;
+      }
+      if (b.host_type) {
+        FuncInst& f = funcs_[first_host + hosts++];
+        f.type = b.host_type;
+        f.host = b.host;
+        f.host_user = b.host_user;
+        inst_->funcs[funcs++] = &f;
+        continue;
+      }
+      const ExternVal& v = b.value;
       switch (v.kind) {
         case ExternKind::func: inst_->funcs[funcs++] = v.func; break;
         case ExternKind::table: inst_->tables[tables++] = v.table; break;
@@ -133,102 +335,91 @@ class Builder {
         case ExternKind::global: inst_->globals[globals++] = v.global; break;
       }
     }
+    return Error{};
   }
 
-  bool define_functions() {
+  void define_functions() {
     const uint32_t first = m_.num_imported_functions;
-    FuncInst* funcs = arena_.allocate_array<FuncInst>(m_.num_functions - first);
-    if (!funcs) return false;
     for (uint32_t i = first; i < m_.num_functions; ++i) {
-      FuncInst& f = funcs[i - first];
+      FuncInst& f = funcs_[i - first];
       f.type = &m_.func_type(i);
       f.instance = inst_;
       f.code = &c_.funcs[i - first];
       inst_->funcs[i] = &f;
     }
-    return true;
   }
 
-  bool define_tables() {
+  void define_tables() {
     const uint32_t first = m_.num_imported_tables;
-    TableInst* tables = arena_.allocate_array<TableInst>(m_.num_tables - first);
-    if (!tables) return false;
+    uint64_t* elems = table_elems_;
     for (uint32_t i = first; i < m_.num_tables; ++i) {
-      TableInst& t = tables[i - first];
+      TableInst& t = tables_[i - first];
       t.type = m_.tables[i];
       t.size = t.type.limits.min;
-      t.capacity = reservation(t.type.limits, limits_.table_elems, kMaxTableElems);
-      // Only the initial elements need clearing: table.grow writes the ones it adds.
-      const uint64_t bytes = uint64_t{t.capacity} * sizeof(uint64_t);
-      if (!fits_size(bytes)) return false;
-      t.elems =
-          static_cast<uint64_t*>(arena_.allocate(static_cast<size_t>(bytes), alignof(uint64_t)));
-      if (!t.elems) return false;
+      t.capacity = table_capacity(i);
+      t.elems = elems;
+      elems += t.capacity;
       std::memset(t.elems, 0, size_t{t.size} * sizeof(uint64_t));
       inst_->tables[i] = &t;
     }
-    return true;
   }
 
-  bool define_memory() {
-    if (m_.num_imported_memories > 0 || m_.num_memories == 0) return true;
-    MemoryInst* mem = arena_.allocate_array<MemoryInst>(1);
-    if (!mem) return false;
+  void define_memory() {
+    if (!defines_memory()) return;
+    const MemoryPlan plan = plan_memory(m_.memories[0], limits_);
+    MemoryInst* mem = memory_;
     mem->type = m_.memories[0];
     mem->pages = mem->type.limits.min;
-    mem->size = uint64_t{mem->pages} * PICOWASM_PAGE_SIZE;
-    mem->capacity_pages =
-        reservation(mem->type.limits, limits_.memory_pages, PICOWASM_MAX_MEMORY_PAGES);
-    const uint64_t bytes = uint64_t{mem->capacity_pages} * PICOWASM_PAGE_SIZE;
-    if (!fits_size(bytes)) return false;
-    mem->data = static_cast<uint8_t*>(arena_.allocate(static_cast<size_t>(bytes), kMemoryAlign));
-    if (!mem->data) return false;
+    mem->size = plan.size;
+    mem->capacity_pages = plan.capacity_pages;
+    mem->data = memory_data_;
     // Pages beyond the initial ones are zeroed by memory.grow when they come into use, so a large
     // reservation costs nothing until then.
     std::memset(mem->data, 0, static_cast<size_t>(mem->size));
     inst_->memory = mem;
-    return true;
   }
 
-  bool define_globals() {
+  void define_globals() {
     const uint32_t first = m_.num_imported_globals;
-    GlobalInst* globals = arena_.allocate_array<GlobalInst>(m_.num_globals - first);
-    if (!globals) return false;
     for (uint32_t i = first; i < m_.num_globals; ++i) {
-      globals[i - first].type = m_.globals[i].type;
-      inst_->globals[i] = &globals[i - first];
+      globals_[i - first].type = m_.globals[i].type;
+      inst_->globals[i] = &globals_[i - first];
     }
-    return true;
-  }
-
-  bool allocate_stacks() {
-    const uint32_t slots = limits_.stack_slots ? limits_.stack_slots : kDefaultStackSlots;
-    const uint32_t frames = limits_.call_depth ? limits_.call_depth : kDefaultCallDepth;
-    const uint64_t stack_bytes = uint64_t{slots} * sizeof(uint64_t);
-    const uint64_t frame_bytes = uint64_t{frames} * sizeof(CallFrame);
-    if (!fits_size(stack_bytes) || !fits_size(frame_bytes)) return false;
-    // Not cleared: the interpreter writes every slot and frame before reading it.
-    inst_->stack = static_cast<uint64_t*>(
-        arena_.allocate(static_cast<size_t>(stack_bytes), alignof(uint64_t)));
-    inst_->frames = static_cast<CallFrame*>(
-        arena_.allocate(static_cast<size_t>(frame_bytes), alignof(CallFrame)));
-    if (!inst_->stack || !inst_->frames) return false;
-    inst_->stack_end = inst_->stack + slots;
-    inst_->max_frames = frames;
-    const uint32_t trace = limits_.trace_frames ? limits_.trace_frames : kDefaultTraceFrames;
-    inst_->trap_frames = arena_.allocate_array<TrapFrame>(trace);
-    if (!inst_->trap_frames) return false;
-    inst_->trap_frames_capacity = trace;
-    inst_->arena = &arena_;
-    return true;
   }
 
   const CompiledModule& c_;
   const Module& m_;
   const InstanceLimits& limits_;
-  Arena& arena_;
+  const ImportResolver& resolver_;
+  const uint32_t num_host_;
+  Region& region_;
+
   Instance* inst_ = nullptr;
+  FuncInst** func_ptrs_ = nullptr;
+  TableInst** table_ptrs_ = nullptr;
+  GlobalInst** global_ptrs_ = nullptr;
+  uint8_t* elem_dropped_ = nullptr;
+  uint8_t* data_dropped_ = nullptr;
+  FuncInst* funcs_ = nullptr;  // defined functions, then host-function imports
+  TableInst* tables_ = nullptr;
+  uint64_t* table_elems_ = nullptr;
+  MemoryInst* memory_ = nullptr;
+  uint8_t* memory_data_ = nullptr;
+  GlobalInst* globals_ = nullptr;
+  uint64_t* stack_ = nullptr;
+  CallFrame* frames_ = nullptr;
+  TrapFrame* trap_frames_ = nullptr;
 };
+
+// Imports given as an array (the public instantiate()).
+struct ArrayImports {
+  const ExternVal* values;
+};
+
+Error resolve_from_array(const void* context, uint32_t index, ImportBinding* out) {
+  out->value = static_cast<const ArrayImports*>(context)->values[index];
+  return Error{};
+}
 
 // ---- Initialisation (may have side effects on imported objects) ------------------------------
 
@@ -286,24 +477,29 @@ Error compile_module(const Module& module, Arena& arena, CompiledModule** out) {
   return err;
 }
 
-Error instantiate(const CompiledModule& compiled, const ExternVal* imports, uint32_t num_imports,
-                  const InstanceLimits& limits, Arena& arena, Instance** out) {
-  if (!out || !compiled.module) return make_error(ErrorCode::bad_argument);
+Error instantiate_resolved(const CompiledModule& compiled, const ImportResolver& resolver,
+                           const InstanceLimits& limits, Arena& arena, Instance** out) {
+  if (!out || !compiled.module || !resolver.resolve) return make_error(ErrorCode::bad_argument);
   *out = nullptr;
   const Module& m = *compiled.module;
-  if (num_imports != m.num_imports) return make_error(ErrorCode::incompatible_import);
-  if (num_imports > 0 && !imports) return make_error(ErrorCode::bad_argument);
-  for (uint32_t i = 0; i < num_imports; ++i) {
-    Error err = check_import(m, m.imports[i], imports[i]);
-    if (!err.ok()) return err;
-  }
+  uint32_t num_host = 0;
+  Error err = check_imports(m, resolver, &num_host);
+  if (!err.ok()) return err;
 
   const Arena::Mark mark = arena.mark();
-  Instance* inst = Builder(compiled, limits, arena).allocate(imports);
-  if (!inst) {
+  Region region(arena);
+  Builder builder(compiled, limits, resolver, num_host, region);
+  builder.reserve();
+  if (region.failed()) {
     arena.rewind(mark);
     return make_error(ErrorCode::out_of_arena);
   }
+  err = builder.build(arena);
+  if (!err.ok()) {
+    arena.rewind(mark);
+    return err;
+  }
+  Instance* inst = builder.instance();
 
   // From here on a failure leaves the instance allocated: functions of this instance may already
   // sit in imported tables, so its objects must stay valid (the spec keeps them alive too).
@@ -313,11 +509,40 @@ Error instantiate(const CompiledModule& compiled, const ExternVal* imports, uint
   if (code != ErrorCode::ok) return make_error(code);
   if (m.has_start) {
     uint64_t no_values[1];  // the start function takes and returns nothing
-    Error err = invoke(*inst, inst->funcs[m.start], no_values);
+    err = invoke(*inst, inst->funcs[m.start], no_values);
     if (!err.ok()) return err;
   }
   *out = inst;
   return Error{};
+}
+
+Error measure_instance(const CompiledModule& compiled, const ImportResolver& resolver,
+                       const InstanceLimits& limits, uintptr_t start, bool worst_case,
+                       size_t* bytes) {
+  if (!bytes || !compiled.module || !resolver.resolve) return make_error(ErrorCode::bad_argument);
+  *bytes = 0;
+  uint32_t num_host = 0;
+  Error err = check_imports(*compiled.module, resolver, &num_host);
+  if (!err.ok()) return err;
+  Region region(worst_case ? 0 : start, worst_case);
+  Builder builder(compiled, limits, resolver, num_host, region);
+  builder.reserve();
+  if (region.failed()) return make_error(ErrorCode::out_of_arena);
+  *bytes = region.measured();
+  return Error{};
+}
+
+Error instantiate(const CompiledModule& compiled, const ExternVal* imports, uint32_t num_imports,
+                  const InstanceLimits& limits, Arena& arena, Instance** out) {
+  if (!out || !compiled.module) return make_error(ErrorCode::bad_argument);
+  *out = nullptr;
+  if (num_imports != compiled.module->num_imports) {
+    return make_error(ErrorCode::incompatible_import);
+  }
+  if (num_imports > 0 && !imports) return make_error(ErrorCode::bad_argument);
+  const ArrayImports array{imports};
+  return instantiate_resolved(compiled, ImportResolver{resolve_from_array, &array}, limits, arena,
+                              out);
 }
 
 bool find_export(const Instance& instance, const char* name, size_t name_len, ExternVal* out) {

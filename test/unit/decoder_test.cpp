@@ -18,16 +18,6 @@ using picowasm::ExternKind;
 using picowasm::ValType;
 using Stage = Loaded::Stage;
 
-const Bytes kVoidType = section(kType, vec({func_type({}, {})}));
-Bytes funcs(const std::vector<uint32_t>& type_indices) {
-  std::vector<Bytes> items;
-  for (uint32_t t : type_indices) items.push_back(leb_u(t));
-  return section(kFunction, vec(items));
-}
-Bytes code(const std::vector<Bytes>& bodies) {
-  return section(kCode, vec(bodies));
-}
-const Bytes kEmptyBody = body({}, {0x0B});
 
 void expect_empty(const picowasm::Module& m) {
   EXPECT_EQ(m.num_types, 0u);

@@ -15,16 +15,6 @@ using picowasm::Error;
 using picowasm::ErrorCode;
 using picowasm::ErrorKind;
 
-const Bytes kVoidType = section(kType, vec({func_type({}, {})}));
-Bytes funcs(const std::vector<uint32_t>& type_indices) {
-  std::vector<Bytes> items;
-  for (uint32_t t : type_indices) items.push_back(leb_u(t));
-  return section(kFunction, vec(items));
-}
-Bytes code(const std::vector<Bytes>& bodies) {
-  return section(kCode, vec(bodies));
-}
-const Bytes kEmptyBody = body({}, {0x0B});
 
 // One function of type [] -> [] with the given instructions (which must end with `end`).
 Bytes single_function(const Bytes& instrs) {

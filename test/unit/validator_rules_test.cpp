@@ -28,14 +28,6 @@ constexpr uint8_t kUnreachable = 0x00, kBlock = 0x02, kLoop = 0x03, kIf = 0x04, 
 Bytes types(const std::vector<Bytes>& fts) {
   return section(kType, vec(fts));
 }
-Bytes funcs(const std::vector<uint32_t>& type_indices) {
-  std::vector<Bytes> items;
-  for (uint32_t t : type_indices) items.push_back(leb_u(t));
-  return section(kFunction, vec(items));
-}
-Bytes code(const std::vector<Bytes>& bodies) {
-  return section(kCode, vec(bodies));
-}
 Bytes memory1() {
   return section(kMemory, vec({limits(1)}));
 }

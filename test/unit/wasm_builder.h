@@ -147,6 +147,17 @@ inline Bytes const_expr(const Bytes& instr) {
   return cat({instr, {0x0B}});
 }
 
+// Pieces most module-building tests share: a type section with one [] -> [] type, a function
+// section from type indices, a code section from bodies, and the body `end`.
+inline const Bytes kVoidType = section(kType, vec({func_type({}, {})}));
+inline Bytes funcs(const std::vector<uint32_t>& type_indices) {
+  std::vector<Bytes> items;
+  for (uint32_t t : type_indices) items.push_back(leb_u(t));
+  return section(kFunction, vec(items));
+}
+inline Bytes code(const std::vector<Bytes>& bodies) { return section(kCode, vec(bodies)); }
+inline const Bytes kEmptyBody = body({}, {0x0B});
+
 // Runs decode_module() (Stage::decode) or load_module() (Stage::load) on its own copy of `bytes`
 // with an arena of `arena_size` bytes. Not copyable: the Module points into the members.
 struct Loaded {

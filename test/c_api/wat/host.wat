@@ -1,0 +1,31 @@
+;; Calls into C host functions for host_test.c.
+(module
+  (import "env" "add" (func $add (param i32 i32) (result i32)))
+  (import "env" "mix" (func $mix (param i64 f32 f64) (result f64 i64)))
+  (import "env" "log" (func $log (param i32 i32)))
+  (import "env" "fail" (func $fail (param i32)))
+  (import "env" "tick" (func $tick (param i32) (result i32)))
+  (import "env" "peek" (func $peek (param i32) (result i32)))
+  (import "env" "reenter" (func $reenter (param i32) (result i32)))
+  (import "env" "refs" (func $refs (param externref) (result externref)))
+  (memory (export "mem") 1)
+  (data (i32.const 100) "sensor ok")
+  (func (export "call_add") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
+  (func (export "call_mix") (param i64 f32 f64) (result f64 i64)
+    (call $mix (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "call_log") (param i32 i32) (call $log (local.get 0) (local.get 1)))
+  (func (export "call_fail") (param i32) (call $fail (local.get 0)))
+  ;; Counts n ticks; each tick may yield. Returns the last tick's result.
+  (func (export "ticks") (param $n i32) (result i32)
+    (local $r i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $r (call $tick (local.get $r)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (local.get $r))
+  (func (export "call_peek") (param i32) (result i32) (call $peek (local.get 0)))
+  (func (export "call_reenter") (param i32) (result i32) (call $reenter (local.get 0)))
+  (func (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+  (func (export "call_refs") (param externref) (result externref) (call $refs (local.get 0))))

@@ -1,0 +1,201 @@
+// Admission control: instance_size() is exactly what instantiate() uses (for several modules,
+// limits and buffer alignments), a buffer one byte short fails with out_of_arena and is left
+// untouched, and module_size() tells how big a module buffer must be.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "embed_test_util.h"
+#include "picowasm/embed.hpp"
+
+namespace {
+
+using embed_test::Buffer;
+using embed_test::wat;
+using picowasm::ErrorCode;
+using picowasm::host_function;
+using picowasm::HostContext;
+using picowasm::HostFunction;
+using picowasm::InstanceConfig;
+
+void gpio_write(HostContext&, int32_t, int32_t) {}
+void delay_ms(HostContext&, int32_t) {}
+constexpr HostFunction kBoard[] = {host_function<&gpio_write>("env", "gpio_write"),
+                                   host_function<&delay_ms>("env", "delay_ms")};
+
+struct Case {
+  const char* name;
+  const char* text;
+  picowasm::ResourceLimits limits;
+};
+
+picowasm::ResourceLimits small_stacks() {
+  picowasm::ResourceLimits l;
+  l.stack_bytes = 1024;
+  l.call_depth = 16;
+  l.trace_frames = 4;
+  return l;
+}
+picowasm::ResourceLimits with(uint32_t memory_pages, uint32_t table_elems,
+                              uint32_t memory_bytes = 0) {
+  picowasm::ResourceLimits l = small_stacks();
+  l.memory_pages = memory_pages;
+  l.table_elems = table_elems;
+  l.memory_bytes = memory_bytes;
+  return l;
+}
+
+std::vector<Case> cases() {
+  const char* blink = R"((module
+    (import "env" "gpio_write" (func $gpio_write (param i32 i32)))
+    (import "env" "delay_ms" (func $delay_ms (param i32)))
+    (global $led_pin i32 (i32.const 13))
+    (func (export "run") (param i32)
+      (call $gpio_write (global.get $led_pin) (local.get 0))
+      (call $delay_ms (i32.const 500)))))";
+  const char* everything = R"((module
+    (import "env" "delay_ms" (func $delay_ms (param i32)))
+    (memory 1 4)
+    (table 3 10 funcref)
+    (table 1 externref)
+    (global (mut i64) (i64.const 7))
+    (global f32 (f32.const 1.5))
+    (global (mut i32) (i32.const 0))
+    (func $a (result i32) (i32.const 1))
+    (func $b (result i32) (i32.const 2))
+    (elem (i32.const 0) $a $b)
+    (elem func $a)
+    (data (i32.const 8) "abc")
+    (data "passive")
+    (func (export "f") (result i32) (call_indirect (result i32) (i32.const 1)))))";
+  return {
+      {"empty", "(module)", {}},
+      {"empty-small", "(module)", small_stacks()},
+      {"blink", blink, {}},
+      {"blink-small", blink, small_stacks()},
+      {"everything", everything, small_stacks()},
+      {"everything-grow", everything, with(3, 7)},
+      {"everything-capped", everything, with(0, 0, 5000)},
+      {"memory-only", "(module (memory 2))", with(0, 0)},
+  };
+}
+
+InstanceConfig config(const Case& c, void* arena, size_t size) {
+  InstanceConfig config;
+  config.arena = arena;
+  config.arena_size = size;
+  config.host_functions = kBoard;
+  config.num_host_functions = 2;
+  config.limits = c.limits;
+  return config;
+}
+
+TEST(EmbedAdmission, InstanceSizeIsExactlyWhatInstantiateUses) {
+  for (const Case& c : cases()) {
+    embed_test::Module m(wat(c.text));
+    ASSERT_NE(m.loaded, nullptr) << c.name;
+    size_t bound = 0;
+    ASSERT_TRUE(picowasm::instance_size(*m.loaded, config(c, nullptr, 0), &bound).ok());
+    for (size_t misalign : {0, 1, 3, 8, 13, 32}) {
+      SCOPED_TRACE(std::string(c.name) + " misalign " + std::to_string(misalign));
+      Buffer probe(0, misalign);
+      size_t need = 0;
+      ASSERT_TRUE(picowasm::instance_size(*m.loaded, config(c, probe.data, 0), &need).ok());
+      EXPECT_LE(need, bound);  // the address-free figure is an upper bound
+
+      Buffer exact(need, misalign);
+      picowasm::Instance* inst = nullptr;
+      picowasm::Error e = picowasm::instantiate(*m.loaded, config(c, exact.data, need), &inst);
+      ASSERT_EQ(e.code, ErrorCode::ok) << picowasm::error_code_name(e.code);
+      EXPECT_EQ(picowasm::instance_arena(*inst).used(), need);
+      // Everything the instance owns lies inside the buffer.
+      EXPECT_GE(reinterpret_cast<uint8_t*>(inst), exact.data);
+      EXPECT_LE(reinterpret_cast<uint8_t*>(inst->trap_frames + inst->trap_frames_capacity),
+                exact.data + need);
+      std::vector<uint64_t> slots;
+      if (picowasm::find_function(*inst, "f")) {
+        EXPECT_EQ(embed_test::run(*inst, "f", slots).status, picowasm::CallStatus::ok);
+        EXPECT_EQ(embed_test::i32(slots[0]), 2u);
+      }
+
+      Buffer short_by_one(need - 1, misalign, 0xC3);
+      inst = nullptr;
+      e = picowasm::instantiate(*m.loaded, config(c, short_by_one.data, need - 1), &inst);
+      EXPECT_EQ(e.code, ErrorCode::out_of_arena);
+      EXPECT_EQ(inst, nullptr);
+      size_t touched = 0;
+      for (uint8_t b : short_by_one.storage) touched += b != 0xC3;
+      EXPECT_EQ(touched, 0u) << "a failed admission wrote into the buffer";
+    }
+  }
+}
+
+TEST(EmbedAdmission, SizesFollowTheLimits) {
+  embed_test::Module m(wat("(module (memory 1 8) (table 2 20 funcref))"));
+  Buffer probe(0);
+  auto size_with = [&](picowasm::ResourceLimits l) {
+    InstanceConfig c;
+    c.arena = probe.data;
+    c.limits = l;
+    size_t n = 0;
+    EXPECT_TRUE(picowasm::instance_size(*m.loaded, c, &n).ok());
+    return n;
+  };
+  picowasm::ResourceLimits l = small_stacks();
+  l.memory_pages = 1;
+  l.table_elems = 2;
+  const size_t base = size_with(l);
+  l.memory_pages = 3;
+  EXPECT_EQ(size_with(l), base + 2 * 65536);
+  // 8 more elements keep the (64-byte aligned) memory after them at the same padding.
+  l.table_elems = 10;
+  EXPECT_EQ(size_with(l), base + 2 * 65536 + 8 * 8);
+  l.stack_bytes += 800;
+  EXPECT_EQ(size_with(l), base + 2 * 65536 + 8 * 8 + 800);
+  l.call_depth += 2;
+  EXPECT_EQ(size_with(l), base + 2 * 65536 + 8 * 8 + 800 + 2 * sizeof(picowasm::CallFrame));
+  // The default reservation is the declared maximum: 8 pages.
+  picowasm::ResourceLimits d = small_stacks();
+  d.table_elems = 2;
+  EXPECT_EQ(size_with(d), base + 7 * 65536);
+}
+
+TEST(EmbedAdmission, ModuleSizeTellsTheBufferLoadNeeds) {
+  const std::vector<std::string> texts = {
+      "(module)",
+      R"((module (memory 1) (func (export "f") (param i32) (result i32)
+          (local i32) (block (loop (br_if 1 (i32.eqz (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (local.get 0)))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br 0))) (local.get 1))))",
+  };
+  for (const std::string& text : texts) {
+    const std::vector<uint8_t> bytes = wat(text);
+    Buffer scratch(1 << 20, 0, 0);
+    picowasm::ModuleConfig sc;
+    sc.arena = scratch.data;
+    sc.arena_size = scratch.size;
+    picowasm::ModuleFootprint fp;
+    ASSERT_TRUE(picowasm::module_size(bytes.data(), bytes.size(), sc, &fp).ok());
+    EXPECT_GT(fp.retained, sizeof(picowasm::LoadedModule));
+    EXPECT_LE(fp.retained, fp.peak);
+    EXPECT_EQ(fp.peak % 16, 0u);
+
+    Buffer exact(fp.peak);
+    picowasm::ModuleConfig mc;
+    mc.arena = exact.data;
+    mc.arena_size = fp.peak;
+    picowasm::LoadedModule* loaded = nullptr;
+    ASSERT_TRUE(picowasm::load(bytes.data(), bytes.size(), mc, &loaded).ok()) << text;
+    EXPECT_EQ(loaded->arena_used, fp.retained);
+    EXPECT_EQ(loaded->arena_peak, fp.peak);
+    EXPECT_EQ(static_cast<void*>(loaded), exact.data);  // the module sits at the buffer start
+
+    mc.arena_size = fp.peak - 16;
+    EXPECT_EQ(picowasm::load(bytes.data(), bytes.size(), mc, &loaded).code,
+              ErrorCode::out_of_arena);
+    EXPECT_EQ(loaded, nullptr);
+  }
+}
+
+}  // namespace

@@ -1,0 +1,112 @@
+// Helpers for the embedding-API tests (embed_*_test.cpp): modules written in the text format
+// (converted by wabt's wat2wasm, which the test build requires anyway), buffers, and calls.
+#ifndef PICOWASM_TEST_EMBED_TEST_UTIL_H
+#define PICOWASM_TEST_EMBED_TEST_UTIL_H
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "picowasm/embed.hpp"
+#include "wasm_builder.h"
+
+#ifndef PICOWASM_WAT2WASM
+#define PICOWASM_WAT2WASM "wat2wasm"
+#endif
+
+namespace embed_test {
+
+using Bytes = std::vector<uint8_t>;
+
+inline Bytes read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The binary of a module in the text format. Fails the test (and returns nothing) if wat2wasm
+// rejects it.
+inline Bytes wat(const std::string& text) {
+  static int counter = 0;
+  const std::filesystem::path dir = std::filesystem::temp_directory_path();
+  const std::string stem =
+      "picowasm-embed-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+  const std::string in = (dir / (stem + ".wat")).string();
+  const std::string out = (dir / (stem + ".wasm")).string();
+  std::ofstream(in) << text;
+  const std::string cmd = std::string(PICOWASM_WAT2WASM) + " " + in + " -o " + out;
+  const int rc = std::system(cmd.c_str());
+  EXPECT_EQ(rc, 0) << cmd << "\n" << text;
+  Bytes bytes = read_file(out);
+  std::filesystem::remove(in);
+  std::filesystem::remove(out);
+  return bytes;
+}
+
+// A heap buffer standing in for a static one; 64-byte aligned plus `misalign` bytes.
+struct Buffer {
+  explicit Buffer(size_t n, size_t misalign = 0, uint8_t fill = 0xAA)
+      : storage(n + 64 + misalign, fill), size(n) {
+    uintptr_t p = reinterpret_cast<uintptr_t>(storage.data());
+    p = (p + 63) & ~uintptr_t{63};
+    data = reinterpret_cast<uint8_t*>(p) + misalign;
+  }
+  std::vector<uint8_t> storage;
+  uint8_t* data;
+  size_t size;
+};
+
+// A module loaded into its own buffer.
+struct Module {
+  explicit Module(Bytes b, size_t buffer_size = 1u << 20)
+      : bytes(std::move(b)), buffer(buffer_size) {
+    picowasm::ModuleConfig config;
+    config.arena = buffer.data;
+    config.arena_size = buffer.size;
+    err = picowasm::load(bytes.data(), bytes.size(), config, &loaded);
+    EXPECT_EQ(err.code, picowasm::ErrorCode::ok) << picowasm::error_code_name(err.code);
+  }
+  Bytes bytes;
+  Buffer buffer;
+  picowasm::LoadedModule* loaded = nullptr;
+  picowasm::Error err;
+};
+
+inline picowasm::InstanceConfig config_for(Buffer& buffer) {
+  picowasm::InstanceConfig config;
+  config.arena = buffer.data;
+  config.arena_size = buffer.size;
+  config.limits.stack_bytes = 8 * 1024;
+  config.limits.call_depth = 64;
+  return config;
+}
+
+// An i32 result: the low 32 bits of its slot (the upper ones are unspecified).
+inline uint32_t i32(uint64_t slot) {
+  return static_cast<uint32_t>(slot);
+}
+
+// Calls export `name` to completion (unlimited fuel; host yields are resumed).
+inline picowasm::CallResult run(picowasm::Instance& inst, const char* name,
+                                std::vector<uint64_t>& slots) {
+  picowasm::FuncInst* f = picowasm::find_function(inst, name);
+  EXPECT_NE(f, nullptr) << name;
+  if (!f) return picowasm::CallResult{};
+  if (slots.size() < 8) slots.resize(8);
+  picowasm::CallResult r = picowasm::call(inst, f, slots.data(), picowasm::kUnlimitedFuel);
+  while (r.status == picowasm::CallStatus::paused) {
+    r = picowasm::resume(inst, slots.data(), picowasm::kUnlimitedFuel);
+  }
+  return r;
+}
+
+}  // namespace embed_test
+
+#endif  // PICOWASM_TEST_EMBED_TEST_UTIL_H
