@@ -114,8 +114,7 @@ struct InstanceLimits {
 struct CallFrame {
   const uint16_t* return_pc;
   uint64_t* fp;
-  Instance* instance;
-  const CompiledFunc* func;
+  Instance* instance;  // the caller's instance (the function is found from return_pc if needed)
 };
 
 struct TrapFrame;
@@ -125,7 +124,6 @@ struct PausedCall {
   const uint16_t* pc = nullptr;
   uint64_t* fp = nullptr;
   CallFrame* frame = nullptr;
-  const CompiledFunc* func = nullptr;
   Instance* instance = nullptr;
   uint32_t num_results = 0;
 };
@@ -171,9 +169,12 @@ struct Instance {
 Error compile_module(const Module& module, Arena& arena, CompiledModule** out);
 
 // Creates an instance: binds `imports` (one per module import, in import order; checked against the
-// import types: unlinkable errors), allocates memories/tables/globals and stacks from `arena`, runs
-// active element and data segments and the start function. A trap during initialisation is returned
-// as an Error of kind `trap` (writes done before it stay visible in imported tables/memories).
+// import types: unlinkable errors, with the import's index in Error::function), allocates
+// memories/tables/globals and stacks from `arena` (all checked before anything is written: if they
+// do not fit, out_of_arena and the arena is as it was), runs active element and data segments and
+// the start function. A trap during initialisation is returned as an Error of kind `trap` (writes
+// done before it stay visible in imported tables/memories). For imports resolved by name, host
+// functions from const tables and exact size queries, see embed.hpp.
 Error instantiate(const CompiledModule& compiled, const ExternVal* imports, uint32_t num_imports,
                   const InstanceLimits& limits, Arena& arena, Instance** out);
 

@@ -74,10 +74,30 @@ uint32_t function_index(const Instance* in, const CompiledFunc* f) {
   return static_cast<uint32_t>(f - in->compiled->funcs) + in->module->num_imported_functions;
 }
 
+// The function whose code contains `pc`: functions are translated in index order into one
+// contiguous block, so a binary search finds it. Only traps need this, which keeps the running
+// function out of the hot call/return path.
+const CompiledFunc* function_at(const Instance* in, const CodeUnit* pc) {
+  if (!in || !pc) return nullptr;
+  const CompiledFunc* funcs = in->compiled->funcs;
+  uint32_t lo = 0, hi = in->compiled->num_funcs;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (pc < funcs[mid].code) {
+      hi = mid;
+    } else if (pc >= funcs[mid].code + funcs[mid].code_units) {
+      lo = mid + 1;
+    } else {
+      return &funcs[mid];
+    }
+  }
+  return nullptr;
+}
+
 // Fills the instance's trap report: the innermost position, then the calls in progress from the
 // call stack (each frame saved the caller's function and return address).
 void record_trap(Instance& entry, ErrorCode code, const char* message, Instance* in,
-                 const CompiledFunc* cur, const CodeUnit* pc, const CallFrame* frame) {
+                 const CodeUnit* pc, const CallFrame* frame) {
   entry.trap_code = code;
   entry.trap_message = message;
   uint32_t n = 0, total = 0;
@@ -89,10 +109,10 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
     t.code_unit = static_cast<uint32_t>(at - f->code);
     t.module_offset = locate_module_offset(*inst->module, t.function, t.code_unit, entry.arena);
   };
-  add(in, cur, pc);
+  add(in, function_at(in, pc), pc);
   // frames[0] is the entry sentinel; frame k > 0 records the caller of depth k.
   for (const CallFrame* f = frame - 1; f > entry.frames; --f)
-    add(f->instance, f->func, f->return_pc - 1);
+    add(f->instance, function_at(f->instance, f->return_pc - 1), f->return_pc - 1);
   entry.trap_num_frames = n;
   entry.trap_total_frames = total;
 }
@@ -104,7 +124,6 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   const CodeUnit* pc = start.pc;
   uint64_t* fp = start.fp;
   Instance* in = start.instance;
-  const CompiledFunc* cur = start.func;
   CallFrame* frame = start.frame;
   const CompiledFunc* funcs = nullptr;  // the running module's functions
   uint8_t* mem = nullptr;
@@ -195,11 +214,10 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     const CompiledFunc* cf_ = (cf_expr);                                                          \
     if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end)                             \
       TRAP(ErrorCode::call_stack_exhausted);                                                      \
-    *frame++ = CallFrame{(ret), fp, in, cur};                                                     \
+    *frame++ = CallFrame{(ret), fp, in};                                                          \
     fp = (nfp);                                                                                   \
     for (uint32_t i_ = 0; i_ < cf_->num_locals; ++i_) fp[cf_->num_params + i_] = 0;               \
     for (uint32_t i_ = 0; i_ < cf_->num_consts; ++i_) fp[cf_->const_slot + i_] = cf_->consts[i_]; \
-    cur = cf_;                                                                                    \
     pc = cf_->code;                                                                               \
     if ((inst_expr) != in) {                                                                      \
       in = (inst_expr);                                                                           \
@@ -377,7 +395,6 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     if (!frame->return_pc) goto on_return;
     pc = frame->return_pc;
     fp = frame->fp;
-    cur = frame->func;
     if (frame->instance != in) {
       in = frame->instance;
       LOAD_MEMORY();
@@ -399,11 +416,10 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     uint64_t* nfp = fp + pc[3];
     if (frame == frame_limit || nfp + cf->frame_slots > stack_end)
       TRAP(ErrorCode::call_stack_exhausted);
-    *frame++ = CallFrame{pc + 4, fp, in, cur};
+    *frame++ = CallFrame{pc + 4, fp, in};
     fp = nfp;
     for (uint32_t i = 0; i < cf->num_locals; ++i) fp[cf->num_params + i] = 0;
     for (uint32_t i = 0; i < cf->num_consts; ++i) fp[cf->const_slot + i] = cf->consts[i];
-    cur = cf;
     pc = cf->code;
     NEXT();
   }
@@ -790,16 +806,17 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   CASE_W(nop)
   CASE_W(block)
   CASE_W(loop)
-  CASE_W(if_) CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_)
-      CASE_W(call) CASE_W(call_indirect) CASE_W(drop) CASE_W(select) CASE_W(select_t) CASE_W(
-          local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get) CASE_W(global_set)
-          CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size) CASE_W(memory_grow)
-              CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const) CASE_W(f64_const)
-                  CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func) CASE_W(memory_init)
-                      CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill) CASE_W(table_init)
-                          CASE_W(elem_drop) CASE_W(table_copy) CASE_W(table_grow) CASE_W(table_size)
-                              CASE_W(table_fill)
-                                  TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
+  CASE_W(if_)
+  CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call)
+      CASE_W(call_indirect) CASE_W(drop) CASE_W(select) CASE_W(select_t) CASE_W(local_get)
+          CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get) CASE_W(global_set)
+              CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size) CASE_W(memory_grow)
+                  CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const) CASE_W(f64_const)
+                      CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func) CASE_W(memory_init)
+                          CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill)
+                              CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy)
+                                  CASE_W(table_grow) CASE_W(table_size) CASE_W(table_fill) TRAP(
+                                      ErrorCode::trap_unreachable);  // unreachable by construction
 
 #if !PICOWASM_COMPUTED_GOTO
   default: TRAP(ErrorCode::trap_unreachable);
@@ -813,16 +830,16 @@ return result;
 
 on_pause : if (pause == PauseReason::interrupted) entry.interrupt_requested = 0;
 entry.paused = true;
-entry.paused_call = PausedCall{pc, fp, frame, cur, in, entry.paused_call.num_results};
+entry.paused_call = PausedCall{pc, fp, frame, in, entry.paused_call.num_results};
 result.status = CallStatus::paused;
 result.pause = pause;
 result.fuel_used = fuel_at_start - fuel;
 return result;
 
-on_trap : record_trap(entry, trap, trap_message, in, cur, pc, frame);
+on_trap : record_trap(entry, trap, trap_message, in, pc, frame);
 result.status = CallStatus::trap;
 result.error.code = trap;
-result.error.function = function_index(in, cur);
+result.error.function = function_index(in, function_at(in, pc));
 result.error.offset = entry.trap_num_frames > 0 ? entry.trap_frames[0].module_offset : 0;
 result.fuel_used = fuel_at_start - fuel;
 return result;
@@ -865,10 +882,10 @@ bool enter_call(Instance& entry, FuncInst* func, uint64_t* fp, CallFrame* frame,
   const CompiledFunc* cf = func->code;
   if (frame >= entry.frames + entry.max_frames || fp + cf->frame_slots > entry.stack_end)
     return false;
-  *frame = CallFrame{nullptr, nullptr, nullptr, nullptr};  // sentinel: returns to the host
+  *frame = CallFrame{nullptr, nullptr, nullptr};  // sentinel: returns to the host
   for (uint32_t i = 0; i < cf->num_locals; ++i) fp[cf->num_params + i] = 0;
   for (uint32_t i = 0; i < cf->num_consts; ++i) fp[cf->const_slot + i] = cf->consts[i];
-  *state = PausedCall{cf->code, fp, frame + 1, cf, func->instance, func->type->num_results};
+  *state = PausedCall{cf->code, fp, frame + 1, func->instance, func->type->num_results};
   return true;
 }
 
