@@ -95,6 +95,23 @@
 #define PICOWASM_MAX_TRACE_FRAMES 4096u
 #endif
 
+// ---- Strings -----------------------------------------------------------------------------------
+// Text names of opcodes (OpInfo::name, e.g. "i32.add") and identifiers of error codes
+// (error_code_name(), e.g. "type_mismatch") are for tools and logs; microcontroller builds leave
+// them out by default to save flash (opcode names become "", identifiers "?"). Error messages
+// (error_message()) are always kept.
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#define PICOWASM_DEFAULT_NAMES 0
+#else
+#define PICOWASM_DEFAULT_NAMES 1
+#endif
+#ifndef PICOWASM_OPCODE_NAMES
+#define PICOWASM_OPCODE_NAMES PICOWASM_DEFAULT_NAMES
+#endif
+#ifndef PICOWASM_ERROR_NAMES
+#define PICOWASM_ERROR_NAMES PICOWASM_DEFAULT_NAMES
+#endif
+
 // ---- Semantic limits fixed by the specification ----------------------------------------------
 #define PICOWASM_PAGE_SIZE 65536u
 #define PICOWASM_MAX_MEMORY_PAGES 65536u  // 4 GiB address space of wasm32

@@ -3,6 +3,8 @@
 
 #include <cstddef>
 
+#include "picowasm/config.h"
+
 namespace picowasm {
 namespace {
 
@@ -12,11 +14,13 @@ constexpr const char* kMessages[] = {
 #undef PICOWASM_ERROR_MSG
 };
 
+#if PICOWASM_ERROR_NAMES
 constexpr const char* kNames[] = {
 #define PICOWASM_ERROR_NAME(name, kind, msg) #name,
     PICOWASM_ERRORS(PICOWASM_ERROR_NAME)
 #undef PICOWASM_ERROR_NAME
 };
+#endif
 
 constexpr ErrorKind kKinds[] = {
 #define PICOWASM_ERROR_KIND(name, kind, msg) ErrorKind::kind,
@@ -34,8 +38,13 @@ const char* error_message(ErrorCode code) {
 }
 
 const char* error_code_name(ErrorCode code) {
+#if PICOWASM_ERROR_NAMES
   auto i = static_cast<std::size_t>(code);
   return i < kNumCodes ? kNames[i] : "unknown";
+#else
+  (void)code;
+  return "?";  // identifiers left out of this build (config.h)
+#endif
 }
 
 ErrorKind error_kind(ErrorCode code) {

@@ -13,18 +13,18 @@ bool function_name(const Module& module, uint32_t func_index, Name* out) {
   if (!s.data || !out) return false;
   Reader r(module.bytes.data, s.data, s.data + s.size, ErrorCode::unexpected_end_section);
   while (r.ok() && !r.at_end()) {
-    uint8_t id;
-    uint32_t size;
+    uint8_t id = 0;
+    uint32_t size = 0;
     if (!r.u8(&id) || !r.u32(&size)) return false;
     Reader sub(r);
     if (!r.sub(size, ErrorCode::unexpected_end_section, ErrorCode::unexpected_end_section, &sub))
       return false;
     if (id != 1) continue;  // only function names
-    uint32_t count;
+    uint32_t count = 0;
     if (!sub.u32(&count)) return false;
     for (uint32_t i = 0; i < count; ++i) {
-      uint32_t index, len;
-      const uint8_t* text;
+      uint32_t index = 0, len = 0;
+      const uint8_t* text = nullptr;
       if (!sub.u32(&index) || !sub.u32(&len) || !sub.bytes(len, &text)) return false;
       if (index == func_index) {
         out->data = reinterpret_cast<const char*>(text);

@@ -1,6 +1,16 @@
 // Lookup tables generated from the opcode lists in opcodes.h (const: they can live in flash).
 #include "common/opcodes.h"
 
+#include "picowasm/config.h"
+
+// Without names (PICOWASM_OPCODE_NAMES 0) every known opcode shares one empty string: a non-null
+// name is still what marks an opcode as existing.
+#if PICOWASM_OPCODE_NAMES
+#define PICOWASM_OP_TEXT(text) text
+#else
+#define PICOWASM_OP_TEXT(text) ""
+#endif
+
 namespace picowasm {
 namespace {
 
@@ -15,7 +25,8 @@ constexpr ByteTable make_byte_table() {
   ByteTable t{};
   for (auto& e : t.entries) e = OpInfo{nullptr, Imm::none, kT_, kT_, kT_};
 #define PICOWASM_OP_ROW(id, text, code, imm, p0, p1, r) \
-  t.entries[code] = OpInfo{text, Imm::imm, PICOWASM_TYPE(p0), PICOWASM_TYPE(p1), PICOWASM_TYPE(r)};
+  t.entries[code] = OpInfo{PICOWASM_OP_TEXT(text), Imm::imm, PICOWASM_TYPE(p0), PICOWASM_TYPE(p1), \
+                           PICOWASM_TYPE(r)};
   PICOWASM_OPCODES(PICOWASM_OP_ROW)
 #undef PICOWASM_OP_ROW
   return t;
@@ -25,7 +36,7 @@ constexpr ByteTable kByteOps = make_byte_table();
 
 constexpr OpInfo kFCOps[kNumFCOpcodes] = {
 #define PICOWASM_FC_ROW(id, text, code, imm, p0, p1, r) \
-  OpInfo{text, Imm::imm, PICOWASM_TYPE(p0), PICOWASM_TYPE(p1), PICOWASM_TYPE(r)},
+  OpInfo{PICOWASM_OP_TEXT(text), Imm::imm, PICOWASM_TYPE(p0), PICOWASM_TYPE(p1), PICOWASM_TYPE(r)},
     PICOWASM_FC_OPCODES(PICOWASM_FC_ROW)
 #undef PICOWASM_FC_ROW
 };
