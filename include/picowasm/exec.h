@@ -43,7 +43,8 @@ struct CallResult {
 };
 
 // Starts a call of `func` with arguments in slots[0..params) and a fuel budget. On `ok` the results
-// are in slots[0..results) (`slots` must hold max(params, results) values). The instance must not
+// are in slots[0..results) (`slots` must hold max(params, results) values); i32 and f32 results
+// are zero-extended to 64 bits. The instance must not
 // be paused (resume or abandon the paused call first; ErrorCode::bad_argument otherwise).
 CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel);
 

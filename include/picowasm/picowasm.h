@@ -70,10 +70,12 @@ const char* pw_status_message(pw_status status);
 /* Index fields that do not apply hold PW_NO_INDEX. */
 #define PW_NO_INDEX 0xFFFFFFFFu
 
-/* Details of a failure. */
+/* Details of a failure. Code names ("type_mismatch", ...) are the stable identifiers of precise
+ * reasons; builds without PICOWASM_ERROR_NAMES (the default on Cortex-M, to save flash) report
+ * them as "?", and `message` (always present) then tells the reasons apart. */
 typedef struct pw_error {
   pw_status status;
-  uint16_t code;             /* the engine's error code: a stable identifier is code_name */
+  uint16_t code;             /* the engine's error code (numbering may change between versions) */
   const char* code_name;     /* "type_mismatch", "unknown_import", "out_of_arena", ... */
   const char* message;       /* "type mismatch", "unknown import", ... (spec wording) */
   uint32_t offset;           /* malformed/invalid/limit: byte offset in the module, else 0 */

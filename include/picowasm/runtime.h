@@ -126,6 +126,7 @@ struct PausedCall {
   CallFrame* frame = nullptr;
   Instance* instance = nullptr;
   uint32_t num_results = 0;
+  const FuncType* type = nullptr;  // of the function called from the host
 };
 
 struct Instance {
@@ -148,10 +149,10 @@ struct Instance {
   // Execution state owned by the interpreter (exec.h).
   bool paused = false;
   bool running = false;
-  uint32_t host_call_depth = 0;      // nesting allowed through host functions (InstanceLimits)
-  uint32_t nesting = 0;              // nested calls in progress
-  uint64_t* nested_stack = nullptr;  // while a host function runs: first free value slot
-  CallFrame* nested_frame = nullptr; // and first free call frame, for a nested call
+  uint32_t host_call_depth = 0;       // nesting allowed through host functions (InstanceLimits)
+  uint32_t nesting = 0;               // nested calls in progress
+  uint64_t* nested_stack = nullptr;   // while a host function runs: first free value slot
+  CallFrame* nested_frame = nullptr;  // and first free call frame, for a nested call
   volatile uint8_t interrupt_requested = 0;  // set by interrupt(), possibly from an ISR
   PausedCall paused_call;
   TrapFrame* trap_frames = nullptr;  // InstanceLimits::trace_frames entries

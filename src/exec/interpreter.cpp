@@ -807,7 +807,8 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   CASE_W(block)
   CASE_W(loop)
   CASE_W(if_)
-  CASE_W(else_) CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call)
+  CASE_W(else_)
+  CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call)
       CASE_W(call_indirect) CASE_W(drop) CASE_W(select) CASE_W(select_t) CASE_W(local_get)
           CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get) CASE_W(global_set)
               CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size) CASE_W(memory_grow)
@@ -830,7 +831,8 @@ return result;
 
 on_pause : if (pause == PauseReason::interrupted) entry.interrupt_requested = 0;
 entry.paused = true;
-entry.paused_call = PausedCall{pc, fp, frame, in, entry.paused_call.num_results};
+entry.paused_call =
+    PausedCall{pc, fp, frame, in, entry.paused_call.num_results, entry.paused_call.type};
 result.status = CallStatus::paused;
 result.pause = pause;
 result.fuel_used = fuel_at_start - fuel;
@@ -875,6 +877,15 @@ return result;
 
 namespace {
 
+// Copies a call's results out of the value stack. Slots holding i32/f32 carry only 32 meaningful
+// bits in the interpreter; the host gets them zero-extended.
+void copy_results(uint64_t* out, const uint64_t* in, const FuncType& type) {
+  for (uint32_t i = 0; i < type.num_results; ++i) {
+    const ValType t = type.results[i];
+    out[i] = (t == ValType::i32 || t == ValType::f32) ? static_cast<uint32_t>(in[i]) : in[i];
+  }
+}
+
 // Prepares a call of wasm function `func` whose arguments are in fp[0..params), with a sentinel
 // call frame at `frame` (returning to the host).
 bool enter_call(Instance& entry, FuncInst* func, uint64_t* fp, CallFrame* frame,
@@ -885,7 +896,7 @@ bool enter_call(Instance& entry, FuncInst* func, uint64_t* fp, CallFrame* frame,
   *frame = CallFrame{nullptr, nullptr, nullptr};  // sentinel: returns to the host
   for (uint32_t i = 0; i < cf->num_locals; ++i) fp[cf->num_params + i] = 0;
   for (uint32_t i = 0; i < cf->num_consts; ++i) fp[cf->const_slot + i] = cf->consts[i];
-  *state = PausedCall{cf->code, fp, frame + 1, func->instance, func->type->num_results};
+  *state = PausedCall{cf->code, fp, frame + 1, func->instance, func->type->num_results, func->type};
   return true;
 }
 
@@ -912,7 +923,7 @@ CallResult nested_call(Instance& instance, FuncInst* func, uint64_t* slots, uint
   instance.nested_stack = base;  // the nested run published higher regions for its own callees
   instance.nested_frame = frame_base;
   --instance.nesting;
-  if (r.status == CallStatus::ok) std::memcpy(slots, base, sizeof(uint64_t) * type.num_results);
+  if (r.status == CallStatus::ok) copy_results(slots, base, type);
   return r;
 }
 
@@ -928,10 +939,11 @@ CallResult finish(Instance& instance, const PausedCall& state, uint64_t* slots, 
   instance.running = true;
   instance.paused = false;
   instance.paused_call.num_results = state.num_results;  // kept across pauses
+  instance.paused_call.type = state.type;
   CallResult r = run(instance, state, fuel);
   instance.running = false;
   if (r.status == CallStatus::ok) {
-    std::memcpy(slots, instance.stack, sizeof(uint64_t) * state.num_results);
+    copy_results(slots, instance.stack, *state.type);
   }
   return r;
 }
