@@ -97,7 +97,7 @@ const CompiledFunc* function_at(const Instance* in, const CodeUnit* pc) {
 // Fills the instance's trap report: the innermost position, then the calls in progress from the
 // call stack (each frame saved the caller's function and return address).
 void record_trap(Instance& entry, ErrorCode code, const char* message, Instance* in,
-                 const CodeUnit* pc, const CallFrame* frame) {
+                 const CodeUnit* pc, const CallFrame* frame, uint64_t* free_begin) {
   entry.trap_code = code;
   entry.trap_message = message;
   uint32_t n = 0, total = 0;
@@ -107,7 +107,12 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
     TrapFrame& t = entry.trap_frames[n++];
     t.function = function_index(inst, f);
     t.code_unit = static_cast<uint32_t>(at - f->code);
-    t.module_offset = locate_module_offset(*inst->module, t.function, t.code_unit, entry.arena);
+    // Finding the wasm offset re-translates the function: in the value stack the trap just freed
+    // (the trapping call's part), else in the instance arena's free space.
+    Arena scratch(free_begin, static_cast<size_t>(entry.stack_end - free_begin) * sizeof(uint64_t));
+    t.module_offset = locate_module_offset(*inst->module, t.function, t.code_unit, &scratch);
+    if (t.module_offset == TrapFrame::kUnknownOffset)
+      t.module_offset = locate_module_offset(*inst->module, t.function, t.code_unit, entry.arena);
   };
   add(in, function_at(in, pc), pc);
   // frames[0] is the entry sentinel; frame k > 0 records the caller of depth k.
@@ -808,16 +813,16 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   CASE_W(loop)
   CASE_W(if_)
   CASE_W(else_)
-  CASE_W(end) CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call)
-      CASE_W(call_indirect) CASE_W(drop) CASE_W(select) CASE_W(select_t) CASE_W(local_get)
-          CASE_W(local_set) CASE_W(local_tee) CASE_W(global_get) CASE_W(global_set)
-              CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size) CASE_W(memory_grow)
-                  CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const) CASE_W(f64_const)
-                      CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func) CASE_W(memory_init)
-                          CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill)
-                              CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy)
-                                  CASE_W(table_grow) CASE_W(table_size) CASE_W(table_fill) TRAP(
-                                      ErrorCode::trap_unreachable);  // unreachable by construction
+  CASE_W(end)
+  CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect)
+      CASE_W(drop) CASE_W(select) CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(
+          local_tee) CASE_W(global_get) CASE_W(global_set) CASE_W(table_get) CASE_W(table_set)
+          CASE_W(memory_size) CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const)
+              CASE_W(f32_const) CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null)
+                  CASE_W(ref_func) CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy)
+                      CASE_W(memory_fill) CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy)
+                          CASE_W(table_grow) CASE_W(table_size) CASE_W(table_fill)
+                              TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
 
 #if !PICOWASM_COMPUTED_GOTO
   default: TRAP(ErrorCode::trap_unreachable);
@@ -838,7 +843,7 @@ result.pause = pause;
 result.fuel_used = fuel_at_start - fuel;
 return result;
 
-on_trap : record_trap(entry, trap, trap_message, in, pc, frame);
+on_trap : record_trap(entry, trap, trap_message, in, pc, frame, start.fp);
 result.status = CallStatus::trap;
 result.error.code = trap;
 result.error.function = function_index(in, function_at(in, pc));

@@ -164,7 +164,8 @@ static void test_trap_without_spare_bytes(void) {
   CHECK_STATUS(pw_call(inst, "outer", &arg, 1, &res, 1, PW_FUEL_UNLIMITED, NULL), PW_ERR_TRAP,
                NULL);
   CHECK(pw_instance_trap_frame(inst, 0, &frame));
-  CHECK(frame.function == kInner && frame.module_offset == PW_UNKNOWN_OFFSET);
+  /* Even in an exactly sized buffer the offset is found (in the value stack the trap freed). */
+  CHECK(frame.function == kInner && frame.module_offset != PW_UNKNOWN_OFFSET);
   pw_instance_unload(inst);
 }
 
