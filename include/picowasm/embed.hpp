@@ -553,8 +553,8 @@ Error module_size(const uint8_t* bytes, size_t size, const ModuleConfig& scratch
 // instantiate: unknown_import / incompatible_import with the import index in Error::function,
 // limit_table_elems, config_*). Depends on the buffer's address (padding), not on its size. With
 // config.arena == nullptr: an upper bound valid for any address.
-// Not included: the free space trap reports borrow to find bytecode offsets (a trapping
-// function's translation working set); without it TrapFrame::module_offset is kUnknownOffset.
+// Trap reports need nothing extra: they locate bytecode offsets in the value stack the trap freed
+// (or free bytes of the buffer beyond this size, if any).
 Error instance_size(const LoadedModule& module, const InstanceConfig& config, size_t* bytes);
 
 // Creates an instance in config.arena: resolves imports by name, creates FuncInsts for host
