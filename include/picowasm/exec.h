@@ -46,6 +46,9 @@ struct CallResult {
 // are in slots[0..results) (`slots` must hold max(params, results) values); i32 and f32 results
 // are zero-extended to 64 bits. The instance must not
 // be paused (resume or abandon the paused call first; ErrorCode::bad_argument otherwise).
+// A host function may call() back into the instance that is running it: the nested call runs on
+// the free part of its stacks, up to InstanceLimits::host_call_depth levels (call_stack_exhausted
+// beyond), and cannot stay paused (a pause inside it is reported and the nested call abandoned).
 CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel);
 
 // Continues a paused call with a new fuel budget; `slots` receives the results when it returns.
