@@ -20,7 +20,7 @@ cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPICOWASM_FUZZ=ON -DPICOWASM_BUILD_TESTS=ON \
   -DPICOWASM_BUILD_TOOLS=OFF >"$build/configure.log" 2>&1 ||
   { cat "$build/configure.log"; exit 1; }
-cmake --build "$build" --target picowasm-fuzz -j"$jobs" >"$build/build.log" 2>&1 ||
+cmake --build "$build" --target picowasm-fuzz picowasm-fuzz-exec -j"$jobs" >"$build/build.log" 2>&1 ||
   { tail -n 60 "$build/build.log"; exit 1; }
 fuzzer="$build/test/fuzz/picowasm-fuzz"
 [[ -x "$fuzzer" ]] || { echo "picowasm-fuzz was not built (is the compiler Clang?)"; exit 1; }
@@ -53,16 +53,18 @@ copy_seeds() {  # dir: copies every *.wasm below it, flattening names so none co
 copy_seeds "$root/test/regression"
 echo "== $seed_count seed files (from ${seed_dir:-no seed folder} and test/regression)"
 
-log="$build/fuzz.log"
-echo "== fuzzing for ${seconds}s (log: $log)"
+# Runs one fuzzer over the corpus; on a crash, keeps the input in test/regression and fails.
+run_fuzzer() {  # fuzzer seconds
+local fuzzer=$1 seconds=$2
+log="$build/fuzz-$(basename "$fuzzer").log"
+echo "== $(basename "$fuzzer"): fuzzing for ${seconds}s (log: $log)"
 status=0
 "$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 \
   -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
 
 if [[ $status -eq 0 ]]; then
   grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units|^stat::peak_rss_mb|^picowasm-fuzz:' "$log" || true
-  echo "== fuzz smoke passed"
-  exit 0
+  return 0
 fi
 
 # A crash: show the report and keep the input in the regression corpus under a telling name.
@@ -91,5 +93,11 @@ for input in "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$a
   echo "   reproduce: $fuzzer $dest"
   saved=1
 done
-[[ $saved -eq 1 ]] || echo "== picowasm-fuzz failed (status $status) without leaving an input"
-exit 1
+[[ $saved -eq 1 ]] || echo "== $(basename "$fuzzer") failed (status $status) without leaving an input"
+return 1
+}
+
+# Decode + validate, then the whole pipeline (compile, instantiate, call every export with fuel).
+run_fuzzer "$build/test/fuzz/picowasm-fuzz" "$seconds"
+run_fuzzer "$build/test/fuzz/picowasm-fuzz-exec" "${PICOWASM_FUZZ_EXEC_SECONDS:-30}"
+echo "== fuzz smoke passed"
