@@ -63,6 +63,13 @@ inline bool same_type(const FuncType* a, const FuncType* b) {
   return a == b || a->equals(*b);
 }
 
+// Prepares a callee's frame: declared locals start at zero, loop constants are copied into their
+// slots (see CompiledFunc::consts).
+inline void init_frame(uint64_t* fp, const CompiledFunc& cf) {
+  for (uint32_t i = 0; i < cf.num_locals; ++i) fp[cf.num_params + i] = 0;
+  for (uint32_t i = 0; i < cf.num_consts; ++i) fp[cf.const_slot + i] = cf.consts[i];
+}
+
 // Slots a host function's frame occupies: its arguments, overwritten by its results.
 inline uint32_t host_frame_slots(const FuncType& t) {
   return t.num_params > t.num_results ? t.num_params : t.num_results;
@@ -217,20 +224,19 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
 
   // Enters wasm function code `cf_` of instance `inst_` with its frame at `nfp`, returning to
   // `ret`.
-#define ENTER(cf_expr, inst_expr, nfp, ret)                                                       \
-  do {                                                                                            \
-    const CompiledFunc* cf_ = (cf_expr);                                                          \
-    if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end)                             \
-      TRAP(ErrorCode::call_stack_exhausted);                                                      \
-    *frame++ = CallFrame{(ret), fp, in};                                                          \
-    fp = (nfp);                                                                                   \
-    for (uint32_t i_ = 0; i_ < cf_->num_locals; ++i_) fp[cf_->num_params + i_] = 0;               \
-    for (uint32_t i_ = 0; i_ < cf_->num_consts; ++i_) fp[cf_->const_slot + i_] = cf_->consts[i_]; \
-    pc = cf_->code;                                                                               \
-    if ((inst_expr) != in) {                                                                      \
-      in = (inst_expr);                                                                           \
-      LOAD_MEMORY();                                                                              \
-    }                                                                                             \
+#define ENTER(cf_expr, inst_expr, nfp, ret)                           \
+  do {                                                                \
+    const CompiledFunc* cf_ = (cf_expr);                              \
+    if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end) \
+      TRAP(ErrorCode::call_stack_exhausted);                          \
+    *frame++ = CallFrame{(ret), fp, in};                              \
+    fp = (nfp);                                                       \
+    init_frame(fp, *cf_);                                             \
+    pc = cf_->code;                                                   \
+    if ((inst_expr) != in) {                                          \
+      in = (inst_expr);                                               \
+      LOAD_MEMORY();                                                  \
+    }                                                                 \
   } while (0)
 
   LOAD_MEMORY();
@@ -418,17 +424,10 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     NEXT();
   }
   CASE_X(call_defined) {
-    // A function of the running module: no import, no host function, no instance switch.
+    // A function of the running module: no import, no host function, no instance switch (the
+    // instance comparison in ENTER is against itself and compiles away).
     SAFE_POINT();
-    const CompiledFunc* cf = funcs + read_u32(pc + 1);
-    uint64_t* nfp = fp + pc[3];
-    if (frame == frame_limit || nfp + cf->frame_slots > stack_end)
-      TRAP(ErrorCode::call_stack_exhausted);
-    *frame++ = CallFrame{pc + 4, fp, in};
-    fp = nfp;
-    for (uint32_t i = 0; i < cf->num_locals; ++i) fp[cf->num_params + i] = 0;
-    for (uint32_t i = 0; i < cf->num_consts; ++i) fp[cf->const_slot + i] = cf->consts[i];
-    pc = cf->code;
+    ENTER(funcs + read_u32(pc + 1), in, fp + pc[3], pc + 4);
     NEXT();
   }
   CASE_X(call_indirect) {
@@ -817,14 +816,15 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   CASE_W(if_)
   CASE_W(else_)
   CASE_W(end)
-  CASE_W(br) CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect)
-      CASE_W(drop) CASE_W(select) CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(
-          local_tee) CASE_W(global_get) CASE_W(global_set) CASE_W(table_get) CASE_W(table_set)
-          CASE_W(memory_size) CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const)
-              CASE_W(f32_const) CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null)
-                  CASE_W(ref_func) CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy)
-                      CASE_W(memory_fill) CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy)
-                          CASE_W(table_grow) CASE_W(table_size) CASE_W(table_fill)
+  CASE_W(br)
+  CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect) CASE_W(drop)
+      CASE_W(select) CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(
+          global_get) CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
+          CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const)
+              CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func)
+                  CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill)
+                      CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy) CASE_W(table_grow)
+                          CASE_W(table_size) CASE_W(table_fill)
                               TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
 
 #if !PICOWASM_COMPUTED_GOTO
@@ -902,8 +902,7 @@ bool enter_call(Instance& entry, FuncInst* func, uint64_t* fp, CallFrame* frame,
   if (frame >= entry.frames + entry.max_frames || fp + cf->frame_slots > entry.stack_end)
     return false;
   *frame = CallFrame{nullptr, nullptr, nullptr};  // sentinel: returns to the host
-  for (uint32_t i = 0; i < cf->num_locals; ++i) fp[cf->num_params + i] = 0;
-  for (uint32_t i = 0; i < cf->num_consts; ++i) fp[cf->const_slot + i] = cf->consts[i];
+  init_frame(fp, *cf);
   *state = PausedCall{cf->code, fp, frame + 1, func->instance, func->type->num_results, func->type};
   return true;
 }

@@ -142,12 +142,7 @@ class Translator {
   // emitted the threaded-code instruction containing `code_unit` (see locate_module_offset).
   uint32_t locate(uint32_t func_index, uint32_t code_unit) {
     Arena::ScratchMark scratch = arena_.scratch_mark();
-    stack_capacity_ = 64;
-    ctrl_capacity_ = 16;
-    stack_ = arena_.allocate_scratch_array<Operand>(stack_capacity_);
-    ctrl_ = arena_.allocate_scratch_array<Ctrl>(ctrl_capacity_);
-    code_base_ = static_cast<CodeUnit*>(arena_.allocate(0, alignof(uint64_t)));
-    if (stack_ && ctrl_ && code_base_) {
+    if (start()) {
       locate_target_ = code_unit;
       func_index_ = func_index;
       CompiledFunc ignored;
@@ -162,18 +157,10 @@ class Translator {
     CompiledFunc* funcs = arena_.allocate_array<CompiledFunc>(defined);
     if (!funcs) return make_error(ErrorCode::out_of_arena, 0);
     Arena::ScratchMark scratch = arena_.scratch_mark();
-    // Working stacks start small and double on demand (up to the config limits), so translating a
-    // small module needs little scratch.
-    stack_capacity_ = 64;
-    ctrl_capacity_ = 16;
-    stack_ = arena_.allocate_scratch_array<Operand>(stack_capacity_);
-    ctrl_ = arena_.allocate_scratch_array<Ctrl>(ctrl_capacity_);
-    if (!stack_ || !ctrl_) {
+    if (!start()) {
       arena_.rewind_scratch(scratch);
       return make_error(ErrorCode::out_of_arena, 0);
     }
-    // Align the code start; from here on only code is allocated at the bottom, so it is contiguous.
-    code_base_ = static_cast<CodeUnit*>(arena_.allocate(0, alignof(uint64_t)));
     for (uint32_t i = 0; i < defined && error_.ok(); ++i) {
       func_index_ = m_.num_imported_functions + i;
       translate_function(m_.functions[func_index_], &funcs[i]);
@@ -188,6 +175,19 @@ class Translator {
   }
 
  private:
+  // Takes the working stacks from the scratch end and fixes the code start. The stacks start small
+  // and double on demand (up to the config limits), so translating a small module needs little
+  // scratch. The code start is 8-byte aligned; from then on only code is allocated at the bottom,
+  // so it is contiguous.
+  bool start() {
+    stack_capacity_ = 64;
+    ctrl_capacity_ = 16;
+    stack_ = arena_.allocate_scratch_array<Operand>(stack_capacity_);
+    ctrl_ = arena_.allocate_scratch_array<Ctrl>(ctrl_capacity_);
+    code_base_ = static_cast<CodeUnit*>(arena_.allocate(0, alignof(uint64_t)));
+    return stack_ && ctrl_ && code_base_;
+  }
+
   // ---- errors ----
   Error make_error(ErrorCode code, uint32_t offset) {
     Error e;
