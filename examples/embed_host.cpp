@@ -115,6 +115,12 @@ bool run_blink(const uint8_t* image, size_t image_size) {
   picowasm::Instance* instance = nullptr;
   err = picowasm::instantiate(*module, config, &instance);
   if (!err.ok()) return fail("instantiate", err);
+  // The start function (if any) runs under fuel like every call: a hostile one cannot hang us.
+  if (picowasm::start(*instance, 1000).status != picowasm::CallStatus::ok) {
+    std::printf("start function trapped or ran too long\n");
+    picowasm::unload(*instance);
+    return false;
+  }
 
   // 4. Run "run"(4) in slices: each slice gets 2 units of fuel (one per call or loop iteration).
   //    A pause is either the fuel running out or delay_ms yielding; the main loop could run other

@@ -456,6 +456,8 @@ class Executor {
     picowasm::Instance* instance = nullptr;
     err = picowasm::instantiate(*compiled, imports.data(), m.num_imports, runner_limits(),
                                 lm.arena(), &instance);
+    // The spec's instantiation includes the start function; here it is a separate, unbounded run.
+    if (err.ok()) err = picowasm::invoke_start(*instance);
     if (!err.ok()) {
       *detail = describe(err);
       return err;

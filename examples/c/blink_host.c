@@ -151,6 +151,13 @@ int main(int argc, char** argv) {
   /* 3. Instantiate. */
   status = pw_instance_create(module, &config, &inst, &err);
   if (status != PW_OK) return fail("instantiate", status, &err);
+  /* The start function (if any) runs under fuel like every call: a hostile one cannot hang us. */
+  status = pw_instance_start(inst, 1000, &result);
+  if (status != PW_OK) {
+    print_trap(inst);
+    pw_instance_unload(inst);
+    return 1;
+  }
 
   /* 4. Run in slices. Between slices the firmware's own work happens (here: nothing). */
   status = pw_call(inst, "run", &times, 1, NULL, 0, SLICE_FUEL, &result);

@@ -558,10 +558,12 @@ Error module_size(const uint8_t* bytes, size_t size, const ModuleConfig& scratch
 Error instance_size(const LoadedModule& module, const InstanceConfig& config, size_t* bytes);
 
 // Creates an instance in config.arena: resolves imports by name, creates FuncInsts for host
-// functions inside the buffer, reserves memory/tables/stacks per config.limits, runs segment
-// initialisation and the start function (with unlimited fuel). If instance_size() exceeds
-// config.arena_size it fails with out_of_arena without writing a byte of the buffer. A trap
-// during initialisation returns an Error of kind trap (*out stays null; the buffer may be reused).
+// functions inside the buffer, reserves memory/tables/stacks per config.limits and runs segment
+// initialisation. It runs no wasm code: the module's start function, if it has one, is run next
+// by start(*instance, fuel) (exec.h), bounded by fuel like any call; calls fail with
+// start_pending until it has returned. If instance_size() exceeds config.arena_size it fails with
+// out_of_arena without writing a byte of the buffer. A trap during segment initialisation
+// returns an Error of kind trap (*out stays null; the buffer may be reused).
 Error instantiate(const LoadedModule& module, const InstanceConfig& config, Instance** out);
 
 // The import an unlinkable error names (Error::function), or nullptr if out of range:

@@ -99,28 +99,30 @@ enum class ErrorKind : uint8_t {
   X(limit_operand_stack, limit, "implementation limit: operand stack too deep")              \
   X(limit_control_depth, limit, "implementation limit: blocks nested too deeply")            \
   X(limit_table_elems, limit, "configured limit: table larger than table_elems")             \
-  /* --- linking --- */                                                                          \
-  X(unknown_import, unlinkable, "unknown import")                                               \
-  X(incompatible_import, unlinkable, "incompatible import type")                                \
-  /* --- traps --- */                                                                           \
-  X(trap_unreachable, trap, "unreachable")                                                      \
-  X(trap_int_div_by_zero, trap, "integer divide by zero")                                       \
-  X(trap_int_overflow, trap, "integer overflow")                                                \
-  X(trap_invalid_conversion, trap, "invalid conversion to integer")                             \
-  X(trap_memory_oob, trap, "out of bounds memory access")                                       \
-  X(trap_table_oob, trap, "out of bounds table access")                                         \
-  X(trap_undefined_element, trap, "undefined element")                                          \
-  X(trap_uninitialized_element, trap, "uninitialized element")                                  \
-  X(trap_indirect_call_type, trap, "indirect call type mismatch")                               \
-  X(trap_null_reference, trap, "null reference")                                                \
-  X(trap_host, trap, "host function trapped")                                                   \
-  /* --- exhaustion --- */                                                                      \
-  X(call_stack_exhausted, exhaustion, "call stack exhausted")                                   \
-  /* --- control (not failures) --- */                                                           \
-  X(host_yield, usage, "host function asked to pause")                                          \
+  /* --- linking --- */                                                                      \
+  X(unknown_import, unlinkable, "unknown import")                                            \
+  X(incompatible_import, unlinkable, "incompatible import type")                             \
+  /* --- traps --- */                                                                        \
+  X(trap_unreachable, trap, "unreachable")                                                   \
+  X(trap_int_div_by_zero, trap, "integer divide by zero")                                    \
+  X(trap_int_overflow, trap, "integer overflow")                                             \
+  X(trap_invalid_conversion, trap, "invalid conversion to integer")                          \
+  X(trap_memory_oob, trap, "out of bounds memory access")                                    \
+  X(trap_table_oob, trap, "out of bounds table access")                                      \
+  X(trap_undefined_element, trap, "undefined element")                                       \
+  X(trap_uninitialized_element, trap, "uninitialized element")                               \
+  X(trap_indirect_call_type, trap, "indirect call type mismatch")                            \
+  X(trap_null_reference, trap, "null reference")                                             \
+  X(trap_host, trap, "host function trapped")                                                \
+  /* --- exhaustion --- */                                                                   \
+  X(call_stack_exhausted, exhaustion, "call stack exhausted")                                \
+  /* --- control (not failures) --- */                                                       \
+  X(host_yield, usage, "host function asked to pause")                                       \
   /* --- resources and usage --- */                                                          \
   X(out_of_arena, resource, "arena exhausted")                                               \
   X(bad_argument, usage, "invalid argument")                                                 \
+  X(start_pending, usage, "instance not started: call start() first")                        \
+  X(instance_failed, usage, "instance unusable: its start function failed")                  \
   /* --- configuration (embed.hpp check_config(); Error::function = entry index) --- */      \
   X(config_null_arena, usage, "config: null arena with a nonzero arena_size")                \
   X(config_bad_arena, usage, "config: arena + arena_size wraps around")                      \

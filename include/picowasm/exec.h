@@ -44,17 +44,28 @@ struct CallResult {
 
 // Starts a call of `func` with arguments in slots[0..params) and a fuel budget. On `ok` the results
 // are in slots[0..results) (`slots` must hold max(params, results) values); i32 and f32 results
-// are zero-extended to 64 bits. The instance must not
-// be paused (resume or abandon the paused call first; ErrorCode::bad_argument otherwise).
+// are zero-extended to 64 bits. The instance must have run its start function (start_pending,
+// instance_failed otherwise) and must not be paused (resume or abandon the paused call first;
+// ErrorCode::bad_argument otherwise).
 // A host function may call() back into the instance that is running it: the nested call runs on
 // the free part of its stacks, up to InstanceLimits::host_call_depth levels (call_stack_exhausted
 // beyond), and cannot stay paused (a pause inside it is reported and the nested call abandoned).
 CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel);
 
-// Continues a paused call with a new fuel budget; `slots` receives the results when it returns.
+// Runs the module's start function, which instantiate() leaves for this call so that it is bounded
+// like every other: it runs under `fuel`, can be interrupted, and a pause (out of fuel, interrupt,
+// host yield) is continued with resume() (slots may then be null: it has no results). Until it
+// has returned, call() fails with start_pending. Returns ok at once when the module has no start
+// function or it has run already. If it traps, or its paused run is abandoned, the instance is
+// unusable (call() and start() fail with instance_failed; trap_report() tells why); unload it.
+CallResult start(Instance& instance, uint64_t fuel);
+
+// Continues a paused call (or start function) with a new fuel budget; `slots` receives the results
+// when it returns (may be null when the call has no results).
 CallResult resume(Instance& instance, uint64_t* slots, uint64_t fuel);
 
-// Discards a paused call; the instance can be called again.
+// Discards a paused call; the instance can be called again, unless the call was its start
+// function: then it is unusable (instance_failed).
 void abandon(Instance& instance);
 
 bool is_paused(const Instance& instance);

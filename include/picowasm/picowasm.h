@@ -272,7 +272,7 @@ pw_status pw_host_yield(pw_host_call* call);
 void* pw_host_user(const pw_host_call* call);       /* the instance's pw_instance_config.user */
 const void* pw_host_data(const pw_host_call* call); /* the table entry's data */
 const pw_host_function* pw_host_entry(const pw_host_call* call); /* the table entry */
-/* The calling instance; NULL while pw_instance_create() runs the start function. */
+/* The calling instance. */
 pw_instance* pw_host_instance(const pw_host_call* call);
 
 /* ---- Instances ------------------------------------------------------------------------------- */
@@ -302,11 +302,12 @@ typedef struct pw_instance_config {
 pw_status pw_instance_size(const pw_module* module, const pw_instance_config* config,
                            size_t* needed, pw_error* error);
 
-/* Creates an instance in config->buffer: links imports, reserves memory, tables and stacks,
- * initialises segments and runs the start function (with unlimited fuel). If the buffer is
- * smaller than pw_instance_size() it fails with PW_ERR_NO_SPACE without writing a byte of it.
- * Errors: those of pw_instance_size(), PW_ERR_NO_SPACE, and PW_ERR_TRAP / PW_ERR_EXHAUSTION when
- * initialisation traps (the buffer may then be reused). */
+/* Creates an instance in config->buffer: links imports, reserves memory, tables and stacks and
+ * initialises segments. It runs no wasm code: a module's start function is run next by
+ * pw_instance_start(), bounded by fuel. If the buffer is smaller than pw_instance_size() it fails
+ * with PW_ERR_NO_SPACE without writing a byte of it. Errors: those of pw_instance_size(),
+ * PW_ERR_NO_SPACE, and PW_ERR_TRAP when segment initialisation traps (the buffer may then be
+ * reused). */
 pw_status pw_instance_create(const pw_module* module, const pw_instance_config* config,
                              pw_instance** out, pw_error* error);
 
@@ -356,13 +357,23 @@ pw_status pw_call(pw_instance* instance, const char* export_name, const pw_value
                   size_t nargs, pw_value* results, size_t nresults, uint64_t fuel,
                   pw_call_result* out);
 
+/* Runs the module's start function (if any) with up to `fuel` safe points, like pw_call() of a
+ * function without parameters or results: PW_OK once it has returned (at once if there is none or
+ * it ran already), PW_PAUSED to be continued with pw_resume(instance, NULL, 0, fuel, out),
+ * PW_ERR_TRAP / PW_ERR_EXHAUSTION if it trapped (pw_instance_trap() has the report). Until it has
+ * returned, pw_call() fails with PW_ERR_STATE (code start_pending); after a trap, or
+ * pw_abandon() of its paused run, the instance is unusable (PW_ERR_STATE, code instance_failed):
+ * unload it. out may be NULL. */
+pw_status pw_instance_start(pw_instance* instance, uint64_t fuel, pw_call_result* out);
+
 /* Continues the paused call with a new fuel budget, exactly where it stopped: the results equal
  * those of an uninterrupted run. Returns as pw_call() does (nresults must equal the paused
  * function's result count); PW_ERR_STATE if nothing is paused. */
 pw_status pw_resume(pw_instance* instance, pw_value* results, size_t nresults, uint64_t fuel,
                     pw_call_result* out);
 
-/* Discards a paused call (nothing if none); the instance can be called again. */
+/* Discards a paused call (nothing if none); the instance can be called again, unless the call was
+ * its start function (see pw_instance_start()). */
 void pw_abandon(pw_instance* instance);
 
 bool pw_is_paused(const pw_instance* instance);

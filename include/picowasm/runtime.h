@@ -129,6 +129,14 @@ struct PausedCall {
   const FuncType* type = nullptr;  // of the function called from the host
 };
 
+// Where an instance is in running its start function (exec.h start()). Only a `ready` instance
+// takes calls from the host.
+enum class StartState : uint8_t {
+  ready,    // no start function, or it returned
+  pending,  // the start function has not run to its end yet (not begun, or paused)
+  failed,   // the start function trapped or was abandoned: the instance is unusable
+};
+
 struct Instance {
   const CompiledModule* compiled = nullptr;
   const Module* module = nullptr;
@@ -147,6 +155,7 @@ struct Instance {
   Arena* arena = nullptr;  // the arena the instance lives in (trap reports borrow its free space)
 
   // Execution state owned by the interpreter (exec.h).
+  StartState start_state = StartState::ready;
   bool paused = false;
   bool running = false;
   uint32_t host_call_depth = 0;       // nesting allowed through host functions (InstanceLimits)
@@ -172,10 +181,12 @@ Error compile_module(const Module& module, Arena& arena, CompiledModule** out);
 // Creates an instance: binds `imports` (one per module import, in import order; checked against the
 // import types: unlinkable errors, with the import's index in Error::function), allocates
 // memories/tables/globals and stacks from `arena` (all checked before anything is written: if they
-// do not fit, out_of_arena and the arena is as it was), runs active element and data segments and
-// the start function. A trap during initialisation is returned as an Error of kind `trap` (writes
-// done before it stay visible in imported tables/memories). For imports resolved by name, host
-// functions from const tables and exact size queries, see embed.hpp.
+// do not fit, out_of_arena and the arena is as it was) and runs active element and data segments.
+// A trap there is returned as an Error of kind `trap` (writes done before it stay visible in
+// imported tables/memories). It does not run the module's start function: that is a call like any
+// other, bounded by fuel, made with start() (exec.h); until it has returned, calls into the
+// instance fail with start_pending. For imports resolved by name, host functions from const
+// tables and exact size queries, see embed.hpp.
 Error instantiate(const CompiledModule& compiled, const ExternVal* imports, uint32_t num_imports,
                   const InstanceLimits& limits, Arena& arena, Instance** out);
 
@@ -184,7 +195,13 @@ bool find_export(const Instance& instance, const char* name, size_t name_len, Ex
 
 // Calls `func` with arguments in slots[0..params); on success the results are in slots[0..results).
 // `slots` must hold max(params, results) values. Traps and exhaustion are returned as Errors.
+// Unbounded: no fuel limit, interrupts and host yields are resumed at once (tests and tools; an
+// embedding uses call() in exec.h).
 Error invoke(Instance& instance, FuncInst* func, uint64_t* slots);
+
+// Runs the start function (if any) to its end the same unbounded way: start() then resume() until
+// it returns. ok when there is none or it has run already.
+Error invoke_start(Instance& instance);
 
 }  // namespace picowasm
 

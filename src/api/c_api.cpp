@@ -448,13 +448,12 @@ pw_status finish_call(pw_instance* inst, const CallResult& r, pw_value* results,
   res.trap_name = nullptr;
   res.fuel_used = r.fuel_used;
   switch (r.status) {
-    case CallStatus::ok: {
-      const FuncType& type = *inst->current;
-      for (uint32_t i = 0; i < type.num_results && i < nresults; ++i) {
-        results[i] = from_slot(type.results[i], inst->slots[i]);
+    case CallStatus::ok:
+      // (No call has run when pw_instance_start() finds nothing to start.)
+      for (uint32_t i = 0; inst->current && i < inst->current->num_results && i < nresults; ++i) {
+        results[i] = from_slot(inst->current->results[i], inst->slots[i]);
       }
       break;
-    }
     case CallStatus::paused:
       res.status = PW_PAUSED;
       switch (r.pause) {
@@ -465,8 +464,10 @@ pw_status finish_call(pw_instance* inst, const CallResult& r, pw_value* results,
       }
       break;
     case CallStatus::trap:
-      // bad_argument: the interpreter refused the call in this state (e.g. nesting not allowed).
-      res.status = r.error.code == ErrorCode::bad_argument ? PW_ERR_STATE : status_of(r.error.code);
+      // Usage codes: the interpreter refused the call in this state (nesting not allowed, start
+      // function pending or failed).
+      res.status = picowasm::error_kind(r.error.code) == ErrorKind::usage ? PW_ERR_STATE
+                                                                          : status_of(r.error.code);
       res.trap_code = static_cast<uint16_t>(r.error.code);
       res.trap_name = picowasm::error_code_name(r.error.code);
       break;
@@ -615,6 +616,14 @@ pw_status pw_call(pw_instance* instance, const char* export_name, const pw_value
   Instance& in = *instance->instance;
   FuncInst* func = picowasm::find_function(in, export_name);
   const FuncType* type = func ? func->type : nullptr;
+  if (in.start_state != picowasm::StartState::ready && !in.running) {
+    CallResult refused;
+    refused.status = CallStatus::trap;
+    refused.error.code = in.start_state == picowasm::StartState::pending
+                             ? ErrorCode::start_pending
+                             : ErrorCode::instance_failed;
+    return finish_call(instance, refused, results, nresults, out);
+  }
   if (in.paused) {
     status = PW_ERR_STATE;
   } else if (!func) {
@@ -641,6 +650,18 @@ pw_status pw_call(pw_instance* instance, const char* export_name, const pw_value
   status = finish_call(instance, r, results, nresults, out);
   if (in.running) instance->current = outer;
   return status;
+}
+
+pw_status pw_instance_start(pw_instance* instance, uint64_t fuel, pw_call_result* out) {
+  if (!live(instance)) {
+    clear(out, PW_ERR_BAD_ARGUMENT);
+    return PW_ERR_BAD_ARGUMENT;
+  }
+  Instance& in = *instance->instance;
+  if (in.start_state == picowasm::StartState::pending) {
+    instance->current = in.funcs[in.module->start]->type;
+  }
+  return finish_call(instance, picowasm::start(in, fuel), nullptr, 0, out);
 }
 
 pw_status pw_resume(pw_instance* instance, pw_value* results, size_t nresults, uint64_t fuel,

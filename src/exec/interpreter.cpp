@@ -957,18 +957,16 @@ CallResult finish(Instance& instance, const PausedCall& state, uint64_t* slots, 
 
 }  // namespace
 
-CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel) {
-  if (!func || !slots || instance.paused) return failed(ErrorCode::bad_argument);
-  if (instance.running) {
-    // Called back from one of the instance's host functions.
-    if (func->host) return failed(ErrorCode::bad_argument);
-    return nested_call(instance, func, slots, fuel);
-  }
+namespace {
+
+// call() without the start-state check (start() uses it for the start function).
+CallResult begin_call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel) {
   instance.trap_code = ErrorCode::ok;
   instance.trap_message = nullptr;
   instance.trap_num_frames = instance.trap_total_frames = 0;
   const FuncType& type = *func->type;
   if (func->host) {
+    // Called directly from the host there is nothing after it to pause, so a yield is a return.
     HostCall host{&instance, func->host_user, slots};
     ErrorCode rc = func->host(host);
     if (rc == ErrorCode::ok || rc == ErrorCode::host_yield) return CallResult{};
@@ -982,20 +980,62 @@ CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fu
       (in_count > out_count ? in_count : out_count)) {
     return failed(ErrorCode::call_stack_exhausted);
   }
-  std::memcpy(instance.stack, slots, sizeof(uint64_t) * in_count);
+  if (in_count) std::memcpy(instance.stack, slots, sizeof(uint64_t) * in_count);
   PausedCall state;
   if (!enter_call(instance, func, instance.stack, instance.frames, &state))
     return failed(ErrorCode::call_stack_exhausted);
   return finish(instance, state, slots, fuel);
 }
 
+// While the start function runs (begun or resumed), its outcome decides the instance's state.
+CallResult settle_start(Instance& instance, const CallResult& r) {
+  if (r.status == CallStatus::ok) instance.start_state = StartState::ready;
+  if (r.status == CallStatus::trap) instance.start_state = StartState::failed;
+  return r;
+}
+
+}  // namespace
+
+CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel) {
+  if (!func || !slots) return failed(ErrorCode::bad_argument);
+  if (instance.running) {
+    // Called back from one of the instance's host functions (possibly during its start function).
+    if (func->host) return failed(ErrorCode::bad_argument);
+    return nested_call(instance, func, slots, fuel);
+  }
+  if (instance.start_state == StartState::pending) return failed(ErrorCode::start_pending);
+  if (instance.start_state == StartState::failed) return failed(ErrorCode::instance_failed);
+  if (instance.paused) return failed(ErrorCode::bad_argument);
+  return begin_call(instance, func, slots, fuel);
+}
+
+CallResult start(Instance& instance, uint64_t fuel) {
+  if (instance.start_state == StartState::ready) return CallResult{};
+  if (instance.start_state == StartState::failed) return failed(ErrorCode::instance_failed);
+  // A start function that paused is continued with resume().
+  if (instance.paused || instance.running) return failed(ErrorCode::bad_argument);
+  uint64_t no_values[1] = {0};  // the start function takes and returns nothing
+  return settle_start(
+      instance, begin_call(instance, instance.funcs[instance.module->start], no_values, fuel));
+}
+
 CallResult resume(Instance& instance, uint64_t* slots, uint64_t fuel) {
-  if (!instance.paused || instance.running || !slots) return failed(ErrorCode::bad_argument);
+  if (!instance.paused || instance.running) return failed(ErrorCode::bad_argument);
+  uint64_t no_values[1];
+  if (!slots) {
+    if (instance.paused_call.type->num_results != 0) return failed(ErrorCode::bad_argument);
+    slots = no_values;
+  }
   const PausedCall state = instance.paused_call;
-  return finish(instance, state, slots, fuel);
+  const CallResult r = finish(instance, state, slots, fuel);
+  // call() is refused while the start function is pending, so a paused call then is the start.
+  return instance.start_state == StartState::pending ? settle_start(instance, r) : r;
 }
 
 void abandon(Instance& instance) {
+  if (instance.paused && instance.start_state == StartState::pending) {
+    instance.start_state = StartState::failed;
+  }
   instance.paused = false;
 }
 
@@ -1021,6 +1061,12 @@ Error invoke(Instance& instance, FuncInst* func, uint64_t* slots) {
   // invoke() cannot report a pause, so interrupts and host yields just continue the call.
   CallResult r = call(instance, func, slots, kUnlimitedFuel);
   while (r.status == CallStatus::paused) r = resume(instance, slots, kUnlimitedFuel);
+  return r.error;
+}
+
+Error invoke_start(Instance& instance) {
+  CallResult r = start(instance, kUnlimitedFuel);
+  while (r.status == CallStatus::paused) r = resume(instance, nullptr, kUnlimitedFuel);
   return r.error;
 }
 

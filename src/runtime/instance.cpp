@@ -507,11 +507,8 @@ Error instantiate_resolved(const CompiledModule& compiled, const ImportResolver&
   ErrorCode code = run_elem_segments(*inst);
   if (code == ErrorCode::ok) code = run_data_segments(*inst);
   if (code != ErrorCode::ok) return make_error(code);
-  if (m.has_start) {
-    uint64_t no_values[1];  // the start function takes and returns nothing
-    err = invoke(*inst, inst->funcs[m.start], no_values);
-    if (!err.ok()) return err;
-  }
+  // The start function is a call like any other, bounded by fuel: start() (exec.h) runs it.
+  if (m.has_start) inst->start_state = StartState::pending;
   *out = inst;
   return Error{};
 }

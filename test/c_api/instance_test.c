@@ -294,14 +294,29 @@ static void test_start_trap(void) {
   pw_module* module = c_test_load("start_trap.wasm", mbuf, STORAGE);
   Board board = {0, 0};
   pw_instance_config config = config_for(ibuf, STORAGE, kBoard, 2, &board);
-  pw_instance* inst = (pw_instance*)1;
+  pw_instance* inst = NULL;
   pw_error err;
-  CHECK_STATUS(pw_instance_create(module, &config, &inst, &err), PW_ERR_TRAP, &err);
-  CHECK(inst == NULL);
-  CHECK_STR(err.code_name, "trap_unreachable");
-  /* The start function reached the host (with user pointer), not yet an instance handle. */
+  pw_call_result r;
+  pw_trap_report report;
+  /* Instantiation runs no wasm code; the start function runs in pw_instance_start(). */
+  CHECK_STATUS(pw_instance_create(module, &config, &inst, &err), PW_OK, &err);
+  CHECK(inst != NULL);
+  CHECK(board.ticks == 0);
+  CHECK_STATUS(pw_call(inst, "nop", NULL, 0, NULL, 0, 10, &r), PW_ERR_STATE, NULL);
+  CHECK_STR(r.trap_name, "start_pending");
+  CHECK_STATUS(pw_instance_start(inst, 1000, &r), PW_ERR_TRAP, NULL);
+  CHECK_STR(r.trap_name, "trap_unreachable");
+  CHECK(pw_instance_trap(inst, &report));
+  CHECK_STR(report.code_name, "trap_unreachable");
+  /* The start function reached the host with the user pointer and the instance handle. */
   CHECK(board.ticks == 1);
-  CHECK(board.saw_instance == 0);
+  CHECK(board.saw_instance == 1);
+  /* A failed start leaves the instance unusable, and says so. */
+  CHECK_STATUS(pw_call(inst, "nop", NULL, 0, NULL, 0, 10, &r), PW_ERR_STATE, NULL);
+  CHECK_STR(r.trap_name, "instance_failed");
+  CHECK_STATUS(pw_instance_start(inst, 1000, &r), PW_ERR_STATE, NULL);
+  CHECK_STR(r.trap_name, "instance_failed");
+  pw_instance_unload(inst);
 }
 
 /* Load, instantiate, run, unload 1000 times in the same buffers: same addresses, same sizes. An
@@ -340,7 +355,9 @@ static void test_lifecycle(void) {
   a = c_test_load("link.wasm", mbuf, STORAGE);
   CHECK_STATUS(pw_instance_create(a, &config, &inst_a, &err), PW_OK, &err);
   b = c_test_load("start_trap.wasm", mbuf_b, STORAGE); /* a bad B: A keeps running */
-  CHECK_STATUS(pw_instance_create(b, &config_b, &inst_b, &err), PW_ERR_TRAP, &err);
+  CHECK_STATUS(pw_instance_create(b, &config_b, &inst_b, &err), PW_OK, &err);
+  CHECK_STATUS(pw_instance_start(inst_b, 1000, NULL), PW_ERR_TRAP, NULL);
+  pw_instance_unload(inst_b);
   CHECK_STATUS(pw_call(inst_a, "nop", NULL, 0, NULL, 0, 5, NULL), PW_OK, NULL);
   b = c_test_load("link.wasm", mbuf_b, STORAGE); /* a good B replaces A */
   CHECK_STATUS(pw_instance_create(b, &config_b, &inst_b, &err), PW_OK, &err);

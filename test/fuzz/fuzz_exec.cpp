@@ -48,7 +48,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (module.tables[i].limits.min > 100000) return 0;
   Instance* instance = nullptr;
   err = instantiate(*compiled, nullptr, 0, limits, arena, &instance);
-  if (!err.ok()) return 0;  // traps in segments/start, or the arena: both fine
+  if (!err.ok()) return 0;  // traps in segments, or the arena: both fine
+  // The start function runs under fuel like any call; one that does not finish ends the run.
+  CallResult started = start(*instance, 20000);
+  if (started.status == CallStatus::paused) {
+    abandon(*instance);
+    if (instance->start_state != StartState::failed) fail("abandoned start must fail the instance");
+    return 0;
+  }
+  if (started.status != CallStatus::ok) return 0;
   for (uint32_t i = 0; i < module.num_exports; ++i) {
     const Export& e = module.exports[i];
     if (e.kind != ExternKind::func) continue;

@@ -320,11 +320,12 @@ struct Input {
 };
 
 // Runs one call to completion in fuel slices, giving up (abandon) after `budget` safe points.
+// Runs `f` (or, when it is null, the instance's start function) in slices of fuel.
 void run_sliced(picowasm::Instance& inst, picowasm::FuncInst* f, uint64_t* slots, uint64_t slice,
                 uint64_t budget, bool interrupt_first) {
   ++g_tally.calls;
   if (interrupt_first) picowasm::interrupt(inst);
-  picowasm::CallResult r = picowasm::call(inst, f, slots, slice);
+  picowasm::CallResult r = f ? picowasm::call(inst, f, slots, slice) : picowasm::start(inst, slice);
   uint64_t used = r.fuel_used;
   while (r.status == picowasm::CallStatus::paused) {
     switch (r.pause) {
@@ -390,6 +391,15 @@ void exercise(const Input& input, uint64_t arg) {
   err = picowasm::instantiate(*module, ic, &inst);
   if (!err.ok()) {
     ++g_tally.init_traps;
+    reset_spectest();
+    return;
+  }
+  // The start function, in slices like every call; an instance whose start failed is unusable.
+  uint64_t start_slots[1] = {0};
+  run_sliced(*inst, nullptr, start_slots, 97, 200000, false);
+  if (inst->start_state != picowasm::StartState::ready) {
+    ++g_tally.init_traps;
+    picowasm::unload(*inst);
     reset_spectest();
     return;
   }

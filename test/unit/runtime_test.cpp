@@ -293,7 +293,12 @@ TEST(Instantiate, GlobalsSegmentsAndStartRunInOrder) {
   ASSERT_TRUE(picowasm::find_export(*inst, "mem", 3, &mem));
   EXPECT_FALSE(picowasm::find_export(*inst, "me", 2, nullptr));
   EXPECT_EQ(g.kind, ExternKind::global);
+  EXPECT_EQ(g.global->value, 7u) << "instantiate() leaves the start function to start()";
+  uint64_t no_values[1];
+  EXPECT_EQ(picowasm::invoke(*inst, f.func, no_values).code, ErrorCode::start_pending);
+  ASSERT_EQ(picowasm::invoke_start(*inst).code, ErrorCode::ok);
   EXPECT_EQ(g.global->value, 42u) << "the start function ran after the data segment";
+  EXPECT_EQ(picowasm::invoke(*inst, f.func, no_values).code, ErrorCode::ok);
   EXPECT_EQ(r.global->value, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(f.func)));
   EXPECT_EQ(mem.memory, inst->memory);
   EXPECT_EQ(inst->data_dropped[0], 1) << "active segments are dropped after use";
@@ -306,9 +311,11 @@ TEST(Instantiate, StartFunctionTrapIsATrap) {
   }));
   DirtyArena a(1 << 20);
   picowasm::Instance* inst = nullptr;
-  picowasm::Error err = instantiate(c, {}, a.arena, &inst);
+  ASSERT_EQ(instantiate(c, {}, a.arena, &inst).code, ErrorCode::ok);
+  picowasm::Error err = picowasm::invoke_start(*inst);
   EXPECT_EQ(err.code, ErrorCode::trap_unreachable);
   EXPECT_EQ(err.kind(), ErrorKind::trap);
+  EXPECT_EQ(picowasm::invoke_start(*inst).code, ErrorCode::instance_failed);
 }
 
 // ---- Reservations (InstanceLimits) -------------------------------------------------------------
