@@ -468,16 +468,24 @@ int main(int argc, char** argv) {
   // i32 arguments: 0 for spec modules (their exports are written for the assertions' values), 3
   // for the examples and benchmarks (a few iterations of their loops).
   std::vector<uint64_t> args;
+  // Each folder must hold modules (at least N after `--at-least N`): inputs that were not built
+  // (e.g. the spec modules without wast2json) fail the test instead of silently shrinking it.
+  size_t at_least = 1;
   for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--at-least" && i + 1 < argc) {
+      at_least = std::strtoul(argv[++i], nullptr, 10);
+      continue;
+    }
     const size_t before = inputs.size();
     collect(argv[i], &inputs);
     std::printf("%s: %zu modules\n", argv[i], inputs.size() - before);
+    if (inputs.size() - before < at_least) {
+      std::printf("FAIL: %s holds fewer than %zu modules (were they built?)\n", argv[i], at_least);
+      return 1;
+    }
+    at_least = 1;
     const bool spec = std::string(argv[i]).find("spec") != std::string::npos;
     args.resize(inputs.size(), spec ? 0 : 3);
-  }
-  if (inputs.empty()) {
-    std::printf("no modules given\n");
-    return 2;
   }
   init_spectest();
   const size_t heap_at_init = g_heap_top;
