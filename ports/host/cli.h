@@ -64,12 +64,19 @@ struct LoadedModule {
   LoadedModule& operator=(const LoadedModule&) = delete;
 };
 
+// Largest module file the CLI reads. Microcontroller modules are far smaller; the limit keeps a
+// huge or endless file from being read into memory.
+constexpr size_t kMaxModuleBytes = size_t{16} << 20;  // 16 MiB
+
 // Arena size the CLI gives load_module for a module of `file_size` bytes: generous, since the host
 // has memory to spare and a too-small arena would only hide the real result behind out_of_arena.
 size_t arena_size_for(size_t file_size);
 
-// Reads `path` and runs load_module on it. Throws std::runtime_error if the file cannot be read;
-// a module that fails to load is reported through `error`, not by throwing.
+// Reads `path` and runs load_module on it. Throws std::runtime_error saying what is wrong with
+// which path if the file cannot be read: not found, permission denied, a directory or anything
+// else that is not a regular file (refused without opening it, so a FIFO cannot block), empty,
+// larger than kMaxModuleBytes, or a read error. A module that fails to load is reported through
+// `error`, not by throwing.
 std::unique_ptr<LoadedModule> load_file(const std::string& path);
 
 // ---- Formatting
@@ -81,9 +88,30 @@ std::string format_error(const Error& error);
 std::string format_functype(const FuncType& type);
 // "min=1 max=2" or "min=1".
 std::string format_limits(const Limits& limits);
-// A name in double quotes; bytes outside printable ASCII, quotes and backslashes as \hh (as in
-// .wat).
+// A name in double quotes, escaped with escape_text (a double quote as \").
 std::string quote_name(const Name& name);
+
+// ---- Escaping
+// ------------------------------------------------------------------------------------
+// Everything taken from a module (names of imports, exports and functions, ...) and everything
+// echoed from the command line or the file system goes through one of these two before it is
+// printed, so that a module cannot write terminal control sequences or break the JSON output.
+
+// For text output: printable characters of well-formed UTF-8 are kept as they are; a backslash
+// becomes \\; control characters (U+0000-U+001F, DEL) and every byte that is not part of a
+// well-formed UTF-8 sequence become \xNN; C1 controls (U+0080-U+009F) and the invisible
+// direction and line controls (U+061C, U+200E, U+200F, U+2028-U+202E, U+2066-U+2069) become
+// \u{XXXX}. If `quote` is not 0, that character becomes a backslash and itself.
+std::string escape_text(const char* data, size_t size, char quote = 0);
+std::string escape_text(const std::string& text);
+std::string escape_text(const Name& name);
+
+// For JSON strings: the bytes unchanged if they are well-formed UTF-8; otherwise every byte that
+// is not part of a well-formed sequence is replaced by U+FFFD (the Unicode replacement
+// character), so the string is valid UTF-8 and the JSON library can always write it. The CLI
+// writes JSON with ensure_ascii, so control and non-ASCII characters appear as \uXXXX escapes.
+std::string json_text(const char* data, size_t size);
+std::string json_text(const Name& name);
 
 }  // namespace picowasm::host
 

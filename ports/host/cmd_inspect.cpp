@@ -30,7 +30,7 @@ std::string describe_import(const Module& m, const Import& imp, uint32_t index_i
 
 void print_module(const std::string& path, const LoadedModule& loaded) {
   const Module& m = loaded.module;
-  std::printf("module: %s (%zu bytes)\n", path.c_str(), loaded.size);
+  std::printf("module: %s (%zu bytes)\n", escape_text(path).c_str(), loaded.size);
   std::printf("types: %u\n", m.num_types);
 
   // Imports are numbered within their own index space, as the spec does.

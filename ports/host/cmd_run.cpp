@@ -19,17 +19,69 @@
 namespace picowasm::host {
 namespace {
 
-// Reservations for the instance. The host has memory to spare, and a large reservation costs
-// nothing until it is touched (memories and tables are cleared only as far as they are in use).
-constexpr uint32_t kMemoryPages = 1024;  // growth cap: 64 MiB (or the declared maximum)
-constexpr uint32_t kTableElems = 65536;  // growth cap per table (or the declared maximum)
+// Resource limits of `picowasm run`. A module that declares more initial memory or table
+// elements than these is refused before anything is allocated (--max-memory-pages and
+// --max-table-elems raise them); below them, they cap growth. The host has memory to spare, and a
+// large reservation costs nothing until it is touched (memories and tables are cleared only as
+// far as they are in use).
+constexpr uint32_t kDefaultMemoryPages = 1024;  // 64 MiB
+constexpr uint32_t kDefaultTableElems = 65536;  // over all tables together
+constexpr uint64_t kPageSize = PICOWASM_PAGE_SIZE;
 constexpr uint32_t kStackSlots = 1u << 20;
 constexpr uint32_t kCallDepth = 10000;
 
-InstanceLimits run_limits() {
+struct RunArgs {
+  std::string path;
+  std::string export_name;  // empty: _start, else main
+  uint64_t fuel = kUnlimitedFuel;
+  bool json = false;
+  uint32_t max_memory_pages = kDefaultMemoryPages;
+  uint32_t max_table_elems = kDefaultTableElems;
+  Args values;
+};
+
+// ---- Resources
+// ----------------------------------------------------------------------------------
+
+// "4 GiB", "64 MiB", "192 KiB": the largest unit that divides `bytes` (a whole number of KiB).
+std::string format_size(uint64_t bytes) {
+  if (bytes != 0 && bytes % (uint64_t{1} << 30) == 0) return fmt::format("{} GiB", bytes >> 30);
+  if (bytes != 0 && bytes % (uint64_t{1} << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
+  return fmt::format("{} KiB", bytes >> 10);
+}
+
+// The CLI's admission check: the initial sizes the module declares (memories and tables, imported
+// or defined) must fit the limits. Returns the error message, or "" if they fit.
+std::string check_declared_sizes(const Module& m, const RunArgs& run) {
+  uint64_t pages = 0;
+  for (uint32_t i = 0; i < m.num_memories; ++i) pages += m.memories[i].limits.min;
+  if (pages > run.max_memory_pages) {
+    return fmt::format(
+        "error: limit: the module declares {} initial memory pages ({}), more than picowasm run "
+        "allows ({} page{} = {}); raise the limit with --max-memory-pages N",
+        pages, format_size(pages * kPageSize), run.max_memory_pages,
+        run.max_memory_pages == 1 ? "" : "s",
+        format_size(uint64_t{run.max_memory_pages} * kPageSize));
+  }
+  uint64_t elems = 0;
+  for (uint32_t i = 0; i < m.num_tables; ++i) elems += m.tables[i].limits.min;
+  if (elems > run.max_table_elems) {
+    return fmt::format(
+        "error: limit: the module declares {} initial table elements, more than picowasm run "
+        "allows ({} in all tables together); raise the limit with --max-table-elems N",
+        elems, run.max_table_elems);
+  }
+  return "";
+}
+
+// Growth caps and stacks for instantiate(). The table allowance is shared out between the
+// module's tables, so that all of them together reserve at most twice --max-table-elems (each
+// gets its share, or its declared minimum if that is more).
+InstanceLimits instance_limits(const Module& m, const RunArgs& run) {
   InstanceLimits limits;
-  limits.memory_pages = kMemoryPages;
-  limits.table_elems = kTableElems;
+  limits.memory_pages = run.max_memory_pages;
+  const uint32_t tables = std::max<uint32_t>(m.num_tables - m.num_imported_tables, 1);
+  limits.table_elems = std::max<uint32_t>(run.max_table_elems / tables, 1);
   limits.stack_slots = kStackSlots;
   limits.call_depth = kCallDepth;
   return limits;
@@ -41,21 +93,28 @@ uint64_t reserved(const Limits& limits, uint32_t requested) {
   return std::max<uint64_t>(n, limits.min);
 }
 
-// Arena for compiling and instantiating: translated code (generously, 64 bytes per module byte),
-// the memory and table reservations, and the stacks.
-size_t runtime_arena_size(const Module& m, size_t file_size) {
-  uint64_t bytes = arena_size_for(file_size) + uint64_t{64} * file_size + (uint64_t{4} << 20);
-  for (uint32_t i = m.num_imported_memories; i < m.num_memories; ++i)
-    bytes += reserved(m.memories[i].limits, kMemoryPages) * 65536;
-  for (uint32_t i = m.num_imported_tables; i < m.num_tables; ++i)
-    bytes += reserved(m.tables[i].limits, kTableElems) * sizeof(uint64_t);
-  bytes += uint64_t{kStackSlots} * sizeof(uint64_t) + uint64_t{kCallDepth} * sizeof(CallFrame);
-  if (bytes > SIZE_MAX) throw std::runtime_error("module needs more memory than this host has");
-  return static_cast<size_t>(bytes);
+// Adds to a byte count, refusing what does not fit in 64 bits.
+void add_bytes(uint64_t* total, uint64_t count, uint64_t unit) {
+  if (count != 0 && unit > (UINT64_MAX - *total) / count)
+    throw std::runtime_error("module needs more memory than this host has");
+  *total += count * unit;
 }
 
-std::string to_string(const Name& name) {
-  return std::string(name.data, name.size);
+// Arena for compiling and instantiating: translated code (generously, 64 bytes per module byte),
+// the memory and table reservations, and the stacks. Called after check_declared_sizes(), so the
+// reservations are bounded by the limits.
+size_t runtime_arena_size(const Module& m, size_t file_size, const InstanceLimits& limits) {
+  uint64_t bytes = arena_size_for(file_size);
+  add_bytes(&bytes, file_size, 64);
+  add_bytes(&bytes, 1, uint64_t{4} << 20);
+  for (uint32_t i = m.num_imported_memories; i < m.num_memories; ++i)
+    add_bytes(&bytes, reserved(m.memories[i].limits, limits.memory_pages), kPageSize);
+  for (uint32_t i = m.num_imported_tables; i < m.num_tables; ++i)
+    add_bytes(&bytes, reserved(m.tables[i].limits, limits.table_elems), sizeof(uint64_t));
+  add_bytes(&bytes, limits.stack_slots, sizeof(uint64_t));
+  add_bytes(&bytes, limits.call_depth, sizeof(CallFrame));
+  if (bytes > SIZE_MAX) throw std::runtime_error("module needs more memory than this host has");
+  return static_cast<size_t>(bytes);
 }
 
 std::string exported_functions(const Module& m) {
@@ -63,7 +122,7 @@ std::string exported_functions(const Module& m) {
   for (uint32_t i = 0; i < m.num_exports; ++i) {
     if (m.exports[i].kind != ExternKind::func) continue;
     if (!list.empty()) list += ", ";
-    list += to_string(m.exports[i].name);
+    list += escape_text(m.exports[i].name);
   }
   return list.empty() ? "(none)" : list;
 }
@@ -131,8 +190,8 @@ uint64_t parse_arg(const std::string& text, ValType type, size_t index) {
   }
   if (!ok) {
     const char* hint = is_reftype(type) ? " (only null can be passed)" : "";
-    throw UsageError(fmt::format("argument {} '{}' is not a valid {}{}", index + 1, text,
-                                 valtype_name(type), hint));
+    throw UsageError(fmt::format("argument {} '{}' is not a valid {}{}", index + 1,
+                                 escape_text(text), valtype_name(type), hint));
   }
   return slot;
 }
@@ -184,35 +243,68 @@ std::string format_result(ValType type, uint64_t slot) {
 // ---- Command
 // ------------------------------------------------------------------------------------
 
-struct RunArgs {
-  std::string path;
-  std::string export_name;  // empty: _start, else main
-  uint64_t fuel = kUnlimitedFuel;
-  bool json = false;
-  Args values;
-};
+// Matches option `name` at args[*i], given as "NAME VALUE" or "NAME=VALUE": stores the value in
+// *value and moves *i to the last word used. `what` names the value for an error message.
+bool take_option(const Args& args, size_t* i, const char* name, const char* what,
+                 std::string* value) {
+  const std::string& a = args[*i];
+  const size_t n = std::strlen(name);
+  if (a.compare(0, n, name) != 0) return false;
+  if (a.size() == n) {
+    if (*i + 1 == args.size()) throw UsageError(fmt::format("{} needs {}", name, what));
+    *value = args[++*i];
+    return true;
+  }
+  if (a[n] != '=') return false;
+  *value = a.substr(n + 1);
+  return true;
+}
+
+// A limit: decimal or 0x hex, 1 .. max.
+uint32_t parse_limit(const char* flag, const std::string& text, uint32_t max) {
+  uint64_t value = 0;
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  const size_t first = hex ? 2 : 0;
+  bool ok = text.size() > first;
+  for (size_t i = first; ok && i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    ok = hex ? std::isxdigit(c) != 0 : std::isdigit(c) != 0;
+    if (ok) {
+      value = value * (hex ? 16 : 10) +
+              static_cast<uint64_t>(std::isdigit(c) ? c - '0' : std::tolower(c) - 'a' + 10);
+      ok = value <= max;
+    }
+  }
+  if (!ok || value == 0) {
+    throw UsageError(
+        fmt::format("bad {} value '{}' (a number from 1 to {})", flag, escape_text(text), max));
+  }
+  return static_cast<uint32_t>(value);
+}
 
 RunArgs parse_run_args(const Args& args) {
   RunArgs run;
   bool have_path = false;
+  std::string value;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     // Options come before the function's arguments, which may look like anything (e.g. "-1").
-    if (run.values.empty() && a == "--invoke") {
-      if (i + 1 == args.size()) throw UsageError("--invoke needs a function NAME");
-      run.export_name = args[++i];
-    } else if (run.values.empty() && a.rfind("--invoke=", 0) == 0) {
-      run.export_name = a.substr(9);
-    } else if (run.values.empty() && a == "--json") {
+    const bool options = run.values.empty();
+    if (options && take_option(args, &i, "--invoke", "a function NAME", &value)) {
+      run.export_name = value;
+    } else if (options && a == "--json") {
       run.json = true;
-    } else if (run.values.empty() && a == "--fuel") {
-      if (i + 1 == args.size()) throw UsageError("--fuel needs a number N");
-      const std::string& n = args[++i];
+    } else if (options && take_option(args, &i, "--fuel", "a number N", &value)) {
       char* end = nullptr;
       errno = 0;
-      unsigned long long v = std::strtoull(n.c_str(), &end, 0);
-      if (n.empty() || *end || errno || n[0] == '-') throw UsageError("bad --fuel value: " + n);
+      unsigned long long v = std::strtoull(value.c_str(), &end, 0);
+      if (value.empty() || *end || errno || value[0] == '-')
+        throw UsageError("bad --fuel value: " + escape_text(value));
       run.fuel = v;
+    } else if (options && take_option(args, &i, "--max-memory-pages", "a number N", &value)) {
+      run.max_memory_pages = parse_limit("--max-memory-pages", value, PICOWASM_MAX_MEMORY_PAGES);
+    } else if (options && take_option(args, &i, "--max-table-elems", "a number N", &value)) {
+      run.max_table_elems = parse_limit("--max-table-elems", value, UINT32_MAX);
     } else if (!have_path) {
       run.path = a;
       have_path = true;
@@ -262,7 +354,7 @@ nlohmann::json trap_json(const Instance& instance, const Module& m) {
     const TrapFrame& f = report.frames[i];
     nlohmann::json frame = {{"function", f.function}};
     Name name;
-    frame["name"] = function_name(m, f.function, &name) ? nlohmann::json(to_string(name))
+    frame["name"] = function_name(m, f.function, &name) ? nlohmann::json(json_text(name))
                                                         : nlohmann::json(nullptr);
     frame["module_offset"] = f.module_offset == TrapFrame::kUnknownOffset
                                  ? nlohmann::json(nullptr)
@@ -273,7 +365,9 @@ nlohmann::json trap_json(const Instance& instance, const Module& m) {
           {"kind", error_kind_name(error_kind(report.code))},
           {"message", error_message(report.code)},
           {"host_message",
-           report.host_message ? nlohmann::json(report.host_message) : nlohmann::json(nullptr)},
+           report.host_message
+               ? nlohmann::json(json_text(report.host_message, std::strlen(report.host_message)))
+               : nlohmann::json(nullptr)},
           {"frames", frames},
           {"total_frames", report.total_frames}};
 }
@@ -282,13 +376,14 @@ nlohmann::json trap_json(const Instance& instance, const Module& m) {
 void print_trap(const Instance& instance, const Module& m) {
   const TrapReport report = trap_report(instance);
   std::fprintf(stderr, "trap: %s", error_message(report.code));
-  if (report.host_message) std::fprintf(stderr, ": %s", report.host_message);
+  if (report.host_message)
+    std::fprintf(stderr, ": %s", escape_text(std::string(report.host_message)).c_str());
   if (report.num_frames > 0) std::fprintf(stderr, " (function %u)", report.frames[0].function);
   std::fprintf(stderr, "\n");
   for (uint32_t i = 0; i < report.num_frames; ++i) {
     const TrapFrame& f = report.frames[i];
     Name name;
-    std::string label = function_name(m, f.function, &name) ? " " + to_string(name) : "";
+    std::string label = function_name(m, f.function, &name) ? " " + escape_text(name) : "";
     std::fprintf(stderr, "  %s func[%u]%s", i == 0 ? "at" : "from", f.function, label.c_str());
     if (f.module_offset != TrapFrame::kUnknownOffset)
       std::fprintf(stderr, " (module offset 0x%x)", f.module_offset);
@@ -313,15 +408,24 @@ int cmd_run(const Args& args) {
   if (m.num_imports > 0) {
     for (uint32_t i = 0; i < m.num_imports; ++i) {
       const Import& imp = m.imports[i];
-      std::fprintf(stderr, "error: unknown import %s.%s (%s)\n", to_string(imp.module).c_str(),
-                   to_string(imp.field).c_str(), extern_kind_name(imp.kind));
+      std::fprintf(stderr, "error: unknown import %s.%s (%s)\n", escape_text(imp.module).c_str(),
+                   escape_text(imp.field).c_str(), extern_kind_name(imp.kind));
     }
     std::fprintf(stderr, "picowasm run can only run modules without imports\n");
     return kExitFailure;
   }
 
+  // The CLI's resource limits, checked against what the module declares before anything is
+  // allocated for it.
+  const std::string too_large = check_declared_sizes(m, run);
+  if (!too_large.empty()) {
+    std::fprintf(stderr, "%s\n", too_large.c_str());
+    return kExitFailure;
+  }
+  const auto run_limits = [&] { return instance_limits(m, run); };
+
   // Compiled code and the instance live in their own arena, sized for this module's memory.
-  const size_t arena_size = runtime_arena_size(m, loaded->size);
+  const size_t arena_size = runtime_arena_size(m, loaded->size, run_limits());
   std::unique_ptr<uint8_t[]> arena_buffer(new uint8_t[arena_size]);
   Arena arena(arena_buffer.get(), arena_size);
   CompiledModule* compiled = nullptr;
@@ -362,16 +466,16 @@ int cmd_run(const Args& args) {
     }
   } else if (!find_export(*instance, name.data(), name.size(), &ext) ||
              ext.kind != ExternKind::func) {
-    std::fprintf(stderr, "error: no exported function '%s'. Exported functions: %s\n", name.c_str(),
-                 exported_functions(m).c_str());
+    std::fprintf(stderr, "error: no exported function '%s'. Exported functions: %s\n",
+                 escape_text(name).c_str(), exported_functions(m).c_str());
     return kExitFailure;
   }
 
   const FuncType& type = *ext.func->type;
   if (run.values.size() != type.num_params) {
-    throw UsageError(fmt::format("{} {} takes {} argument{}, {} given", name, format_functype(type),
-                                 type.num_params, type.num_params == 1 ? "" : "s",
-                                 run.values.size()));
+    throw UsageError(fmt::format("{} {} takes {} argument{}, {} given", escape_text(name),
+                                 format_functype(type), type.num_params,
+                                 type.num_params == 1 ? "" : "s", run.values.size()));
   }
   std::vector<uint64_t> slots(std::max<size_t>({type.num_params, type.num_results, 1}), 0);
   for (uint32_t i = 0; i < type.num_params; ++i)
@@ -404,7 +508,9 @@ int cmd_run(const Args& args) {
         status = kExitPaused;
         break;
     }
-    std::printf("%s\n", out.dump().c_str());
+    // ensure_ascii: the output is printable ASCII whatever the names contain; every string from
+    // the module went through json_text, `replace` is only a safety net.
+    std::printf("%s\n", out.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace).c_str());
     return status;
   }
   if (result.status == CallStatus::paused) {

@@ -19,22 +19,36 @@ const Command kCommands[] = {
     {"inspect", "FILE.wasm",
      "load (decode + validate) a module; print its imports, exports and function signatures",
      nullptr, cmd_inspect},
-    {"run", "FILE.wasm [--invoke NAME] [--fuel N] [--json] [ARG...]",
+    {"run", "FILE.wasm [OPTION...] [ARG...]",
      "instantiate a module without imports, call an exported function, print its results",
-     "  NAME defaults to _start if the module exports it, else main.\n"
+     "  options (before the first ARG; --NAME=VALUE works too):\n"
+     "    --invoke NAME          function to call (default: _start if exported, else main)\n"
+     "    --fuel N               bound the call to N safe points (loop iterations and calls)\n"
+     "    --json                 print the outcome as one JSON object on stdout\n"
+     "    --max-memory-pages N   linear memory limit, initial and grown, in 64 KiB pages\n"
+     "                           (default 1024 = 64 MiB, at most 65536)\n"
+     "    --max-table-elems N    limit on the elements of all tables together (default 65536;\n"
+     "                           growth is shared out between the tables)\n"
      "  Each ARG is parsed by the function's parameter type: i32/i64 in decimal or 0x hex, with "
      "an\n"
      "  optional '-' (unsigned spellings such as 0xffffffff work too); f32/f64 as decimal, inf or\n"
      "  nan. Each result is printed on its own line as TYPE:VALUE, e.g. i32:-1, f64:0.5, f32:inf;\n"
      "  integers are shown signed, floats with the fewest digits that read back exactly.\n"
      "  A trap prints 'trap: MESSAGE (function N)' and a backtrace on stderr and\n"
-     "  exits with status 3. --fuel N bounds the call to N safe points (loop iterations and "
-     "calls); running\n"
-     "  out prints 'paused: out of fuel' and exits with status 4. --json prints the outcome as "
-     "one\n"
-     "  JSON object on stdout instead: {\"status\":\"ok|trap|paused\", \"results\":[...],\n"
-     "  \"trap\":{\"code\",\"kind\",\"message\",\"frames\":[{\"function\",\"name\",\n"
-     "  \"module_offset\"}]}, \"pause_reason\", \"fuel_used\"} (exit status as above).\n",
+     "  exits with status 3. Running out of fuel prints 'paused: out of fuel' and exits with\n"
+     "  status 4. --json prints the outcome as one JSON object on stdout instead:\n"
+     "  {\"status\":\"ok|trap|paused\", \"results\":[...], "
+     "\"trap\":{\"code\",\"kind\",\"message\",\n"
+     "  \"frames\":[{\"function\",\"name\",\"module_offset\"}]}, \"pause_reason\", \"fuel_used\"}\n"
+     "  (exit status as above).\n"
+     "  Names from the module are escaped: in text, control characters and bytes that are not\n"
+     "  UTF-8 as \\xNN, a backslash as \\\\; the JSON is written as ASCII with \\uXXXX escapes, "
+     "and\n"
+     "  bytes that are not UTF-8 are replaced by U+FFFD.\n"
+     "  The limits are checked against what the module declares before anything is allocated: a\n"
+     "  module that declares more is refused with 'error: limit: ...' and exit status 1, as are\n"
+     "  module files that are missing, unreadable, empty, not regular files (directories, FIFOs,\n"
+     "  devices) or larger than 16 MiB.\n",
      cmd_run},
     {"help", "[COMMAND]", "show this help, or the usage of one command", nullptr, cmd_help},
 };
@@ -64,7 +78,7 @@ void print_usage(std::FILE* out) {
                "  -h, --help           show this help\n"
                "\n"
                "exit status: 0 success, 1 failure (e.g. the module does not load), 2 bad usage,\n"
-               "             3 the called function trapped (run)\n");
+               "             3 the called function trapped (run), 4 it ran out of fuel (run)\n");
 }
 
 void print_command_usage(std::FILE* out, const Command& c, bool with_details) {
@@ -79,7 +93,7 @@ int cmd_help(const Args& args) {
   }
   if (args.size() > 1) throw UsageError("help takes at most one COMMAND");
   const Command* c = find_command(args[0]);
-  if (!c) throw UsageError("unknown command '" + args[0] + "'");
+  if (!c) throw UsageError("unknown command '" + escape_text(args[0]) + "'");
   print_command_usage(stdout, *c, true);
   return kExitOk;
 }
@@ -146,7 +160,7 @@ int run(int argc, char** argv) {
   }
   if (!command) {
     std::fprintf(stderr, "picowasm: unknown command '%s' (see 'picowasm --help')\n",
-                 words[0].c_str());
+                 escape_text(words[0]).c_str());
     return kExitUsage;
   }
   Args args(words.begin() + 1, words.end());
