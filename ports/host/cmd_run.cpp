@@ -437,7 +437,7 @@ int cmd_run(const Args& args) {
   Instance* instance = nullptr;
   err = instantiate(*compiled, nullptr, 0, run_limits(), arena, &instance);
   if (!err.ok()) {
-    // A trap here comes from the start function or an out-of-bounds segment.
+    // A trap here comes from an out-of-bounds segment (the start function runs below).
     if (err.kind() == ErrorKind::trap || err.kind() == ErrorKind::exhaustion)
       return report_execution_error(err);
     print_error("instantiate", err);
@@ -481,9 +481,19 @@ int cmd_run(const Args& args) {
   for (uint32_t i = 0; i < type.num_params; ++i)
     slots[i] = parse_arg(run.values[i], type.params[i], i);
 
-  const CallResult result = call(*instance, ext.func, slots.data(), run.fuel);
+  // The start function and then the call share the --fuel budget, so that no module can keep the
+  // CLI busy beyond it, not even from its start function.
+  CallResult result = start(*instance, run.fuel);
+  const bool in_start = result.status != CallStatus::ok;
+  uint64_t fuel_used = result.fuel_used;
+  if (!in_start) {
+    const uint64_t left = run.fuel == kUnlimitedFuel ? kUnlimitedFuel : run.fuel - fuel_used;
+    result = call(*instance, ext.func, slots.data(), left);
+    fuel_used += result.fuel_used;
+  }
+  const char* const phase = in_start ? "start" : "call";
   if (run.json) {
-    nlohmann::json out = {{"fuel_used", result.fuel_used}};
+    nlohmann::json out = {{"fuel_used", fuel_used}, {"phase", phase}};
     int status = kExitOk;
     switch (result.status) {
       case CallStatus::ok: {
@@ -514,9 +524,10 @@ int cmd_run(const Args& args) {
     return status;
   }
   if (result.status == CallStatus::paused) {
-    std::fprintf(stderr, "paused: %s after %llu units of fuel\n",
+    std::fprintf(stderr, "paused: %s after %llu units of fuel%s\n",
                  result.pause == PauseReason::out_of_fuel ? "out of fuel" : "interrupted",
-                 static_cast<unsigned long long>(result.fuel_used));
+                 static_cast<unsigned long long>(fuel_used),
+                 in_start ? " (in the start function)" : "");
     return kExitPaused;
   }
   if (result.status == CallStatus::trap) {
