@@ -20,7 +20,7 @@ cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPICOWASM_FUZZ=ON -DPICOWASM_BUILD_TESTS=ON \
   -DPICOWASM_BUILD_TOOLS=OFF >"$build/configure.log" 2>&1 ||
   { cat "$build/configure.log"; exit 1; }
-cmake --build "$build" --target picowasm-fuzz picowasm-fuzz-exec -j"$jobs" >"$build/build.log" 2>&1 ||
+cmake --build "$build" --target picowasm-fuzz picowasm-fuzz-exec picowasm-fuzz-c-api -j"$jobs" >"$build/build.log" 2>&1 ||
   { tail -n 60 "$build/build.log"; exit 1; }
 fuzzer="$build/test/fuzz/picowasm-fuzz"
 [[ -x "$fuzzer" ]] || { echo "picowasm-fuzz was not built (is the compiler Clang?)"; exit 1; }
@@ -100,4 +100,5 @@ return 1
 # Decode + validate, then the whole pipeline (compile, instantiate, call every export with fuel).
 run_fuzzer "$build/test/fuzz/picowasm-fuzz" "$seconds"
 run_fuzzer "$build/test/fuzz/picowasm-fuzz-exec" "${PICOWASM_FUZZ_EXEC_SECONDS:-30}"
+run_fuzzer "$build/test/fuzz/picowasm-fuzz-c-api" "${PICOWASM_FUZZ_C_API_SECONDS:-30}"
 echo "== fuzz smoke passed"

@@ -190,7 +190,9 @@ typedef struct pw_module pw_module;
 typedef struct pw_instance pw_instance;
 
 /* Module admission: the bytes of a PW_BUFFER_ALIGN-aligned buffer pw_module_load() needs for
- * these bytes and limits (add PW_BUFFER_ALIGN - 1 for a buffer of unknown alignment). It is a dry
+ * these bytes and limits (add PW_BUFFER_ALIGN - 1 for a buffer of unknown alignment): that many
+ * are enough and PW_BUFFER_ALIGN fewer are not (a few fewer may do, as the padding of the
+ * working space at the buffer's end depends on where the buffer ends). It is a dry
  * run of the load in `scratch`, which must be at least as large as the load needs (its contents
  * are garbage afterwards; it may be the very buffer the module will be loaded into).
  * limits: NULL for defaults. Errors: those of pw_module_load(); PW_ERR_NO_SPACE means `scratch` is
