@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev        # tests and benchmarks
   libspdlog-dev libfmt-dev nlohmann-json3-dev       # host CLI and spec runner
   lld                                               # wasm-ld: benchmark modules (clang wasm32)
+  binaryen python3                                  # differential test: wasm-opt -ttf, driver
   gcc-arm-none-eabi libnewlib-arm-none-eabi         # Cortex-M4 port: cross compiler, newlib-nano,
   libstdc++-arm-none-eabi-newlib qemu-system-arm    # libstdc++ headers; QEMU mps2-an386
 )
