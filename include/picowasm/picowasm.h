@@ -173,12 +173,6 @@ typedef struct pw_limits {
 
 /* ---- Modules --------------------------------------------------------------------------------- */
 
-/* Function imports one module may have when loaded through the C API (each import is served by
- * one small generated function, so this costs code size). Set it when building the library. */
-#ifndef PICOWASM_C_MAX_HOST_IMPORTS
-#define PICOWASM_C_MAX_HOST_IMPORTS 64
-#endif
-
 /* Buffers should be aligned to this many bytes; the size queries assume it. */
 #define PW_BUFFER_ALIGN 16
 
@@ -203,8 +197,7 @@ pw_status pw_module_size(const uint8_t* bytes, size_t size, const pw_limits* lim
 /* Decodes, validates and translates `bytes` into `buffer`. The bytes are not copied: they must
  * stay unchanged and readable (RAM or flash) while the module is loaded. limits: NULL for
  * defaults. Every function import must be satisfiable by a host function (the C API links
- * nothing else), and a module may have at most PICOWASM_C_MAX_HOST_IMPORTS of them (default 64;
- * more is PW_ERR_LIMIT, code limit_imports). Errors: PW_ERR_MALFORMED, PW_ERR_INVALID,
+ * nothing else). Errors: PW_ERR_MALFORMED, PW_ERR_INVALID,
  * PW_ERR_UNSUPPORTED, PW_ERR_LIMIT, PW_ERR_NO_SPACE (buffer too small), PW_ERR_BAD_ARGUMENT. */
 pw_status pw_module_load(const uint8_t* bytes, size_t size, const pw_limits* limits, void* buffer,
                          size_t buffer_size, pw_module** out, pw_error* error);

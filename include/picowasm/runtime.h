@@ -27,7 +27,8 @@ struct Instance;
 // (slots[0..results), overwriting the arguments).
 struct HostCall {
   Instance* instance;  // the calling instance (its memory is the one a host function may access)
-  void* user;          // the `user` pointer registered with the function
+  void* user;          // the `user` pointer registered with the function (per instance)
+  const void* data;    // the `data` pointer of the function's table entry (per function)
   uint64_t* slots;
   const char* trap_message = nullptr;  // optional text reported with a trap_host trap
 
@@ -52,6 +53,7 @@ struct FuncInst {
   const CompiledFunc* code = nullptr;  // wasm functions only
   HostFn host = nullptr;               // host functions only
   void* host_user = nullptr;
+  const void* host_data = nullptr;
 };
 
 struct TableInst {

@@ -4,14 +4,12 @@
 // names (NUL-terminated copies) and one HostFunction per function import]. An instance buffer
 // holds [pw_instance | bindings | call slots | Instance arena (embed instantiate)].
 //
-// Host functions. The C++ runtime calls a host function through a plain HostFn that receives a
-// HostCall carrying only the instance's user pointer, so a C table entry cannot be found from the
-// call alone. Instead, function import number k (counting function imports only) is always bound
-// to the k-th of a fixed set of generated thunks, kThunks[k], which looks up the C entry the
-// instance bound import k to (pw_instance::bindings[k]). The HostFunction table with those thunks
-// depends only on the module, so it is built once at load time in the module buffer, named after
-// the module's own imports and typed with its import types; C entries are matched against the
-// imports by name and signature here, before the C++ layer sees the table.
+// Host functions. Function import number k (counting function imports only) is bound to entry k of
+// a HostFunction table built once at load time in the module buffer, named after the module's own
+// imports and typed with its import types; every entry has the same thunk, which finds k from the
+// entry (its `data` points to itself) and calls the C entry the instance bound import k to
+// (pw_instance::bindings[k]). C entries are matched against the imports by name and signature
+// here, before the C++ layer sees the table.
 #include <cstring>
 
 #include "picowasm/embed.hpp"
@@ -42,9 +40,6 @@ namespace {
 constexpr uint32_t kModuleMagic = 0x4D447750u;    // "PwDM"
 constexpr uint32_t kInstanceMagic = 0x49447750u;  // "PwDI"
 constexpr size_t kAlign = PW_BUFFER_ALIGN;
-
-static_assert(PICOWASM_C_MAX_HOST_IMPORTS > 0 && PICOWASM_C_MAX_HOST_IMPORTS <= 4096,
-              "PICOWASM_C_MAX_HOST_IMPORTS: 1..4096 (each one is a small generated function)");
 
 size_t align_up(size_t n, size_t a) {
   return (n + a - 1) & ~(a - 1);
@@ -218,38 +213,19 @@ bool types_equal(const pw_valtype* c_types, uint32_t n, const ValType* types) {
   return true;
 }
 
-// ---- Host-function thunks ---------------------------------------------------------------------
+// ---- Host functions ---------------------------------------------------------------------------
 
-ErrorCode run_host(HostCall& call, uint32_t k) {
+// The one thunk of every C host function: entry k of the module's table serves function import k.
+ErrorCode run_host(HostCall& call) {
   pw_instance* inst = static_cast<pw_instance*>(call.user);
-  pw_host_call hc{&call, inst, inst->bindings[k], nullptr};
+  const HostFunction* self = static_cast<const HostFunction*>(call.data);
+  pw_host_call hc{&call, inst, inst->bindings[self - inst->module->host_table], nullptr};
   const pw_status status = hc.entry->fn(&hc);
   if (status == PW_OK) return ErrorCode::ok;
   if (status == PW_PAUSED) return ErrorCode::host_yield;
   call.trap_message = hc.trap_message ? hc.trap_message : pw_status_message(status);
   return ErrorCode::trap_host;
 }
-
-template <uint32_t K>
-ErrorCode host_thunk(HostCall& call) {
-  return run_host(call, K);
-}
-
-template <uint32_t... I>
-struct Seq {};
-template <uint32_t N, uint32_t... I>
-struct MakeSeq : MakeSeq<N - 1, N - 1, I...> {};
-template <uint32_t... I>
-struct MakeSeq<0, I...> {
-  using type = Seq<I...>;
-};
-template <typename S>
-struct Thunks;
-template <uint32_t... I>
-struct Thunks<Seq<I...>> {
-  static constexpr HostFn kTable[] = {&host_thunk<I>...};
-};
-using AllThunks = Thunks<MakeSeq<PICOWASM_C_MAX_HOST_IMPORTS>::type>;
 
 // ---- Modules ----------------------------------------------------------------------------------
 
@@ -287,9 +263,6 @@ pw_status load_into(const uint8_t* bytes, size_t size, const pw_limits* limits, 
   for (uint32_t j = 0; j < m.num_imports; ++j) {
     if (m.imports[j].kind == ExternKind::func) ++num_func_imports;
   }
-  if (num_func_imports > PICOWASM_C_MAX_HOST_IMPORTS) {
-    return report(error, ErrorCode::limit_imports);
-  }
   uint32_t num_slots = 1;
   for (uint32_t t = 0; t < m.num_types; ++t) {
     const FuncType& type = m.types[t];
@@ -312,7 +285,8 @@ pw_status load_into(const uint8_t* bytes, size_t size, const pw_limits* limits, 
     table[k].module = names[2 * j];
     table[k].name = names[2 * j + 1];
     table[k].type = m.types[import.type_index];
-    table[k].thunk = AllThunks::kTable[k];
+    table[k].thunk = run_host;
+    table[k].data = &table[k];
     ++k;
   }
   const size_t used = kModuleHead + loaded->arena_used + tail.used();

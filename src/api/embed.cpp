@@ -120,6 +120,7 @@ Error resolve_by_name(const void* context, uint32_t index, ImportBinding* out) {
       out->host_type = &h.type;
       out->host = h.thunk;
       out->host_user = config.user;
+      out->host_data = h.data;
       return Error{};
     }
   }

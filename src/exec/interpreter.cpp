@@ -206,7 +206,7 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   {                                                            \
     entry.nested_stack = (nfp) + host_frame_slots(*(f)->type); \
     entry.nested_frame = frame;                                \
-    HostCall call_{in, (f)->host_user, (nfp)};                 \
+    HostCall call_{in, (f)->host_user, (f)->host_data, (nfp)};                 \
     ErrorCode rc_ = (f)->host(call_);                          \
     LOAD_MEMORY();                                             \
     if (rc_ == ErrorCode::host_yield) {                        \
@@ -967,7 +967,7 @@ CallResult begin_call(Instance& instance, FuncInst* func, uint64_t* slots, uint6
   const FuncType& type = *func->type;
   if (func->host) {
     // Called directly from the host there is nothing after it to pause, so a yield is a return.
-    HostCall host{&instance, func->host_user, slots};
+    HostCall host{&instance, func->host_user, func->host_data, slots};
     ErrorCode rc = func->host(host);
     if (rc == ErrorCode::ok || rc == ErrorCode::host_yield) return CallResult{};
     instance.trap_code = rc;

@@ -324,6 +324,7 @@ class Builder {
         f.type = b.host_type;
         f.host = b.host;
         f.host_user = b.host_user;
+        f.host_data = b.host_data;
         inst_->funcs[funcs++] = &f;
         continue;
       }

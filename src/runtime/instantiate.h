@@ -24,6 +24,7 @@ struct ImportBinding {
   const FuncType* host_type = nullptr;
   HostFn host = nullptr;
   void* host_user = nullptr;
+  const void* host_data = nullptr;
 };
 
 // Resolves import `index` (into Module::imports) for `context`. Must give the same answer every

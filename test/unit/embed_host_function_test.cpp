@@ -424,4 +424,33 @@ TEST(EmbedHostFunction, HostFunctionCalledDirectlyFromTheHost) {
   EXPECT_EQ(board.calls, 1);
 }
 
+// One function serves several entries, told apart by each entry's data pointer (as the board API
+// serves one peripheral class with one function and a descriptor per entry).
+struct Led {
+  int32_t pin;
+};
+constexpr Led kRed{5}, kGreen{6};
+int32_t led_pin(HostContext& ctx, int32_t offset) {
+  return ctx.data_as<Led>()->pin + offset;
+}
+constexpr HostFunction kLeds[] = {host_function<&led_pin>("led", "red", &kRed),
+                                  host_function<&led_pin>("led", "green", &kGreen)};
+
+TEST(EmbedHostFunction, DataPointerIsPerEntry) {
+  embed_test::Module m(wat(R"((module
+    (import "led" "red" (func $red (param i32) (result i32)))
+    (import "led" "green" (func $green (param i32) (result i32)))
+    (func (export "f") (result i32)
+      (i32.add (i32.mul (call $red (i32.const 100)) (i32.const 1000)) (call $green (i32.const 0))))))"));
+  Buffer buf(64 * 1024);
+  picowasm::InstanceConfig c = config_for(buf);
+  c.host_functions = kLeds;
+  c.num_host_functions = 2;
+  picowasm::Instance* inst = nullptr;
+  ASSERT_TRUE(picowasm::instantiate(*m.loaded, c, &inst).ok());
+  std::vector<uint64_t> s;
+  ASSERT_EQ(embed_test::run(*inst, "f", s).status, CallStatus::ok);
+  EXPECT_EQ(embed_test::i32(s[0]), 105u * 1000 + 6);
+}
+
 }  // namespace
