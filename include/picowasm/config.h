@@ -82,6 +82,22 @@
 // Upper bounds for the values a configuration may ask for: a larger request is a configuration
 // error (ErrorCode::config_bad_limit), caught by check_config() before anything is allocated.
 
+// Defaults for the ResourceLimits fields left at zero, sized for a microcontroller: an instance
+// reserves 16 KiB of value stack, 256 call frames (12 bytes each on a 32-bit core) and 8 trap
+// frames beside its linear memory. Raise them per instance for deeply recursive code.
+#ifndef PICOWASM_DEFAULT_STACK_BYTES
+#define PICOWASM_DEFAULT_STACK_BYTES (16u << 10)
+#endif
+#ifndef PICOWASM_DEFAULT_CALL_DEPTH
+#define PICOWASM_DEFAULT_CALL_DEPTH 256u
+#endif
+#ifndef PICOWASM_DEFAULT_HOST_CALL_DEPTH
+#define PICOWASM_DEFAULT_HOST_CALL_DEPTH 4u
+#endif
+#ifndef PICOWASM_DEFAULT_TRACE_FRAMES
+#define PICOWASM_DEFAULT_TRACE_FRAMES 8u
+#endif
+
 // Value stack bytes of one instance (ResourceLimits::stack_bytes).
 #ifndef PICOWASM_MAX_STACK_BYTES
 #define PICOWASM_MAX_STACK_BYTES (256u << 20)

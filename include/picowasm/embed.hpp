@@ -480,9 +480,9 @@ struct ResourceLimits {
   // Table elements: reserved for table.grow (same default rule as memory_pages), and a hard limit:
   // a module declaring a table larger than this fails with limit_table_elems. Default: no limit.
   uint32_t table_elems = 0;
-  // Value stack bytes (8 per value; 0 or >= 8). Default 128 KiB.      <= PICOWASM_MAX_STACK_BYTES
+  // Value stack bytes (8 per value; 0 or >= 8). Default 16 KiB.       <= PICOWASM_MAX_STACK_BYTES
   uint32_t stack_bytes = 0;
-  // Nesting of wasm calls (call_stack_exhausted beyond). Default 1024. <= PICOWASM_MAX_CALL_DEPTH
+  // Nesting of wasm calls (call_stack_exhausted beyond). Default 256.  <= PICOWASM_MAX_CALL_DEPTH
   uint32_t call_depth = 0;
   // Frames kept in trap backtraces. Default 8.                       <= PICOWASM_MAX_TRACE_FRAMES
   uint32_t trace_frames = 0;
@@ -565,14 +565,18 @@ Error module_size(const uint8_t* bytes, size_t size, const ModuleConfig& scratch
 // config.arena == nullptr: an upper bound valid for any address.
 // Trap reports need nothing extra: they locate bytecode offsets in the value stack the trap freed
 // (or free bytes of the buffer beyond this size, if any).
-Error instance_size(const LoadedModule& module, const InstanceConfig& config, size_t* bytes);
+// largest_limit (optional) receives the ResourceLimits field whose reservation is largest
+// ("memory_pages", "table_elems", "stack_bytes" or "call_depth"): the one to lower first.
+Error instance_size(const LoadedModule& module, const InstanceConfig& config, size_t* bytes,
+                    const char** largest_limit = nullptr);
 
 // Creates an instance in config.arena: resolves imports by name, creates FuncInsts for host
 // functions inside the buffer, reserves memory/tables/stacks per config.limits and runs segment
 // initialisation. It runs no wasm code: the module's start function, if it has one, is run next
 // by start(*instance, fuel) (exec.h), bounded by fuel like any call; calls fail with
 // start_pending until it has returned. If instance_size() exceeds config.arena_size it fails with
-// out_of_arena without writing a byte of the buffer. A trap during segment initialisation
+// out_of_arena without writing a byte of the buffer (Error::needed, ::available and ::lower say
+// by how much and which limit to lower first). A trap during segment initialisation
 // returns an Error of kind trap (*out stays null; the buffer may be reused).
 Error instantiate(const LoadedModule& module, const InstanceConfig& config, Instance** out);
 

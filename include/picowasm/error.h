@@ -5,6 +5,7 @@
 #ifndef PICOWASM_ERROR_H
 #define PICOWASM_ERROR_H
 
+#include <cstddef>
 #include <cstdint>
 
 namespace picowasm {
@@ -157,6 +158,13 @@ struct Error {
   ErrorCode code = ErrorCode::ok;
   uint32_t offset = 0;
   uint32_t function = kNoFunction;
+  // out_of_arena from instantiate(): the bytes the buffer needed and had, and the limit to lower
+  // first (the ResourceLimits field sizing the largest reservation: "memory_pages",
+  // "table_elems", "stack_bytes" or "call_depth"). From load() only `available` is known (the
+  // load stops at the first allocation that fails; module_size() tells the whole need).
+  size_t needed = 0;
+  size_t available = 0;
+  const char* lower = nullptr;
 
   bool ok() const { return code == ErrorCode::ok; }
   ErrorKind kind() const { return error_kind(code); }

@@ -84,6 +84,13 @@ typedef struct pw_error {
   const char* import_module; /* unlinkable: the import's names (NUL-terminated, in the module */
   const char* import_field;  /*   buffer, valid while the module is), else NULL */
   uint32_t entry;            /* bad host-function table entry: its index, else PW_NO_INDEX */
+  /* PW_ERR_NO_SPACE: the bytes the buffer needed (0 when unknown: a load stops at the first
+   * allocation that fails, pw_module_size() tells the whole need) and had, and for an instance
+   * the pw_limits field to lower first ("memory_pages", "table_elems", "stack_bytes",
+   * "call_depth": the largest reservation), else NULL. */
+  size_t needed;
+  size_t available;
+  const char* lower_limit;
 } pw_error;
 
 /* ---- Values ---------------------------------------------------------------------------------- */
@@ -160,8 +167,8 @@ typedef struct pw_limits {
    * minimum if there is no maximum. */
   uint32_t memory_pages;
   uint32_t table_elems;     /* (instance) elements reserved for table.grow, and a hard limit */
-  uint32_t stack_bytes;     /* (instance) value stack bytes; default 128 KiB */
-  uint32_t call_depth;      /* (instance) wasm call nesting; default 1024 */
+  uint32_t stack_bytes;     /* (instance) value stack bytes; default 16 KiB */
+  uint32_t call_depth;      /* (instance) wasm call nesting; default 256 */
   uint32_t trace_frames;    /* (instance) frames kept in trap backtraces; default 8 */
   uint32_t host_call_depth; /* (instance) calls nested through host functions; default 4 */
   uint32_t module_bytes;    /* (module) size of the module binary; default none */

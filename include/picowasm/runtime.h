@@ -95,9 +95,10 @@ struct InstanceLimits {
   uint32_t memory_pages = 0;
   // Table elements reserved (growth cap), same rule as memory_pages.
   uint32_t table_elems = 0;
-  // Value stack slots (8 bytes each) shared by all frames of one call. Default 16384.
+  // Value stack slots (8 bytes each) shared by all frames of one call. Default 2048
+  // (PICOWASM_DEFAULT_STACK_BYTES).
   uint32_t stack_slots = 0;
-  // Maximum nesting of wasm calls. Default 1024.
+  // Maximum nesting of wasm calls. Default 256 (PICOWASM_DEFAULT_CALL_DEPTH).
   uint32_t call_depth = 0;
   // Frames kept in a trap report's backtrace. Default 8.
   uint32_t trace_frames = 0;

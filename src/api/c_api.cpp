@@ -127,6 +127,9 @@ pw_status report(pw_error* out, const Error& err, const pw_module* module = null
   e.import_module = nullptr;
   e.import_field = nullptr;
   e.entry = PW_NO_INDEX;
+  e.needed = err.needed;
+  e.available = err.available;
+  e.lower_limit = err.lower;
   if (err.kind() == ErrorKind::unlinkable) {
     e.import_index = err.function;
     if (module && err.function < module->loaded->module.num_imports) {
@@ -391,7 +394,7 @@ picowasm::InstanceConfig embed_config(const pw_module& module, const pw_instance
 
 // pw_instance_size() without the final report: the layout and the total bytes.
 Error measure(const pw_module& module, const pw_instance_config& config, InstanceLayout* layout,
-              size_t* needed) {
+              size_t* needed, const char** largest_limit = nullptr) {
   Error err;
   const uintptr_t base = reinterpret_cast<uintptr_t>(config.buffer);
   if (!config.buffer && config.buffer_size) err.code = ErrorCode::config_null_arena;
@@ -407,7 +410,8 @@ Error measure(const pw_module& module, const pw_instance_config& config, Instanc
       config.buffer_size > layout->region ? config.buffer_size - layout->region : 0;
   size_t body = 0;
   err = picowasm::instance_size(*module.loaded,
-                                embed_config(module, config, region, region_size, nullptr), &body);
+                                embed_config(module, config, region, region_size, nullptr), &body,
+                                largest_limit);
   if (!err.ok()) return err;
   *needed = layout->region + body;
   return Error{};
@@ -538,11 +542,16 @@ pw_status pw_instance_create(const pw_module* module, const pw_instance_config* 
   if (!live(module) || !config || !out) return report(error, ErrorCode::bad_argument);
   InstanceLayout layout;
   size_t needed = 0;
-  Error err = measure(*module, *config, &layout, &needed);
+  const char* largest = nullptr;
+  Error err = measure(*module, *config, &layout, &needed, &largest);
   if (!err.ok()) return report(error, err, module);
   // Admission before the first write: a buffer that is too small is left untouched.
   if (!config->buffer || needed > config->buffer_size) {
-    return report(error, ErrorCode::out_of_arena);
+    err.code = ErrorCode::out_of_arena;
+    err.needed = needed;
+    err.available = config->buffer ? config->buffer_size : 0;
+    err.lower = largest;
+    return report(error, err, module);
   }
   uint8_t* const base = static_cast<uint8_t*>(config->buffer);
   pw_instance* inst = reinterpret_cast<pw_instance*>(base + layout.head);

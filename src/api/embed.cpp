@@ -152,7 +152,7 @@ Error check_instance(const LoadedModule& module, const InstanceConfig& config) {
 
 // Bytes from config.arena to the end of the instance: the Arena object first, then the instance.
 Error measure(const LoadedModule& module, const InstanceConfig& config,
-              const ImportResolver& resolver, size_t* bytes) {
+              const ImportResolver& resolver, size_t* bytes, const char** largest = nullptr) {
   const uintptr_t base = reinterpret_cast<uintptr_t>(config.arena);
   const bool worst_case = config.arena == nullptr;
   // The same arithmetic as Arena::allocate_array<Arena>(1) on a fresh arena over the buffer.
@@ -161,7 +161,7 @@ Error measure(const LoadedModule& module, const InstanceConfig& config,
   const size_t head = arena_start + sizeof(Arena);
   size_t body = 0;
   Error err = measure_instance(*module.compiled, resolver, instance_limits(config.limits),
-                               base + head, worst_case, &body);
+                               base + head, worst_case, &body, largest);
   if (!err.ok()) return err;
   if (body > SIZE_MAX - head) return make_error(ErrorCode::out_of_arena);
   *bytes = head + body;
@@ -220,10 +220,14 @@ Error load(const uint8_t* bytes, size_t size, const ModuleConfig& config, Loaded
   }
   Arena arena(config.arena, usable);
   LoadedModule* loaded = arena.allocate_array<LoadedModule>(1);
-  if (!loaded) return make_error(ErrorCode::out_of_arena);
-  err = load_module(bytes, size, arena, &loaded->module);
-  if (err.ok()) err = check_module_limits(loaded->module, config.limits);
-  if (err.ok()) err = compile_module(loaded->module, arena, &loaded->compiled);
+  if (loaded) {
+    err = load_module(bytes, size, arena, &loaded->module);
+    if (err.ok()) err = check_module_limits(loaded->module, config.limits);
+    if (err.ok()) err = compile_module(loaded->module, arena, &loaded->compiled);
+  } else {
+    err = make_error(ErrorCode::out_of_arena);
+  }
+  if (err.code == ErrorCode::out_of_arena) err.available = config.arena_size;
   if (!err.ok()) return err;
   loaded->arena_used = arena.used();
   loaded->arena_peak = round_up(arena.high_water(), kBufferAlign);
@@ -243,13 +247,14 @@ Error module_size(const uint8_t* bytes, size_t size, const ModuleConfig& scratch
   return Error{};
 }
 
-Error instance_size(const LoadedModule& module, const InstanceConfig& config, size_t* bytes) {
+Error instance_size(const LoadedModule& module, const InstanceConfig& config, size_t* bytes,
+                    const char** largest_limit) {
   if (!bytes) return make_error(ErrorCode::bad_argument);
   *bytes = 0;
   Error err = check_instance(module, config);
   if (!err.ok()) return err;
   const NameResolver names{&module, &config};
-  return measure(module, config, ImportResolver{resolve_by_name, &names}, bytes);
+  return measure(module, config, ImportResolver{resolve_by_name, &names}, bytes, largest_limit);
 }
 
 Error instantiate(const LoadedModule& module, const InstanceConfig& config, Instance** out) {
@@ -260,10 +265,18 @@ Error instantiate(const LoadedModule& module, const InstanceConfig& config, Inst
   const NameResolver names{&module, &config};
   const ImportResolver resolver{resolve_by_name, &names};
   size_t need = 0;
-  err = measure(module, config, resolver, &need);
+  const char* largest = nullptr;
+  err = measure(module, config, resolver, &need, &largest);
+  if (err.code == ErrorCode::out_of_arena) err.lower = largest;
   if (!err.ok()) return err;
   // Admission before the first write: nothing of the buffer is touched when it is too small.
-  if (!config.arena || need > config.arena_size) return make_error(ErrorCode::out_of_arena);
+  if (!config.arena || need > config.arena_size) {
+    err = make_error(ErrorCode::out_of_arena);
+    err.needed = need;
+    err.available = config.arena ? config.arena_size : 0;
+    err.lower = largest;
+    return err;
+  }
 
   Arena outer(config.arena, config.arena_size);
   Arena* arena = outer.allocate_array<Arena>(1);

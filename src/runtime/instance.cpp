@@ -23,9 +23,9 @@ namespace picowasm {
 
 namespace {
 
-constexpr uint32_t kDefaultStackSlots = 16384;
-constexpr uint32_t kDefaultCallDepth = 1024;
-constexpr uint32_t kDefaultTraceFrames = 8;
+constexpr uint32_t kDefaultStackSlots = PICOWASM_DEFAULT_STACK_BYTES / sizeof(uint64_t);
+constexpr uint32_t kDefaultCallDepth = PICOWASM_DEFAULT_CALL_DEPTH;
+constexpr uint32_t kDefaultTraceFrames = PICOWASM_DEFAULT_TRACE_FRAMES;
 constexpr size_t kMemoryAlign = 64;  // cache line: lets ports map memory data efficiently
 constexpr uint32_t kMaxTableElems = 0xFFFFFFFFu;
 
@@ -294,12 +294,40 @@ class Builder {
     inst.max_frames = call_depth(limits_);
     inst.trap_frames = trap_frames_;
     inst.trap_frames_capacity = trace_frames(limits_);
-    inst.host_call_depth = limits_.host_call_depth ? limits_.host_call_depth : 4;
+    inst.host_call_depth =
+        limits_.host_call_depth ? limits_.host_call_depth : PICOWASM_DEFAULT_HOST_CALL_DEPTH;
     inst.arena = &arena;
     return Error{};
   }
 
   Instance* instance() const { return inst_; }
+
+  // Which of the reservations a limit sizes takes the most bytes: the limit to lower first when
+  // the instance does not fit (named after its ResourceLimits field).
+  const char* largest_reservation() const {
+    uint64_t table = 0;
+    for (uint32_t i = m_.num_imported_tables; i < m_.num_tables; ++i) {
+      table += uint64_t{table_capacity(i)} * sizeof(uint64_t);
+    }
+    const struct {
+      const char* limit;
+      uint64_t bytes;
+    } parts[] = {
+        {"memory_pages", defines_memory() ? plan_memory(m_.memories[0], limits_).reserved : 0},
+        {"table_elems", table},
+        {"stack_bytes", uint64_t{stack_slots(limits_)} * sizeof(uint64_t)},
+        {"call_depth", uint64_t{call_depth(limits_)} * sizeof(CallFrame)},
+    };
+    const char* largest = parts[0].limit;
+    uint64_t most = parts[0].bytes;
+    for (const auto& p : parts) {
+      if (p.bytes > most) {
+        most = p.bytes;
+        largest = p.limit;
+      }
+    }
+    return largest;
+  }
 
  private:
   bool defines_memory() const { return m_.num_imported_memories == 0 && m_.num_memories > 0; }
@@ -516,7 +544,7 @@ Error instantiate_resolved(const CompiledModule& compiled, const ImportResolver&
 
 Error measure_instance(const CompiledModule& compiled, const ImportResolver& resolver,
                        const InstanceLimits& limits, uintptr_t start, bool worst_case,
-                       size_t* bytes) {
+                       size_t* bytes, const char** largest) {
   if (!bytes || !compiled.module || !resolver.resolve) return make_error(ErrorCode::bad_argument);
   *bytes = 0;
   uint32_t num_host = 0;
@@ -525,6 +553,7 @@ Error measure_instance(const CompiledModule& compiled, const ImportResolver& res
   Region region(worst_case ? 0 : start, worst_case);
   Builder builder(compiled, limits, resolver, num_host, region);
   builder.reserve();
+  if (largest) *largest = builder.largest_reservation();
   if (region.failed()) return make_error(ErrorCode::out_of_arena);
   *bytes = region.measured();
   return Error{};

@@ -46,11 +46,12 @@ Error instantiate_resolved(const CompiledModule& compiled, const ImportResolver&
 // The arena bytes instantiate_resolved() would take from an arena whose next free byte is at
 // address `start` (alignment padding included), after the same import checks. With `worst_case`,
 // `start` is ignored and every allocation is charged its worst alignment padding: an upper bound
-// valid for any arena address. Errors: those of the import checks, out_of_arena when a
-// reservation cannot be addressed on this target.
+// valid for any arena address. *largest (if given) names the ResourceLimits field sizing the
+// largest reservation. Errors: those of the import checks, out_of_arena when a reservation cannot
+// be addressed on this target.
 Error measure_instance(const CompiledModule& compiled, const ImportResolver& resolver,
                        const InstanceLimits& limits, uintptr_t start, bool worst_case,
-                       size_t* bytes);
+                       size_t* bytes, const char** largest = nullptr);
 
 }  // namespace picowasm
 

@@ -110,6 +110,9 @@ static void check_admission(size_t misalign) {
   CHECK_STATUS(pw_instance_create(module, &config, &inst, &err), PW_ERR_NO_SPACE, &err);
   CHECK(inst == NULL);
   CHECK_STR(err.code_name, "out_of_arena");
+  /* By how much, and what to lower: the 64 KiB memory page is the largest reservation. */
+  CHECK(err.needed == needed && err.available == needed - 1);
+  CHECK_STR(err.lower_limit, "memory_pages");
   CHECK(c_test_all(ibuf, STORAGE, 0xA5));
 
   config.buffer_size = needed;

@@ -124,6 +124,10 @@ TEST(EmbedAdmission, InstanceSizeIsExactlyWhatInstantiateUses) {
       e = picowasm::instantiate(*m.loaded, config(c, short_by_one.data, need - 1), &inst);
       EXPECT_EQ(e.code, ErrorCode::out_of_arena);
       EXPECT_EQ(inst, nullptr);
+      // The error says by how much, and which limit to lower.
+      EXPECT_EQ(e.needed, need);
+      EXPECT_EQ(e.available, need - 1);
+      ASSERT_NE(e.lower, nullptr);
       size_t touched = 0;
       for (uint8_t b : short_by_one.storage) touched += b != 0xC3;
       EXPECT_EQ(touched, 0u) << "a failed admission wrote into the buffer";
@@ -195,6 +199,40 @@ TEST(EmbedAdmission, ModuleSizeTellsTheBufferLoadNeeds) {
     EXPECT_EQ(picowasm::load(bytes.data(), bytes.size(), mc, &loaded).code,
               ErrorCode::out_of_arena);
     EXPECT_EQ(loaded, nullptr);
+  }
+}
+
+// The limit named in an out_of_arena error is the one whose reservation is largest.
+TEST(EmbedAdmission, OutOfArenaNamesTheLimitToLower) {
+  struct Case {
+    const char* text;
+    uint32_t stack_bytes;
+    uint32_t call_depth;
+    const char* lower;
+  };
+  const Case cases[] = {
+      {"(module (memory 2))", 1024, 16, "memory_pages"},
+      {"(module (table 20000 funcref))", 1024, 16, "table_elems"},
+      {"(module (memory 0))", 256 * 1024, 16, "stack_bytes"},
+      {"(module)", 64, 100000, "call_depth"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    embed_test::Module m(wat(c.text));
+    Buffer buf(4096);
+    picowasm::InstanceConfig config = embed_test::config_for(buf);
+    config.limits.stack_bytes = c.stack_bytes;
+    config.limits.call_depth = c.call_depth;
+    size_t need = 0;
+    const char* largest = nullptr;
+    ASSERT_TRUE(picowasm::instance_size(*m.loaded, config, &need, &largest).ok());
+    EXPECT_STREQ(largest, c.lower);
+    picowasm::Instance* inst = nullptr;
+    const picowasm::Error e = picowasm::instantiate(*m.loaded, config, &inst);
+    EXPECT_EQ(e.code, ErrorCode::out_of_arena);
+    EXPECT_EQ(e.needed, need);
+    EXPECT_EQ(e.available, 4096u);
+    EXPECT_STREQ(e.lower, c.lower);
   }
 }
 

@@ -386,9 +386,9 @@ TEST(Instantiate, ArenaTooSmallIsOutOfArenaAndRewinds) {
   EXPECT_EQ(inst, nullptr);
   EXPECT_EQ(a.arena.used(), used_before);
 
-  // The default stacks alone (16384 slots) do not fit in 64 KiB either.
+  // The default stacks alone (PICOWASM_DEFAULT_STACK_BYTES of values) do not fit in less.
   Compiled empty(module({}));
-  DirtyArena small(64 * 1024);
+  DirtyArena small(PICOWASM_DEFAULT_STACK_BYTES);
   EXPECT_EQ(instantiate(empty, {}, small.arena, &inst).code, ErrorCode::out_of_arena);
 }
 

@@ -3,7 +3,6 @@
 // validation limits. Modules are built byte by byte with wasm_builder.h.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -353,13 +352,14 @@ TEST(ValidateLimits, OperandStack) {
   EXPECT_EQ(load_code(pushes(PICOWASM_MAX_OPERAND_STACK + 1)), ErrorCode::limit_operand_stack);
 }
 
-// ---- Scale: no quadratic behaviour --------------------------------------------------------------
+// ---- Scale: the largest shapes the limits allow load ---------------------------------------------
+// (How fast they load is a benchmark's business, not a unit test's: a quadratic path would show in
+// the load figures of scripts/bench-cortex-m.sh and in this test's run time, never as a flaky
+// timing assertion on a shared machine.)
 
-double seconds_to_load(const Bytes& m) {
-  auto start = std::chrono::steady_clock::now();
+void expect_loads(const Bytes& m) {
   Loaded l(m, Loaded::Stage::load, 64u << 20);
   EXPECT_EQ(l.err.code, ErrorCode::ok) << l.err.message() << " at " << l.err.offset;
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 TEST(ValidateScale, LargeBrTableManyLocalsManyFunctions) {
@@ -373,7 +373,7 @@ TEST(ValidateScale, LargeBrTableManyLocalsManyFunctions) {
   table.push_back(0);
   instrs = cat({instrs, i32_const(0), table});
   for (int i = 0; i < 100; ++i) instrs.push_back(kEnd);
-  EXPECT_LT(seconds_to_load(one_func(kVoidToVoid, instrs)), 1.0);
+  expect_loads(one_func(kVoidToVoid, instrs));
 
   // The maximum number of locals, one run per local, each read once.
   LocalRuns runs;
@@ -385,14 +385,13 @@ TEST(ValidateScale, LargeBrTableManyLocalsManyFunctions) {
     reads.insert(reads.end(), idx.begin(), idx.end());
     reads.push_back(kDrop);
   }
-  EXPECT_LT(seconds_to_load(one_func(kVoidToVoid, reads, runs)), 1.0);
+  expect_loads(one_func(kVoidToVoid, reads, runs));
 
   // 100k small functions.
   const uint32_t n = 100000;
   std::vector<uint32_t> type_indices(n, 0);
   std::vector<Bytes> bodies(n, body({}, {kEnd}));
-  EXPECT_LT(seconds_to_load(module({types({kVoidToVoid}), funcs(type_indices), code(bodies)})),
-            1.0);
+  expect_loads(module({types({kVoidToVoid}), funcs(type_indices), code(bodies)}));
 }
 
 }  // namespace
