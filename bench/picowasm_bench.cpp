@@ -21,8 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 #include "programs.h"
 
 namespace {

@@ -153,7 +153,7 @@ bool run_blink(const uint8_t* image, size_t image_size) {
 
   // 5. Unload: nothing to free. Both buffers can take the next module.
   std::printf("instance RAM high-water mark: %zu bytes\n",
-              picowasm::instance_arena(*instance).high_water());
+              picowasm::instance_arena_use(*instance).high_water);
   picowasm::unload(*instance);
   std::printf("unloaded\n");
   return board.led_changes == 4 && board.now_ms == 4 * 500;

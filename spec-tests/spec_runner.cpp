@@ -32,8 +32,9 @@
 #include <string>
 #include <vector>
 
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 #include "spec_value.h"
 
 #ifndef PICOWASM_SPEC_DIR

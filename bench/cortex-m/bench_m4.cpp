@@ -16,8 +16,9 @@
 
 #include "board.h"
 #include "embedded_module.h"
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 #include "programs.h"
 #include "translate/threaded_code.h"  // CompiledModule::code_bytes
 

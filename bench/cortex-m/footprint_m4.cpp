@@ -13,8 +13,9 @@
 #include "embedded_module.h"
 
 #if FOOTPRINT_WITH_ENGINE
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 #endif
 
 namespace {

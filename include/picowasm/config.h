@@ -73,12 +73,12 @@
 
 // ---- Execution ---------------------------------------------------------------------------------
 // Safe points: fuel accounting and interrupt checks at taken backward branches and calls
-// (include/picowasm/exec.h). Set to 0 to compile them out entirely: calls then never pause.
+// (include/picowasm/picowasm.hpp). Set to 0 to compile them out entirely: calls then never pause.
 #ifndef PICOWASM_SAFE_POINTS
 #define PICOWASM_SAFE_POINTS 1
 #endif
 
-// ---- Run-time limits an embedder may configure (include/picowasm/embed.hpp, ResourceLimits) ----
+// ---- Run-time limits an embedder may configure (include/picowasm/picowasm.hpp, ResourceLimits) ----
 // Upper bounds for the values a configuration may ask for: a larger request is a configuration
 // error (ErrorCode::config_bad_limit), caught by check_config() before anything is allocated.
 

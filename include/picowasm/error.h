@@ -124,7 +124,7 @@ enum class ErrorKind : uint8_t {
   X(bad_argument, usage, "invalid argument")                                                 \
   X(start_pending, usage, "instance not started: call start() first")                        \
   X(instance_failed, usage, "instance unusable: its start function failed")                  \
-  /* --- configuration (embed.hpp check_config(); Error::function = entry index) --- */      \
+  /* --- configuration (picowasm.hpp check_config(); Error::function = entry index) --- */      \
   X(config_null_arena, usage, "config: null arena with a nonzero arena_size")                \
   X(config_bad_arena, usage, "config: arena + arena_size wraps around")                      \
   X(config_null_table, usage, "config: null table with a nonzero count")                     \

@@ -1,4 +1,4 @@
-/* picowasm C API: a C99 interface to the embedding API (embed.hpp) for C firmware.
+/* picowasm C API: a C99 interface to the C++ API (picowasm.hpp) for C firmware.
  *
  * Everything lives in buffers the caller owns; nothing here allocates. The sequence:
  *
@@ -155,7 +155,7 @@ static inline pw_value pw_externref(void* v) {
 
 /* ---- Limits ---------------------------------------------------------------------------------- */
 
-/* Resource limits; zero means the default noted beside each (see embed.hpp, ResourceLimits, and
+/* Resource limits; zero means the default noted beside each (see picowasm.hpp, ResourceLimits, and
  * config.h for the compile-time maxima: a larger value is PW_ERR_BAD_ARGUMENT, code
  * config_bad_limit). Modules use the fields marked (module), instances those marked (instance). */
 typedef struct pw_limits {

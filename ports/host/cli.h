@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
+#include "runtime/runtime.h"
 
 namespace picowasm::host {
 

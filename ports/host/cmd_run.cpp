@@ -13,8 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
-#include "picowasm/exec.h"
-#include "picowasm/runtime.h"
+#include "api/load.h"
+#include "picowasm/picowasm.hpp"
+#include "runtime/runtime.h"
 
 namespace picowasm::host {
 namespace {

@@ -1,4 +1,4 @@
-// The C API (include/picowasm/picowasm.h) over the embedding API (embed.hpp).
+// The C API (include/picowasm/picowasm.h) over the C++ API (picowasm.hpp).
 //
 // Buffer layouts. A module buffer holds [pw_module | LoadedModule arena (embed load) | import
 // names (NUL-terminated copies) and one HostFunction per function import]. An instance buffer
@@ -12,9 +12,9 @@
 // here, before the C++ layer sees the table.
 #include <cstring>
 
-#include "picowasm/embed.hpp"
-#include "picowasm/exec.h"
+#include "picowasm/picowasm.hpp"
 #include "picowasm/picowasm.h"
+#include "runtime/runtime.h"
 
 using picowasm::Arena;
 using picowasm::CallResult;

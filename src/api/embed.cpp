@@ -1,17 +1,17 @@
-// The embedding layer (include/picowasm/embed.hpp): configuration checks, load into a module
+// The embedding API (include/picowasm/picowasm.hpp): configuration checks, load into a module
 // buffer, admission control, and instantiation with imports resolved by name.
 //
 // Both buffers start with their own bookkeeping: a module buffer with its LoadedModule, an instance
 // buffer with the Arena the instance keeps using (trap reports borrow its free space), so that the
 // caller only ever hands over (pointer, size) pairs.
-#include "picowasm/embed.hpp"
-
 #include <cstring>
 #include <new>
 
+#include "api/load.h"
 #include "picowasm/config.h"
 #include "picowasm/picowasm.hpp"
 #include "runtime/instantiate.h"
+#include "runtime/runtime.h"
 
 namespace picowasm {
 
@@ -301,8 +301,34 @@ FuncInst* find_function(const Instance& instance, const char* name) {
   return v.kind == ExternKind::func ? v.func : nullptr;
 }
 
-const Arena& instance_arena(const Instance& instance) {
-  return *instance.arena;
+const FuncType& function_type(const FuncInst& func) {
+  return *func.type;
+}
+
+const Module& instance_module(const Instance& instance) {
+  return *instance.module;
+}
+
+ArenaUse instance_arena_use(const Instance& instance) {
+  ArenaUse use;
+  use.used = instance.arena->used();
+  use.high_water = instance.arena->high_water();
+  return use;
+}
+
+MemView instance_memory(const Instance& instance) {
+  const MemoryInst* m = instance.memory;
+  if (!m) return MemView();
+  const uint64_t size = m->size < 0xFFFFFFFFu ? m->size : 0xFFFFFFFFu;
+  return MemView{m->data, static_cast<uint32_t>(size), 0};
+}
+
+bool memory_view(const Instance& instance, uint32_t address, uint32_t length, MemView* out) {
+  const MemoryInst* m = instance.memory;
+  const uint64_t size = m ? m->size : 0;
+  if (uint64_t{address} + length > size) return false;
+  *out = MemView{m ? m->data + address : nullptr, length, address};
+  return true;
 }
 
 void unload(Instance& instance) {

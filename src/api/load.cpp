@@ -1,5 +1,5 @@
 // load_module(): the decode -> validate pipeline behind one call.
-#include "picowasm/picowasm.hpp"
+#include "api/load.h"
 
 namespace picowasm {
 

@@ -6,10 +6,10 @@
 // a `malformed` code except implementation limits and arena exhaustion. The input is never written.
 #include <cstring>
 
+#include "decode/decoder.h"
 #include "decode/instr.h"
 #include "decode/reader.h"
 #include "picowasm/config.h"
-#include "picowasm/picowasm.hpp"
 
 namespace picowasm {
 namespace {

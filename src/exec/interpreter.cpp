@@ -12,8 +12,8 @@
 
 #include "exec/numerics.h"
 #include "picowasm/config.h"
-#include "picowasm/exec.h"
-#include "picowasm/runtime.h"
+#include "picowasm/picowasm.hpp"
+#include "runtime/runtime.h"
 #include "runtime/segments.h"
 #include "translate/threaded_code.h"
 #include "translate/translator.h"
@@ -116,13 +116,13 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
     if (!inst || !f || n >= entry.trap_frames_capacity) return;
     TrapFrame& t = entry.trap_frames[n++];
     t.function = function_index(inst, f);
-    t.code_unit = static_cast<uint32_t>(at - f->code);
+    const uint32_t code_unit = static_cast<uint32_t>(at - f->code);
     // Finding the wasm offset re-translates the function: in the value stack the trap just freed
     // (the trapping call's part), else in the instance arena's free space.
     Arena scratch(free_begin, static_cast<size_t>(entry.stack_end - free_begin) * sizeof(uint64_t));
-    t.module_offset = locate_module_offset(*inst->module, t.function, t.code_unit, &scratch);
+    t.module_offset = locate_module_offset(*inst->module, t.function, code_unit, &scratch);
     if (t.module_offset == TrapFrame::kUnknownOffset)
-      t.module_offset = locate_module_offset(*inst->module, t.function, t.code_unit, entry.arena);
+      t.module_offset = locate_module_offset(*inst->module, t.function, code_unit, entry.arena);
   };
   add(in, function_at(in, pc), pc);
   // frames[0] is the entry sentinel; frame k > 0 records the caller of depth k.

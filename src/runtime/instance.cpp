@@ -13,8 +13,8 @@
 #include <new>
 
 #include "picowasm/config.h"
-#include "picowasm/exec.h"
-#include "picowasm/runtime.h"
+#include "picowasm/picowasm.hpp"
+#include "runtime/runtime.h"
 #include "runtime/instantiate.h"
 #include "runtime/segments.h"
 #include "translate/translator.h"
@@ -536,7 +536,7 @@ Error instantiate_resolved(const CompiledModule& compiled, const ImportResolver&
   ErrorCode code = run_elem_segments(*inst);
   if (code == ErrorCode::ok) code = run_data_segments(*inst);
   if (code != ErrorCode::ok) return make_error(code);
-  // The start function is a call like any other, bounded by fuel: start() (exec.h) runs it.
+  // The start function is a call like any other, bounded by fuel: start() (picowasm.hpp) runs it.
   if (m.has_start) inst->start_state = StartState::pending;
   *out = inst;
   return Error{};

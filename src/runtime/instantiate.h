@@ -1,6 +1,6 @@
 // Instantiation with imports supplied by a resolver instead of an array, and its exact dry run.
 //
-// The public instantiate() (runtime.h) binds an array of ExternVals; the embedding layer
+// The engine-level instantiate() (runtime/runtime.h) binds an array of ExternVals; the embedding layer
 // (src/api/embed.cpp) resolves imports by name and may bind an import to a *host function*, whose
 // FuncInst must then be created inside the new instance (so that const tables of host functions are
 // never written). measure_instance() runs the same allocation sequence as instantiation without
@@ -12,7 +12,7 @@
 #include <cstdint>
 
 #include "picowasm/error.h"
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 
 namespace picowasm {
 

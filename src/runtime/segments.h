@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "picowasm/error.h"
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 
 namespace picowasm {
 

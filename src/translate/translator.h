@@ -2,7 +2,7 @@
 #ifndef PICOWASM_TRANSLATE_TRANSLATOR_H
 #define PICOWASM_TRANSLATE_TRANSLATOR_H
 
-#include "picowasm/arena.h"
+#include "common/arena.h"
 #include "picowasm/error.h"
 #include "picowasm/module.h"
 #include "translate/threaded_code.h"

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "picowasm/arena.h"
+#include "common/arena.h"
 #include "picowasm/error.h"
 #include "picowasm/module.h"
 

@@ -9,8 +9,9 @@
 #include "common/opcodes.h"
 #include "decode/instr.h"
 #include "decode/reader.h"
-#include "picowasm/picowasm.hpp"
+#include "picowasm/config.h"
 #include "validate/func_validator.h"
+#include "validate/validator.h"
 
 namespace picowasm {
 namespace {

@@ -28,7 +28,6 @@
 #include <utility>
 #include <vector>
 
-#include "picowasm/exec.h"
 #include "picowasm/picowasm.hpp"
 
 using namespace picowasm;
@@ -325,7 +324,7 @@ int run(int argc, char** argv) {
       emit("export " + name + ": error not found");
       return 1;
     }
-    const FuncType& type = *f->type;
+    const FuncType& type = function_type(*f);
     if (type.num_params) continue;  // wasm-interp --run-all-exports skips these
     std::vector<uint64_t> slots(type.num_results + 1);
     const CallResult r = call(*instance, f, slots.data(), runner.first_budget());

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "picowasm/exec.h"
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 #include "programs.h"
 #include "translate/disassemble.h"
 #include "translate/threaded_code.h"

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "picowasm/embed.hpp"
+#include "picowasm/picowasm.hpp"
 #include "picowasm/picowasm.h"
 
 namespace {

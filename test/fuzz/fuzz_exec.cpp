@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "picowasm/exec.h"
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 
 namespace {
 

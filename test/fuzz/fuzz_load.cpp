@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
+#include "runtime/runtime.h"
 
 namespace {
 

@@ -23,7 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
+#include "runtime/runtime.h"
 
 // ---- Counting allocator ----------------------------------------------------------------------
 

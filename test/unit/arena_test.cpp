@@ -1,5 +1,5 @@
 // Arena (include/picowasm/arena.h): the bump allocator every engine structure comes from.
-#include "picowasm/arena.h"
+#include "common/arena.h"
 
 #include <gtest/gtest.h>
 

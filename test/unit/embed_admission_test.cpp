@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "embed_test_util.h"
-#include "picowasm/embed.hpp"
+#include "picowasm/picowasm.hpp"
 
 namespace {
 
@@ -108,7 +108,7 @@ TEST(EmbedAdmission, InstanceSizeIsExactlyWhatInstantiateUses) {
       picowasm::Instance* inst = nullptr;
       picowasm::Error e = picowasm::instantiate(*m.loaded, config(c, exact.data, need), &inst);
       ASSERT_EQ(e.code, ErrorCode::ok) << picowasm::error_code_name(e.code);
-      EXPECT_EQ(picowasm::instance_arena(*inst).used(), need);
+      EXPECT_EQ(picowasm::instance_arena_use(*inst).used, need);
       // Everything the instance owns lies inside the buffer.
       EXPECT_GE(reinterpret_cast<uint8_t*>(inst), exact.data);
       EXPECT_LE(reinterpret_cast<uint8_t*>(inst->trap_frames + inst->trap_frames_capacity),

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "embed_test_util.h"
-#include "picowasm/embed.hpp"
+#include "picowasm/picowasm.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "embed_test_util.h"
-#include "picowasm/embed.hpp"
+#include "picowasm/picowasm.hpp"
 
 namespace {
 
@@ -130,18 +130,18 @@ TEST(EmbedLifecycle, ThousandLoadInstantiateUnloadCyclesInOneArena) {
         picowasm::instantiate(*module, board_config(instance_buf, granted, &led), &inst).ok());
     exercise(*inst, led, 9);
 
-    const Arena& ia = picowasm::instance_arena(*inst);
+    const picowasm::ArenaUse ia = picowasm::instance_arena_use(*inst);
     if (cycle == 0) {
       pool_high_water = pool.high_water();
-      instance_high_water = ia.high_water();
-      instance_used = ia.used();
+      instance_high_water = ia.high_water;
+      instance_used = ia.used;
       EXPECT_EQ(instance_used, need);
       // The trap report locates its offsets in the value stack the trap freed, not in the arena.
       EXPECT_EQ(instance_high_water, instance_used);
     }
     ASSERT_EQ(pool.high_water(), pool_high_water);
-    ASSERT_EQ(ia.high_water(), instance_high_water);
-    ASSERT_EQ(ia.used(), instance_used);
+    ASSERT_EQ(ia.high_water, instance_high_water);
+    ASSERT_EQ(ia.used, instance_used);
     pool.rewind(mark);  // unload both: the RAM is free again
   }
   EXPECT_EQ(pool.used(), 0u);
@@ -157,8 +157,8 @@ TEST(EmbedLifecycle, ThousandReinstantiationsOfOneModuleInOneBuffer) {
     ASSERT_TRUE(
         picowasm::instantiate(*m.loaded, board_config(buf.data, buf.size, &led), &inst).ok());
     exercise(*inst, led, 9);
-    if (cycle == 0) high_water = picowasm::instance_arena(*inst).high_water();
-    ASSERT_EQ(picowasm::instance_arena(*inst).high_water(), high_water) << cycle;
+    if (cycle == 0) high_water = picowasm::instance_arena_use(*inst).high_water;
+    ASSERT_EQ(picowasm::instance_arena_use(*inst).high_water, high_water) << cycle;
     // The linear memory starts zeroed again every time (the counter at address 0 restarted).
     picowasm::unload(*inst);
   }

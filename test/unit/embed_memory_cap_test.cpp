@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "embed_test_util.h"
-#include "picowasm/embed.hpp"
+#include "picowasm/picowasm.hpp"
 
 namespace {
 

@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "picowasm/embed.hpp"
+#include "api/load.h"
+#include "picowasm/picowasm.hpp"
+#include "runtime/runtime.h"
 #include "wasm_builder.h"
 
 #ifndef PICOWASM_WAT2WASM

@@ -5,9 +5,8 @@
 #include <cstring>
 #include <vector>
 
-#include "picowasm/exec.h"
 #include "picowasm/picowasm.hpp"
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 #include "wasm_builder.h"
 
 namespace {

@@ -1,7 +1,7 @@
 // Runtime: compile_module() + instantiate() (import checks, reservations per InstanceLimits,
 // segment initialisation and its traps, arena exhaustion), find_export(), and the shared segment
 // operations.
-#include "picowasm/runtime.h"
+#include "runtime/runtime.h"
 
 #include <gtest/gtest.h>
 

@@ -14,7 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "api/load.h"
 #include "picowasm/picowasm.hpp"
+#include "runtime/runtime.h"
 
 namespace picowasm {
 // Let GoogleTest print codes and kinds by name in failure messages.

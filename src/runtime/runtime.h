@@ -1,49 +1,25 @@
-// picowasm runtime objects: compiled modules, instances, and calling into them.
+// Internal: the runtime objects behind the public API's opaque handles (compiled modules,
+// instances, function/table/memory/global instances) and the engine-level entry points that tools
+// and tests inside this repository use (compile_module, instantiate from an array of imports,
+// invoke). Firmware uses include/picowasm/picowasm.hpp only.
 //
 // Pipeline: load_module() (decode + validate) -> compile_module() (threaded code) -> instantiate()
 // -> invoke(). Every object lives in an Arena the caller supplies; nothing here touches the heap.
 // A compiled module is read-only and may be shared by any number of instances. Values cross the
 // API as raw 64-bit slots: i32 in the low 32 bits, f32/f64 as their IEEE bit patterns, references
 // as a pointer-sized handle (0 is the null reference).
-#ifndef PICOWASM_RUNTIME_H
-#define PICOWASM_RUNTIME_H
+#ifndef PICOWASM_RUNTIME_RUNTIME_H
+#define PICOWASM_RUNTIME_RUNTIME_H
 
 #include <cstddef>
 #include <cstdint>
 
-#include "picowasm/arena.h"
-#include "picowasm/error.h"
-#include "picowasm/module.h"
+#include "common/arena.h"
+#include "picowasm/picowasm.hpp"
 
 namespace picowasm {
 
 struct CompiledFunc;
-struct CompiledModule;
-struct Instance;
-
-// ---- Host functions ---------------------------------------------------------------------------
-
-// What a host function sees: its arguments in slots[0..params) and where to write its results
-// (slots[0..results), overwriting the arguments).
-struct HostCall {
-  Instance* instance;  // the calling instance (its memory is the one a host function may access)
-  void* user;          // the `user` pointer registered with the function (per instance)
-  const void* data;    // the `data` pointer of the function's table entry (per function)
-  uint64_t* slots;
-  const char* trap_message = nullptr;  // optional text reported with a trap_host trap
-
-  // Helpers for the function's return statement.
-  ErrorCode trap(const char* message) {
-    trap_message = message;
-    return ErrorCode::trap_host;
-  }
-  // Results are already written; the calling wasm code pauses right after this call
-  // (PauseReason::host_yield) and continues there when resumed.
-  static ErrorCode yield() { return ErrorCode::host_yield; }
-};
-// Returns ErrorCode::ok, a trap code (usually via HostCall::trap) to trap the calling wasm code, or
-// HostCall::yield() to pause it.
-using HostFn = ErrorCode (*)(HostCall& call);
 
 // ---- Runtime objects (the spec's function/table/memory/global instances) -----------------------
 
@@ -74,18 +50,6 @@ struct MemoryInst {
 struct GlobalInst {
   uint64_t value = 0;
   GlobalType type;
-};
-
-// An external value: what an import is bound to, or what an export refers to.
-struct ExternVal {
-  ExternKind kind = ExternKind::func;
-  union {
-    FuncInst* func;
-    TableInst* table;
-    MemoryInst* memory;
-    GlobalInst* global;
-  };
-  ExternVal() : func(nullptr) {}
 };
 
 // Sizes reserved at instantiation. Zero means the default given beside each field.
@@ -193,9 +157,6 @@ Error compile_module(const Module& module, Arena& arena, CompiledModule** out);
 Error instantiate(const CompiledModule& compiled, const ExternVal* imports, uint32_t num_imports,
                   const InstanceLimits& limits, Arena& arena, Instance** out);
 
-// Looks up an export by name; returns false if there is none.
-bool find_export(const Instance& instance, const char* name, size_t name_len, ExternVal* out);
-
 // Calls `func` with arguments in slots[0..params); on success the results are in slots[0..results).
 // `slots` must hold max(params, results) values. Traps and exhaustion are returned as Errors.
 // Unbounded: no fuel limit, interrupts and host yields are resumed at once (tests and tools; an
@@ -208,4 +169,4 @@ Error invoke_start(Instance& instance);
 
 }  // namespace picowasm
 
-#endif  // PICOWASM_RUNTIME_H
+#endif  // PICOWASM_RUNTIME_RUNTIME_H

@@ -6,8 +6,8 @@
 // the bottom; short-lived scratch (validation and translation working stacks) is taken from the top
 // with allocate_scratch() and released with rewind_scratch(), so results stay contiguous. Running
 // out of space returns nullptr, which the engine turns into ErrorCode::out_of_arena.
-#ifndef PICOWASM_ARENA_H
-#define PICOWASM_ARENA_H
+#ifndef PICOWASM_COMMON_ARENA_H
+#define PICOWASM_COMMON_ARENA_H
 
 #include <cstddef>
 #include <cstdint>
@@ -117,4 +117,4 @@ class Arena {
 
 }  // namespace picowasm
 
-#endif  // PICOWASM_ARENA_H
+#endif  // PICOWASM_COMMON_ARENA_H
