@@ -31,4 +31,4 @@ echo "== differential: seed $seed, $binaryen binaryen + $((count - binaryen)) ge
 python3 "$root/test/differential/differential.py" \
   --runner "$out/picowasm-diff-runner" --runner-switch "$out/picowasm-switch-diff-runner" \
   --seed "$seed" --count "$binaryen" --ours-count "$((count - binaryen))" --jobs "$jobs" \
-  --keep-failures "$out"
+  --keep-failures "$out" --progress 500

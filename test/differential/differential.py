@@ -165,6 +165,8 @@ FUNC_RE = re.compile(r'^\s*\(func %s \(type %s\)' % (_ID, _ID))
 EXPORT_FUNC_RE = re.compile(r'^(\s*)\(export %s \(func %s\)\)\s*$' % (_STR, _ID))
 START_RE = re.compile(r'^(\s*)\(start %s\)\s*$' % _ID)
 INT_OF = {"f32": "i32", "f64": "i64"}
+ZERO = {"i32": "i32.const 0", "i64": "i64.const 0", "f32": "f32.const 0", "f64": "f64.const 0",
+        "funcref": "ref.null func", "externref": "ref.null extern"}
 
 
 def parse_functype(text):
@@ -180,8 +182,7 @@ class RewriteError(Exception):
 
 def rewrite_for_wabt(wat):
     """Returns (rewritten wat, meta). meta: exports = [(name, result types)] of the exported
-    functions without parameters, in export order; imports = {"mod.field": param types};
-    has_start."""
+    functions, in export order; imports = {"mod.field": param types}; has_start."""
     lines = wat.rstrip().split("\n")
     # The module's closing parenthesis ends its last field's line: take it off (and put it back).
     if not lines[-1].endswith(")"):
@@ -238,14 +239,17 @@ def rewrite_for_wabt(wat):
             if params is None:
                 # An exported import: wasm2wat prints imports without (func $name (type ..)).
                 params, results = import_sig(lines, fname, types)
-            if not params:
-                meta["exports"].append((ename, results))
-                if any(t in INT_OF for t in results):
-                    k = len(extra)
-                    iresults = [INT_OF.get(t, t) for t in results]
-                    line = '%s(export "%s" (func $__diff_exp%d))' % (indent, ename, k)
-                    extra.append(wrapper("$__diff_exp%d%s" % (k, sig_text([], iresults)),
-                                         ["call %s" % fname], results, iresults))
+            meta["exports"].append((ename, results))
+            if params or any(t in INT_OF for t in results):
+                # wasm-interp only calls exports without parameters: one with parameters is
+                # called through a wrapper passing zeros (the runner's --all-exports does the
+                # same); float results leave the wrapper as bits.
+                k = len(extra)
+                iresults = [INT_OF.get(t, t) for t in results]
+                line = '%s(export "%s" (func $__diff_exp%d))' % (indent, ename, k)
+                body = [ZERO[t] for t in params] + ["call %s" % fname]
+                extra.append(wrapper("$__diff_exp%d%s" % (k, sig_text([], iresults)), body,
+                                     results, iresults))
             out.append(line)
             continue
         m = START_RE.match(line)
@@ -568,6 +572,7 @@ def engines(tmp, wasm, prefix, seed, index, args, outputs):
 
     fuel = ["--fuel", str(args.fuel)]
     sliced_runner = args.runner if index % 2 == 0 else args.runner_switch
+    fuel = ["--all-exports"] + fuel
     runs = [("goto", [args.runner] + fuel + [wasm]),
             ("switch", [args.runner_switch] + fuel + [wasm]),
             ("sliced", [sliced_runner] + fuel + ["--slices", str(seed), wasm])]
@@ -630,6 +635,8 @@ def main():
     ap.add_argument("--fuel", type=int, default=FUEL_CAP, help="picowasm fuel cap per call")
     ap.add_argument("--wabt-timeout", type=float, default=WABT_TIMEOUT_S)
     ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument("--progress", type=int, default=0, metavar="N",
+                    help="print a progress line every N modules")
     args = ap.parse_args()
     if args.ours_count is None:
         args.ours_count = args.count // 2
@@ -653,10 +660,14 @@ def main():
         for res in pool.map(check_module, jobs, chunksize=4):
             results.append(res)
             if res["status"] == "failed" or args.verbose or res.get("nan_bits"):
+                status = "NaN bits only" if res.get("nan_bits") else res["status"]
                 print("%s seed %d: %s %s: %s" % (
-                    res["source"], res["seed"], res["status"], res["class"] or "",
+                    res["source"], res["seed"], status, res["class"] or "",
                     res["detail"] or res.get("nan_bits") or ""))
-                sys.stdout.flush()
+            if args.progress and len(results) % args.progress == 0:
+                print("... %d/%d modules, %d failed" % (
+                    len(results), len(jobs), sum(r["status"] == "failed" for r in results)))
+            sys.stdout.flush()
     return summarise(results)
 
 

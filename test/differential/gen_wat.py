@@ -12,7 +12,8 @@ produce in a form wabt accepts:
   beneath the branch values, branches out of nested blocks, return from inside blocks;
 - multi-value blocks, loops and ifs with parameters and several results, multi-value calls.
 
-Every export takes no parameters (wasm-interp --run-all-exports only calls those). Loops are
+Most exports take no parameters (wasm-interp --run-all-exports only calls those; the others are
+called with zeros through wrappers differential.py adds). Loops are
 bounded by counters and calls only go to functions defined earlier (or leaves through tables), so
 everything terminates, except for an occasional deliberately unbounded recursion that must
 exhaust the call stack. Imports are logging functions in the style of binaryen's
@@ -142,11 +143,15 @@ class Gen:
         self.leaves = []      # Func, reachable through tables and ref.func
         self.callable = []    # Func, callable directly from functions defined after them
         self.funcs = []       # every defined Func in index order
-        self.elem_passive = []  # (name, element type, count)
+        self.elem_passive = []  # (name, element type, count, only $tf1-safe functions)
         self.next_id = 1
         # The signature each funcref table's segments mostly hold.
         self.favoured = {t[0]: r.choice([s for s, (_, res) in SIGS.items() if res])
                          for t in self.tables if t[1] == "funcref"}
+        # $tf1 only ever holds null or functions of type $s_v_i (each returns its own id), so
+        # that its contents can be dumped without traps after table instructions changed them.
+        if "$tf1" in self.favoured:
+            self.favoured["$tf1"] = "$s_v_i"
 
     # ---- literals and leaves ----
 
@@ -183,7 +188,7 @@ class Gen:
     def make_leaves(self):
         """Two or three small functions per table signature, each recognisable by its id."""
         for sig, (params, results) in SIGS.items():
-            for _ in range(self.r.randint(1, 3)):
+            for _ in range(self.r.randint(2 if sig == "$s_v_i" else 1, 3)):
                 ident = self.next_id
                 self.next_id += 1
                 f = Func("$leaf%d" % ident, params, results)
@@ -213,9 +218,39 @@ class Gen:
         if fav is None and self.r.random() < 0.7 and self.favoured:
             fav = self.r.choice(list(self.favoured.values()))
         cands = [f for f in self.leaves if f.sig == fav]
-        if cands and self.r.random() < 0.8:
+        if cands and (self.r.random() < 0.8 or table == "$tf1"):
             return self.r.choice(cands).name
         return self.r.choice(self.leaves).name
+
+    def ref_for(self, c, table, depth):
+        """A reference to store into `table` (for $tf1: null or an $s_v_i function)."""
+        if table[0] != "$tf1":
+            return self.expr(c, table[1], depth)
+        r = self.r
+        x = r.random()
+        if x < 0.6:
+            return ["ref.func %s" % r.choice([f for f in self.leaves if f.sig == "$s_v_i"]).name]
+        if x < 0.75 or depth <= 0:
+            return ["ref.null func"]
+        if x < 0.9:
+            return self.index(c, table, depth - 1) + ["table.get $tf1"]
+        return (self.ref_for(c, table, depth - 1) + self.ref_for(c, table, depth - 1) +
+                self.cond(c, depth - 1) + ["select (result funcref)"])
+
+    def dump_tables(self):
+        """Logs which slots of each table are null, and which function each slot of $tf1 holds,
+        without trapping (slots beyond the current size are skipped)."""
+        code = []
+        for name, typ, lo, hi in self.tables:
+            for k in range(min(hi, 8)):
+                code += ["block", "i32.const %d" % k, "table.size %s" % name, "i32.ge_u",
+                         "br_if 0", "i32.const %d" % k, "table.get %s" % name, "ref.is_null"]
+                if name == "$tf1":
+                    code += ["br_if 0", "i32.const %d" % k,
+                             "call_indirect $tf1 (type $s_v_i)", "call $log_i32", "end"]
+                else:
+                    code += ["call $log_i32", "end"]
+        return code
 
     # ---- expressions: each pushes exactly one value of its type ----
 
@@ -232,7 +267,7 @@ class Gen:
         if typ == "i32":
             choices += [(self.ref_test, 1.5), (self.table_op_i32, 1.5)]
         if self.has_memory:
-            choices += [(self.load, 1.5)]
+            choices += [(self.load, 3)]
         gen = weighted(r, choices)
         if gen == self.leaf_expr:
             return gen(c, typ)
@@ -365,15 +400,25 @@ class Gen:
                "i64": ["i64.load", "i64.load8_s", "i64.load8_u", "i64.load16_s", "i64.load16_u",
                        "i64.load32_s", "i64.load32_u"],
                "f32": ["f32.load"], "f64": ["f64.load"]}[typ]
-        return self.address(c, depth) + ["%s offset=%d" % (r.choice(ops), r.randint(0, 300))]
+        return self.address(c, depth) + ["%s offset=%d" % (r.choice(ops), self.mem_offset())]
 
     def address(self, c, depth):
+        """Mostly within the first 64 bytes, where the data segment and the stores meet (so
+        that loads of every width see nonzero bytes); sometimes anywhere in the first page (the
+        memory may have grown to two), or beyond it."""
         r = self.r
-        if r.random() < 0.5:
+        x = r.random()
+        if x < 0.4:
+            return ["i32.const %d" % r.randint(0, 56)]
+        if x < 0.7:
+            return self.expr(c, "i32", depth) + ["i32.const 63", "i32.and"]
+        if x < 0.85:
             return ["i32.const %d" % r.randint(0, 70000 if r.random() < 0.1 else 65000)]
-        # Mostly inside the first page (the memory may have grown to two).
         return self.expr(c, "i32", depth) + ["i32.const %d" % (0xFFF8 if r.random() < 0.95
                                                                 else 0x1FFFF), "i32.and"]
+
+    def mem_offset(self):
+        return self.r.choice([0, 0, 0, 1, 2, 3, 4, 7, 8, 16, self.r.randint(0, 300)])
 
     def ref_test(self, c, typ, depth):
         return self.expr(c, self.r.choice(REF), depth) + ["ref.is_null"]
@@ -384,7 +429,7 @@ class Gen:
         if r.random() < 0.5:
             return ["table.size %s" % t[0]]
         n = ["i32.const %d" % r.choice([0, 1, 1, 2, 3, 100, -1])]
-        return self.expr(c, t[1], depth) + n + ["table.grow %s" % t[0]]
+        return self.ref_for(c, t, depth) + n + ["table.grow %s" % t[0]]
 
     def call_direct(self, c, typ, depth):
         """A call whose results include `typ`; the others are stored away or dropped."""
@@ -451,8 +496,11 @@ class Gen:
         """Pops values of `types` (last on top) into locals, or drops them."""
         code = []
         for t in reversed(types):
-            if self.r.random() < 0.6:
+            x = self.r.random()
+            if x < 0.4:
                 code.append("local.set %d" % self.pick_local(c, t))
+            elif x < 0.7:  # observed: branches must carry the right values
+                code += ["call %s" % LOG[t]] if t in LOG else ["ref.is_null", "call $log_i32"]
             else:
                 code.append("drop")
         return code
@@ -498,8 +546,9 @@ class Gen:
     def block_multi(self, c, R, depth):
         """Code that leaves values of types R, through one of the branch shapes."""
         r = self.r
-        shape = r.choice(["plain", "br_junk", "br_if", "br_if_junk", "br_outer", "br_table",
-                          "params", "loop", "if_params"])
+        shape = weighted(r, [("plain", 1), ("br_junk", 1.5), ("br_if", 1.5), ("br_if_junk", 2),
+                             ("br_outer", 2), ("br_table", 3), ("params", 1.5), ("loop", 1.5),
+                             ("if_params", 1.5)])
         bt = self.block_type([], R)
         d = depth - 1
         if shape == "plain":
@@ -653,7 +702,7 @@ class Gen:
             if t in ("f32", "f64"):
                 value = self.exact(c, value, t)
             return self.address(c, d) + value + \
-                ["%s offset=%d" % (r.choice(ops), r.randint(0, 300))]
+                ["%s offset=%d" % (r.choice(ops), self.mem_offset())]
         # bulk memory
         op = r.choice(["memory.fill", "memory.copy", "memory.init $da", "memory.init $dp",
                        "data.drop $dp", "data.drop $da", "memory.grow"])
@@ -666,21 +715,32 @@ class Gen:
 
     def table_stmt(self, c, depth):
         r = self.r
+        # Mostly $tf1, whose contents the dumps show best.
         t = r.choice(self.tables)
-        op = r.choice(["set", "set", "fill", "copy", "init", "drop", "log_indirect"])
+        if r.random() < 0.4 and any(u[0] == "$tf1" for u in self.tables):
+            t = [u for u in self.tables if u[0] == "$tf1"][0]
+        op = weighted(r, [("set", 2), ("fill", 1), ("copy", 2), ("init", 1), ("drop", 0.5),
+                          ("log_indirect", 1)])
         if op == "set":
-            return self.index(c, t, depth) + self.expr(c, t[1], depth) + ["table.set %s" % t[0]]
+            return self.index(c, t, depth) + self.ref_for(c, t, depth) + ["table.set %s" % t[0]]
         if op == "fill":
             n = r.choice([0, 1, 2, 3, 9])
-            return (self.index(c, t, depth, n) + self.expr(c, t[1], depth) +
+            return (self.index(c, t, depth, n) + self.ref_for(c, t, depth) +
                     ["i32.const %d" % n, "table.fill %s" % t[0]])
         if op == "copy":
-            same = [u for u in self.tables if u[1] == t[1]]
+            same = [u for u in self.tables if u[1] == t[1] and (t[0] != "$tf1" or u == t)]
             u = r.choice(same)
-            n = r.choice([0, 1, 2, 4, 9])
+            n = r.choice([0, 1, 2, 3, 4, 9])
+            if u == t and n > 1 and t[2] > n and r.random() < 0.6:
+                # Overlapping ranges, in either direction.
+                a = r.randint(0, t[2] - n - 1)
+                b = a + r.randint(1, min(n - 1, t[2] - n - a))
+                d, s = (a, b) if r.random() < 0.5 else (b, a)
+                return ["i32.const %d" % d, "i32.const %d" % s, "i32.const %d" % n,
+                        "table.copy %s %s" % (t[0], u[0])]
             return (self.index(c, t, depth, n) + self.index(c, u, depth, n) +
                     ["i32.const %d" % n, "table.copy %s %s" % (t[0], u[0])])
-        segs = [s for s in self.elem_passive if s[1] == t[1]]
+        segs = [s for s in self.elem_passive if s[1] == t[1] and (t[0] != "$tf1" or s[3])]
         if op == "init" and segs:
             s = r.choice(segs)
             n = r.choice([0, 1, 2, s[2]])
@@ -705,8 +765,10 @@ class Gen:
         depth = self.r.randint(2, 4)
         for t in NUM + NUM + REF:  # a few locals of every type to read from
             c.local(t)
-        code = self.stmts(c, depth, 6) + self.produce(c, f.results, depth)
-        f.body = code
+        code = self.stmts(c, depth, 6)
+        if f.export and self.r.random() < 0.7:
+            code += self.dump_tables()
+        f.body = code + self.produce(c, f.results, depth)
 
     def random_results(self, refs=True):
         r = self.r
@@ -722,12 +784,14 @@ class Gen:
         for k in range(r.randint(1, 3)):
             if r.random() < 0.75:
                 n = r.randint(1, 5)
-                self.elem_passive.append(("$ep%d" % k, "funcref", n))
+                self.elem_passive.append(("$ep%d" % k, "funcref", n, r.random() < 0.5))
             else:
-                self.elem_passive.append(("$ep%d" % k, "externref", r.randint(1, 3)))
+                self.elem_passive.append(("$ep%d" % k, "externref", r.randint(1, 3), False))
         for k in range(r.randint(0, 3)):  # helpers with parameters, called directly
+            # Some exported: the runner then calls them with zeros (wasm-interp through a
+            # wrapper differential.py adds).
             f = Func("$h%d" % k, [r.choice(NUM + REF) for _ in range(r.randint(0, 3))],
-                     self.random_results())
+                     self.random_results(), export="h%d" % k if r.random() < 0.4 else None)
             self.body(f, r.randint(10, 40))
             self.funcs.append(f)
             self.callable.append(f)
@@ -776,28 +840,32 @@ class Gen:
         if self.has_memory:
             out.append("  (memory 1 2)")
             out.append('  (data $da (i32.const %d) "%s")' % (
-                r.randint(0, 65000 if r.random() < 0.97 else 65536),
-                "".join("\\%02x" % r.getrandbits(8) for _ in range(r.randint(0, 16)))))
+                r.randint(0, 32) if r.random() < 0.8 else
+                r.randint(0, 65000 if r.random() < 0.9 else 65536),
+                "".join("\\%02x" % r.getrandbits(8) for _ in range(r.randint(0, 32)))))
             out.append('  (data $dp "%s")' % "".join("\\%02x" % r.getrandbits(8)
                                                    for _ in range(r.randint(0, 32))))
         for name, typ, init in self.globals:
             out.append("  (global %s (mut %s) (%s))" % (name, typ, init))
         # Active segments: in bounds, except rarely (instantiation then traps in both).
         for name, typ, lo, hi in self.tables:
-            if typ != "funcref" or not lo:
+            if not lo:
                 continue
             n = r.randint((lo + 1) // 2, lo)
             at = r.randint(0, lo - n) if r.random() < 0.97 else lo - n + 1
-            if r.random() < 0.5:
+            if typ == "externref":
+                out.append("  (elem (table %s) (i32.const %d) externref%s)" % (
+                    name, at, " (ref.null extern)" * n))
+            elif r.random() < 0.5:
                 items = " ".join(self.pick_leaf(name) for _ in range(n))
                 out.append("  (elem (table %s) (i32.const %d) func %s)" % (name, at, items))
             else:
                 items = " ".join("(ref.func %s)" % self.pick_leaf(name)
                                  if r.random() < 0.9 else "(ref.null func)" for _ in range(n))
                 out.append("  (elem (table %s) (i32.const %d) funcref %s)" % (name, at, items))
-        for name, typ, n in self.elem_passive:
+        for name, typ, n, pure in self.elem_passive:
             if typ == "funcref":
-                items = " ".join("(ref.func %s)" % self.pick_leaf()
+                items = " ".join("(ref.func %s)" % self.pick_leaf("$tf1" if pure else None)
                                  if r.random() < 0.8 else "(ref.null func)" for _ in range(n))
             else:
                 items = " ".join(["(ref.null extern)"] * n)

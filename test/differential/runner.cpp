@@ -2,7 +2,8 @@
 // binds every function import to a dummy that logs its arguments and returns zeros (like
 // `wasm-interp --dummy-import-func`), instantiates it once, runs its start function, then calls
 // every exported function without parameters in export order (like `--run-all-exports`, which
-// skips the others), all on that one instance. One line per event on stdout:
+// skips the others; with --all-exports also those with parameters, passing zeros), all on that
+// one instance. One line per event on stdout:
 //
 //   log MODULE.FIELD(TYPE:HEX, ...)       an import was called
 //   instantiate: ok | trap CLASS | timeout | error CODE     (+ " [fuel N]" after a start function)
@@ -14,7 +15,7 @@
 // print as null/nonnull. CLASS is one of the trap classes differential.py knows, "exhausted" for
 // call stack exhaustion. `timeout` means the fuel cap ran out; nothing runs after it.
 //
-// Usage: picowasm-diff-runner [--fuel CAP] [--slices SEED] FILE.wasm
+// Usage: picowasm-diff-runner [--fuel CAP] [--slices SEED] [--all-exports] FILE.wasm
 //   --fuel CAP     safe points each call may pass before it counts as a timeout (default 10^7)
 //   --slices SEED  run every call in random small fuel slices (seeded), resuming until done; the
 //                  output must equal the unsliced run's
@@ -213,16 +214,21 @@ struct Buffer {
 };
 
 int usage() {
-  std::fprintf(stderr, "usage: picowasm-diff-runner [--fuel CAP] [--slices SEED] FILE.wasm\n");
+  std::fprintf(stderr,
+               "usage: picowasm-diff-runner [--fuel CAP] [--slices SEED] [--all-exports] "
+               "FILE.wasm\n");
   return 2;
 }
 
 int run(int argc, char** argv) {
   Runner runner;
+  bool all_exports = false;
   const char* path = nullptr;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--fuel") && i + 1 < argc) {
       runner.fuel_cap = std::strtoull(argv[++i], nullptr, 10);
+    } else if (!std::strcmp(argv[i], "--all-exports")) {
+      all_exports = true;
     } else if (!std::strcmp(argv[i], "--slices") && i + 1 < argc) {
       runner.sliced = true;
       runner.rng.s = std::strtoull(argv[++i], nullptr, 10) * 2654435761u + 1;
@@ -325,8 +331,8 @@ int run(int argc, char** argv) {
       return 1;
     }
     const FuncType& type = function_type(*f);
-    if (type.num_params) continue;  // wasm-interp --run-all-exports skips these
-    std::vector<uint64_t> slots(type.num_results + 1);
+    if (type.num_params && !all_exports) continue;  // as wasm-interp --run-all-exports does
+    std::vector<uint64_t> slots(type.num_params + type.num_results + 1);  // arguments: zeros
     const CallResult r = call(*instance, f, slots.data(), runner.first_budget());
     if (!runner.finish(*instance, r, slots.data())) {
       emit("export " + name + ": timeout");
