@@ -623,6 +623,14 @@ void abandon(Instance& instance);
 
 bool is_paused(const Instance& instance);
 
+// While a call is paused by a host function's yield (PauseReason::host_yield), replaces the results
+// that host function returned, before resume() hands them to the wasm code (i32/f32 in the low 32
+// bits of each value). For host functions whose outcome is known only later (a HAL wait for a pin
+// edge or UART data): return a placeholder, yield, and set the real result once the condition
+// holds. False, and nothing written, when the instance is not paused by a yield or `count` is not
+// the function's result count.
+bool set_yield_results(Instance& instance, const uint64_t* values, uint32_t count);
+
 // Asks the running (or next) call on `instance` to pause at its next safe point with
 // PauseReason::interrupted. Safe to call from an interrupt handler or another thread: it only
 // stores to one flag. The flag is cleared when the call pauses.

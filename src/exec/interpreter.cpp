@@ -206,11 +206,13 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   {                                                            \
     entry.nested_stack = (nfp) + host_frame_slots(*(f)->type); \
     entry.nested_frame = frame;                                \
-    HostCall call_{in, (f)->host_user, (f)->host_data, (nfp)};                 \
+    HostCall call_{in, (f)->host_user, (f)->host_data, (nfp)}; \
     ErrorCode rc_ = (f)->host(call_);                          \
     LOAD_MEMORY();                                             \
     if (rc_ == ErrorCode::host_yield) {                        \
       pc = (next);                                             \
+      entry.yield_results = (nfp); /* set_yield_results() */   \
+      entry.yield_type = (f)->type;                            \
       pause = PauseReason::host_yield;                         \
       goto on_pause;                                           \
     }                                                          \
@@ -817,15 +819,16 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   CASE_W(else_)
   CASE_W(end)
   CASE_W(br)
+  // clang-format off
   CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect) CASE_W(drop)
-      CASE_W(select) CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee) CASE_W(
-          global_get) CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
-          CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const)
-              CASE_W(f64_const) CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func)
-                  CASE_W(memory_init) CASE_W(data_drop) CASE_W(memory_copy) CASE_W(memory_fill)
-                      CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy) CASE_W(table_grow)
-                          CASE_W(table_size) CASE_W(table_fill)
-                              TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
+  CASE_W(select) CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee)
+  CASE_W(global_get) CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
+  CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const) CASE_W(f64_const)
+  CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func) CASE_W(memory_init) CASE_W(data_drop)
+  CASE_W(memory_copy) CASE_W(memory_fill) CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy)
+  CASE_W(table_grow) CASE_W(table_size) CASE_W(table_fill)
+    TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
+  // clang-format on
 
 #if !PICOWASM_COMPUTED_GOTO
   default: TRAP(ErrorCode::trap_unreachable);
@@ -943,6 +946,7 @@ CallResult failed(ErrorCode code) {
 
 // Runs `state` and settles the instance: results copied out on return, trap report kept on trap.
 CallResult finish(Instance& instance, const PausedCall& state, uint64_t* slots, uint64_t fuel) {
+  instance.yield_results = nullptr;  // a yield's results can be replaced only until it resumes
   instance.running = true;
   instance.paused = false;
   instance.paused_call.num_results = state.num_results;  // kept across pauses
@@ -1037,6 +1041,13 @@ void abandon(Instance& instance) {
     instance.start_state = StartState::failed;
   }
   instance.paused = false;
+}
+
+bool set_yield_results(Instance& instance, const uint64_t* values, uint32_t count) {
+  if (!instance.paused || !instance.yield_results || !instance.yield_type) return false;
+  if (count != instance.yield_type->num_results || (count && !values)) return false;
+  for (uint32_t i = 0; i < count; ++i) instance.yield_results[i] = values[i];
+  return true;
 }
 
 bool is_paused(const Instance& instance) {

@@ -131,6 +131,10 @@ struct Instance {
   CallFrame* nested_frame = nullptr;  // and first free call frame, for a nested call
   volatile uint8_t interrupt_requested = 0;  // set by interrupt(), possibly from an ISR
   PausedCall paused_call;
+  // While paused by a host function's yield: where its results are, and its type
+  // (set_yield_results()); null otherwise.
+  uint64_t* yield_results = nullptr;
+  const FuncType* yield_type = nullptr;
   TrapFrame* trap_frames = nullptr;  // InstanceLimits::trace_frames entries
   uint32_t trap_frames_capacity = 0;
   ErrorCode trap_code = ErrorCode::ok;

@@ -453,4 +453,52 @@ TEST(EmbedHostFunction, DataPointerIsPerEntry) {
   EXPECT_EQ(embed_test::i32(s[0]), 105u * 1000 + 6);
 }
 
+// A host function whose outcome is known only later (a HAL wait): it returns a placeholder and
+// yields; the firmware sets the real result before resuming.
+int32_t wait_for_data(HostContext& ctx, int32_t port) {
+  ctx.yield();
+  return -6 - port;  // placeholder: "timeout", unless replaced
+}
+constexpr HostFunction kWait[] = {host_function<&wait_for_data>("env", "wait")};
+
+TEST(EmbedHostFunction, YieldResultsCanBeReplacedBeforeResume) {
+  embed_test::Module m(wat(R"((module
+    (import "env" "wait" (func $wait (param i32) (result i32)))
+    (func (export "f") (result i32) (i32.add (call $wait (i32.const 0)) (i32.const 1000)))
+    (func (export "g") (result i32) (call $wait (i32.const 1)))))"));
+  Buffer buf(64 * 1024);
+  picowasm::InstanceConfig c = config_for(buf);
+  c.host_functions = kWait;
+  c.num_host_functions = 1;
+  picowasm::Instance* inst = nullptr;
+  ASSERT_TRUE(picowasm::instantiate(*m.loaded, c, &inst).ok());
+  uint64_t slots[1] = {0};
+  const uint64_t ready[1] = {42};
+  EXPECT_FALSE(picowasm::set_yield_results(*inst, ready, 1)) << "nothing is paused yet";
+
+  picowasm::CallResult r = picowasm::call(*inst, picowasm::find_function(*inst, "f"), slots, 100);
+  ASSERT_EQ(r.status, CallStatus::paused);
+  ASSERT_EQ(r.pause, picowasm::PauseReason::host_yield);
+  EXPECT_FALSE(picowasm::set_yield_results(*inst, ready, 2)) << "wrong result count";
+  EXPECT_TRUE(picowasm::set_yield_results(*inst, ready, 1));
+  r = picowasm::resume(*inst, slots, 100);
+  ASSERT_EQ(r.status, CallStatus::ok);
+  EXPECT_EQ(embed_test::i32(slots[0]), 1042u);
+  EXPECT_FALSE(picowasm::set_yield_results(*inst, ready, 1)) << "only until it resumes";
+
+  // Not replaced: the placeholder stands.
+  r = picowasm::call(*inst, picowasm::find_function(*inst, "g"), slots, 100);
+  ASSERT_EQ(r.status, CallStatus::paused);
+  r = picowasm::resume(*inst, slots, 100);
+  ASSERT_EQ(r.status, CallStatus::ok);
+  EXPECT_EQ(static_cast<int32_t>(embed_test::i32(slots[0])), -7);
+
+  // A pause for another reason has no host results to replace.
+  r = picowasm::call(*inst, picowasm::find_function(*inst, "f"), slots, 0);
+  ASSERT_EQ(r.status, CallStatus::paused);
+  ASSERT_EQ(r.pause, picowasm::PauseReason::out_of_fuel);
+  EXPECT_FALSE(picowasm::set_yield_results(*inst, ready, 1));
+  picowasm::abandon(*inst);
+}
+
 }  // namespace
