@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Fuzz load_module() for a short while with libFuzzer + ASan + UBSan.
+# Runs every fuzz target for a short while with libFuzzer + ASan + UBSan (the CI smoke test).
 #
-#   scripts/fuzz-smoke.sh [SECONDS]      (default 60)
+#   scripts/fuzz-smoke.sh [SECONDS]      (default 60 for picowasm-fuzz; 30 each for the others:
+#                                         PICOWASM_FUZZ_EXEC_SECONDS, PICOWASM_FUZZ_C_API_SECONDS)
 #
 # Builds build/fuzz with Clang (-DPICOWASM_FUZZ=ON), seeds a scratch corpus from the converted spec
 # modules ($PICOWASM_FUZZ_SEEDS, else build/spec/**/*.wasm), else from examples/, plus the regression
-# corpus, then runs picowasm-fuzz. On a crash it copies the input to
-# test/regression/<component>-<bug>-<hash>.wasm and exits non-zero.
+# corpus (test/regression/, its minimised fuzz corpora included), then runs picowasm-fuzz (decode +
+# validate), picowasm-fuzz-exec (the whole pipeline under fuel) and picowasm-fuzz-c-api (the C
+# API). On a crash it copies the input to test/regression/<component>-<bug>-<hash>.wasm and exits
+# non-zero. Long runs: scripts/fuzz-long.sh.
 set -euo pipefail
 
 seconds="${1:-60}"
