@@ -1,0 +1,169 @@
+# PicowasmGuest.cmake: builds picowasm guest apps (C or C++ -> one .wasm each) with clang
+# --target=wasm32 and wasm-ld, no libc, against sdk/include/pw_hal.h.
+#
+#   include(path/to/sdk/cmake/PicowasmGuest.cmake)
+#   if(PICOWASM_GUEST_TOOLCHAIN_FOUND)
+#     picowasm_add_guest(blink SOURCES blink.c)
+#   endif()
+#
+#   picowasm_add_guest(<name> SOURCES src...
+#                      [STACK_SIZE bytes]                        default 4096 (multiple of 16)
+#                      [MEMORY_PAGES n | INITIAL_MEMORY bytes]   default 1 page (64 KiB)
+#                      [MAX_MEMORY_PAGES n]                      default = initial; 0: no maximum
+#                      [EXPORTS symbol...]                       besides pw_main
+#                      [OUTPUT_DIR dir]                          default CMAKE_CURRENT_BINARY_DIR
+#                      [OPT -O2|-Os|...]                         default -O2
+#                      [TARGET name]                             default <name>-wasm
+#                      [INCLUDE_DIRS dir...] [COMPILE_OPTIONS opt...] [DEPENDS file...]
+#                      [EXCLUDE_FROM_ALL])
+#
+# Produces <OUTPUT_DIR>/<name>.wasm from a custom target (property PICOWASM_GUEST_WASM holds the
+# path), also reachable through the aggregate target picowasm-guests. Every app must define
+# pw_main (the link fails otherwise). The only undefined symbols allowed are imports declared
+# with import_module/import_name (pw_hal.h's): anything else, such as a memcpy the compiler
+# synthesised, fails the link instead of becoming an `env` import.
+#
+# Compiling and linking are separate steps on purpose: when clang itself links for wasm with -O
+# it runs wasm-opt if binaryen is on the PATH, which would make the output machine-dependent.
+include_guard(GLOBAL)
+
+get_filename_component(PICOWASM_SDK_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(PICOWASM_SDK_INCLUDE_DIR "${PICOWASM_SDK_DIR}/include")
+
+find_program(PICOWASM_WASM_CLANG NAMES clang-14 clang)
+find_program(PICOWASM_WASM_LD NAMES wasm-ld-14 wasm-ld)
+if(PICOWASM_WASM_CLANG AND PICOWASM_WASM_LD)
+  set(PICOWASM_GUEST_TOOLCHAIN_FOUND TRUE)
+else()
+  set(PICOWASM_GUEST_TOOLCHAIN_FOUND FALSE)
+endif()
+
+# -ffreestanding: clang's own <stdint.h>, not the host's. -fno-builtin: loops stay loops, not
+# memset/strlen calls. -mbulk-memory (Wasm 2.0): the copies and fills clang does emit (struct
+# copies, array initialisers) become memory.copy/memory.fill, not calls into a libc we lack.
+set(PICOWASM_GUEST_C_FLAGS --target=wasm32 -ffreestanding -fno-builtin -nostdlib -mbulk-memory
+    -Wall -Wextra)
+
+function(picowasm_add_guest name)
+  cmake_parse_arguments(PARSE_ARGV 1 G "EXCLUDE_FROM_ALL"
+    "STACK_SIZE;MEMORY_PAGES;INITIAL_MEMORY;MAX_MEMORY_PAGES;OUTPUT_DIR;OPT;TARGET"
+    "SOURCES;EXPORTS;INCLUDE_DIRS;COMPILE_OPTIONS;DEPENDS")
+  if(G_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "picowasm_add_guest(${name}): unknown arguments ${G_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT G_SOURCES)
+    message(FATAL_ERROR "picowasm_add_guest(${name}): no SOURCES")
+  endif()
+  if(NOT PICOWASM_GUEST_TOOLCHAIN_FOUND)
+    message(FATAL_ERROR "picowasm_add_guest(${name}): clang or wasm-ld (Debian: lld) not found")
+  endif()
+
+  # ---- Memory layout: checked here, so a typo fails at configure time, not in wasm-ld ----------
+  if(NOT DEFINED G_STACK_SIZE)
+    set(G_STACK_SIZE 4096)
+  endif()
+  math(EXPR _misaligned "${G_STACK_SIZE} % 16")
+  if(G_STACK_SIZE LESS 16 OR NOT _misaligned EQUAL 0)
+    message(FATAL_ERROR "picowasm_add_guest(${name}): STACK_SIZE must be a multiple of 16 >= 16")
+  endif()
+  if(DEFINED G_MEMORY_PAGES AND DEFINED G_INITIAL_MEMORY)
+    message(FATAL_ERROR "picowasm_add_guest(${name}): MEMORY_PAGES or INITIAL_MEMORY, not both")
+  elseif(DEFINED G_INITIAL_MEMORY)
+    math(EXPR _partial "${G_INITIAL_MEMORY} % 65536")
+    if(NOT _partial EQUAL 0 OR G_INITIAL_MEMORY LESS 65536)
+      message(FATAL_ERROR
+        "picowasm_add_guest(${name}): INITIAL_MEMORY must be a multiple of 65536 (one page)")
+    endif()
+    math(EXPR _pages "${G_INITIAL_MEMORY} / 65536")
+  elseif(DEFINED G_MEMORY_PAGES)
+    set(_pages ${G_MEMORY_PAGES})
+  else()
+    set(_pages 1)
+  endif()
+  if(_pages LESS 1)
+    message(FATAL_ERROR "picowasm_add_guest(${name}): at least one memory page")
+  endif()
+  math(EXPR _initial "${_pages} * 65536")
+  if(NOT G_STACK_SIZE LESS _initial)
+    message(FATAL_ERROR "picowasm_add_guest(${name}): STACK_SIZE does not fit the memory")
+  endif()
+  set(_memory_flags --initial-memory=${_initial})
+  if(NOT DEFINED G_MAX_MEMORY_PAGES)
+    set(G_MAX_MEMORY_PAGES ${_pages})
+  endif()
+  if(NOT G_MAX_MEMORY_PAGES EQUAL 0)
+    if(G_MAX_MEMORY_PAGES LESS _pages)
+      message(FATAL_ERROR "picowasm_add_guest(${name}): MAX_MEMORY_PAGES below the initial size")
+    endif()
+    math(EXPR _max "${G_MAX_MEMORY_PAGES} * 65536")
+    list(APPEND _memory_flags --max-memory=${_max})
+  endif()
+
+  if(NOT G_OUTPUT_DIR)
+    set(G_OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
+  if(NOT G_OPT)
+    set(G_OPT -O2)
+  endif()
+  if(NOT G_TARGET)
+    set(G_TARGET ${name}-wasm)
+  endif()
+  set(_wasm ${G_OUTPUT_DIR}/${name}.wasm)
+  set(_obj_dir ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${G_TARGET}.dir)
+
+  set(_includes -I${PICOWASM_SDK_INCLUDE_DIR})
+  foreach(dir IN LISTS G_INCLUDE_DIRS)
+    get_filename_component(dir ${dir} ABSOLUTE)
+    list(APPEND _includes -I${dir})
+  endforeach()
+
+  # ---- One object per source; a depfile tracks the headers each one includes --------------------
+  set(_objects)
+  foreach(src IN LISTS G_SOURCES)
+    get_filename_component(src ${src} ABSOLUTE)
+    get_filename_component(_base ${src} NAME)
+    get_filename_component(_ext ${src} LAST_EXT)
+    set(_obj ${_obj_dir}/${_base}.o)
+    if(_ext MATCHES "^\\.(cc|cpp|cxx)$")
+      set(_lang -x c++ -std=c++17 -fno-exceptions -fno-rtti)
+    else()
+      set(_lang -x c -std=c99)
+    endif()
+    add_custom_command(
+      OUTPUT ${_obj}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${_obj_dir}
+      COMMAND ${PICOWASM_WASM_CLANG} ${PICOWASM_GUEST_C_FLAGS} ${_lang} ${G_OPT} ${_includes}
+              ${G_COMPILE_OPTIONS} -MD -MF ${_obj}.d -c -o ${_obj} ${src}
+      DEPENDS ${src} ${G_DEPENDS}
+      DEPFILE ${_obj}.d
+      COMMENT "Compiling wasm32 guest object ${name}/${_base}"
+      VERBATIM)
+    list(APPEND _objects ${_obj})
+  endforeach()
+
+  # ---- Link: no entry, stack first (an overflow traps below address 0 instead of overwriting
+  # data), fixed memory, pw_main and the requested exports -------------------------------------
+  set(_exports --export=pw_main)
+  foreach(sym IN LISTS G_EXPORTS)
+    list(APPEND _exports --export=${sym})
+  endforeach()
+  add_custom_command(
+    OUTPUT ${_wasm}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${G_OUTPUT_DIR}
+    COMMAND ${PICOWASM_WASM_LD} -m wasm32 --no-entry --stack-first -z stack-size=${G_STACK_SIZE}
+            ${_memory_flags} ${_exports} -o ${_wasm} ${_objects}
+    DEPENDS ${_objects}
+    COMMENT "Linking wasm32 guest ${name}.wasm"
+    VERBATIM)
+
+  set(_all ALL)
+  if(G_EXCLUDE_FROM_ALL)
+    set(_all)
+  endif()
+  add_custom_target(${G_TARGET} ${_all} DEPENDS ${_wasm} SOURCES ${G_SOURCES})
+  set_target_properties(${G_TARGET} PROPERTIES PICOWASM_GUEST_WASM ${_wasm})
+  if(NOT TARGET picowasm-guests)
+    add_custom_target(picowasm-guests)
+  endif()
+  add_dependencies(picowasm-guests ${G_TARGET})
+endfunction()
