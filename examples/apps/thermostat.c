@@ -98,9 +98,12 @@ PW_MAIN {
       }
     } else {
       errors = 0;
+      bool was_heating = heating;
       if (temp < THERMO_SET_POINT - THERMO_HYSTERESIS) heating = true;
       if (temp > THERMO_SET_POINT + THERMO_HYSTERESIS) heating = false;
-      if (relay_ok) pw_gpio_write(THERMO_RELAY_PIN, heating ? PW_GPIO_HIGH : PW_GPIO_LOW);
+      /* Switch only on a change: a relay's contacts wear with every switching. */
+      if (relay_ok && heating != was_heating)
+        pw_gpio_write(THERMO_RELAY_PIN, heating ? PW_GPIO_HIGH : PW_GPIO_LOW);
       pw_str_cat(&s, " t=");
       str_temp(&s, temp);
       pw_str_cat(&s, " C relay=");

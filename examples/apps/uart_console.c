@@ -131,6 +131,7 @@ PW_MAIN {
   int32_t len = 0;
   bool overflow = false;
   int32_t idle = 0;
+  char previous = 0;
   for (;;) {
     char chunk[16];
     int32_t got = pw_uart_read(CONSOLE_UART, chunk, sizeof chunk, CONSOLE_TIMEOUT_US);
@@ -152,8 +153,10 @@ PW_MAIN {
     idle = 0;
     for (int32_t i = 0; i < got; ++i) {
       char c = chunk[i];
+      bool crlf = previous == '\r' && c == '\n';
+      previous = c;
+      if (crlf) continue; /* CR LF ends one line, not two */
       if (c == '\r' || c == '\n') {
-        /* CR LF gives one empty line more, which run_command ignores. */
         bool go_on = true;
         if (overflow) {
           say("error: line too long\n");

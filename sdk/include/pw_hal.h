@@ -30,15 +30,13 @@
 extern "C" {
 #endif
 
-/* ---- ABI version ------------------------------------------------------------------------------
- */
+/* ---- ABI version ----------------------------------------------------------------------------- */
 #define PW_HAL_ABI_VERSION_MAJOR 1
 #define PW_HAL_ABI_VERSION_MINOR 0
 /* (major << 16) | minor, as pw_hal_abi_version() returns it: 0x00010000 for 1.0. */
 #define PW_HAL_ABI_VERSION ((PW_HAL_ABI_VERSION_MAJOR << 16) | PW_HAL_ABI_VERSION_MINOR)
 
-/* ---- Status codes -----------------------------------------------------------------------------
- */
+/* ---- Status codes ---------------------------------------------------------------------------- */
 #define PW_HAL_OK 0
 #define PW_HAL_E_DENIED (-1)        /* exists but not granted to this app */
 #define PW_HAL_E_INVALID (-2)       /* argument out of range, pin not configured that way */
@@ -54,13 +52,11 @@ extern "C" {
 /* Largest I2C transfer (each of write_read's two halves counts alone). */
 #define PW_HAL_MAX_TRANSFER 256
 
-/* ---- Timeouts (blocking calls: pw_gpio_wait_edge, pw_uart_read) --------------------------------
- */
+/* ---- Timeouts (blocking calls: pw_gpio_wait_edge, pw_uart_read) ------------------------------ */
 #define PW_HAL_TIMEOUT_POLL ((int64_t)0)     /* do not wait */
 #define PW_HAL_TIMEOUT_FOREVER ((int64_t)-1) /* any negative value: no limit */
 
-/* ---- Capability query: classes and access -----------------------------------------------------
- */
+/* ---- Capability query: classes and access ---------------------------------------------------- */
 #define PW_HAL_CLASS_GPIO 1
 #define PW_HAL_CLASS_I2C 2
 #define PW_HAL_CLASS_SPI 3
@@ -79,8 +75,7 @@ extern "C" {
 #define PW_HAL_ACCESS_I2C_ANY (-1) /* I2C: any address on the bus (else the 7-bit address) */
 /* SPI: access is the chip-select number. */
 
-/* ---- GPIO -------------------------------------------------------------------------------------
- */
+/* ---- GPIO ------------------------------------------------------------------------------------ */
 #define PW_GPIO_MODE_INPUT 0
 #define PW_GPIO_MODE_INPUT_PULLUP 1
 #define PW_GPIO_MODE_INPUT_PULLDOWN 2
@@ -94,8 +89,7 @@ extern "C" {
 #define PW_GPIO_EDGE_FALLING 2
 #define PW_GPIO_EDGE_BOTH 3
 
-/* ---- SPI, PWM, ADC ----------------------------------------------------------------------------
- */
+/* ---- SPI, PWM, ADC --------------------------------------------------------------------------- */
 #define PW_SPI_MODE_0 0 /* CPOL 0, CPHA 0 */
 #define PW_SPI_MODE_1 1 /* CPOL 0, CPHA 1 */
 #define PW_SPI_MODE_2 2 /* CPOL 1, CPHA 0 */
@@ -110,8 +104,7 @@ extern "C" {
 #define PW_LOG_INFO 2
 #define PW_LOG_DEBUG 3
 
-/* ---- Imports ----------------------------------------------------------------------------------
- */
+/* ---- Imports --------------------------------------------------------------------------------- */
 #if defined(__wasm__)
 #define PW_HAL_IMPORT(module, name) __attribute__((import_module(module), import_name(name)))
 #else
@@ -172,10 +165,13 @@ PW_HAL_IMPORT("pw_time", "sleep_until_us") int32_t pw_time_sleep_until_us(int64_
 /* pw_log: one record per call, level PW_LOG_*; text need not be NUL-terminated. */
 PW_HAL_IMPORT("pw_log", "write") int32_t pw_log_write(int32_t level, const char* text, int32_t len);
 
-/* ---- Helpers (header only, no libc) -----------------------------------------------------------
- */
+/* ---- Helpers (header only, no libc) ---------------------------------------------------------- */
 
-/* Declares the app's entry point and exports it: PW_MAIN { ...; return 0; } */
+/* The app's entry point (defined by the app, exported as "pw_main"): 0 for success. Declared
+ * here so a definition with another signature fails to compile. */
+int32_t pw_main(void);
+
+/* Defines the app's entry point and exports it: PW_MAIN { ...; return 0; } */
 #if defined(__wasm__)
 #define PW_MAIN __attribute__((export_name("pw_main"))) int32_t pw_main(void)
 #else
