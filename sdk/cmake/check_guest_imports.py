@@ -96,7 +96,7 @@ def main():
         seen = set()
         for kind, module, field, sig in imports:
             if kind != "func":
-                failures.append(f"{name}: imports a {kind} {module}.{field}, only functions allowed")
+                failures.append(f"{name}: imports a {kind} {module}.{field}, only functions")
             elif (module, field) not in abi:
                 failures.append(f"{name}: imports {module}.{field}, not in the HAL ABI")
             elif sig != abi[(module, field)]:
