@@ -11,18 +11,11 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "picowasm/picowasm.hpp"
+#include "fuzz_check.h"
 #include "picowasm/picowasm.h"
+#include "picowasm/picowasm.hpp"
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                                      \
-  do {                                                                                        \
-    if (!(cond)) {                                                                            \
-      std::fprintf(stderr, "fuzz invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      std::abort();                                                                           \
-    }                                                                                         \
-  } while (0)
 
 constexpr size_t kBuffer = 4u << 20;
 alignas(64) uint8_t g_scratch[kBuffer];

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "api/load.h"
+#include "fuzz_check.h"
 #include "picowasm/picowasm.hpp"
 #include "runtime/runtime.h"
 
@@ -18,15 +19,6 @@ using picowasm::Error;
 using picowasm::ErrorCode;
 using picowasm::ErrorKind;
 using picowasm::Module;
-
-// Violated invariants abort so that libFuzzer records the input.
-#define FUZZ_CHECK(cond)                                                                      \
-  do {                                                                                        \
-    if (!(cond)) {                                                                            \
-      std::fprintf(stderr, "fuzz invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      std::abort();                                                                           \
-    }                                                                                         \
-  } while (0)
 
 bool span_inside(const picowasm::ByteSpan& s, const uint8_t* data, size_t size) {
   if (s.size == 0) return true;
