@@ -128,6 +128,22 @@
 #define PICOWASM_ERROR_NAMES PICOWASM_DEFAULT_NAMES
 #endif
 
+// ---- Board layer (board/: the HAL host functions, docs/hal-abi.md) ----------------------------
+// Bounds of the HAL ABI and of the per-app HAL state (picowasm::board::AppHal).
+
+// HAL ABI version answered by pw_hal.abi_version: (major << 16) | minor.
+#define PICOWASM_HAL_ABI_VERSION 0x00010000
+// Bytes of one I2C/SPI/UART transfer or log record (longer is PW_HAL_E_INVALID).
+#ifndef PICOWASM_HAL_MAX_TRANSFER
+#define PICOWASM_HAL_MAX_TRANSFER 256u
+#endif
+// GPIO pins a board may have: the per-app pin state is two bits per pin.
+#ifndef PICOWASM_HAL_MAX_PINS
+#define PICOWASM_HAL_MAX_PINS 64u
+#endif
+// SPI chip selects per bus, PWM and ADC channels (grants hold them as 32-bit masks; fixed).
+#define PICOWASM_HAL_MAX_MASK_BITS 32u
+
 // ---- Semantic limits fixed by the specification ----------------------------------------------
 #define PICOWASM_PAGE_SIZE 65536u
 #define PICOWASM_MAX_MEMORY_PAGES 65536u  // 4 GiB address space of wasm32

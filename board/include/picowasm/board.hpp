@@ -1,0 +1,205 @@
+// picowasm board layer: the HAL ABI 1.0 (docs/hal-abi.md) as host functions, checked against a
+// per-app grant before any driver runs. Built only on the public API (picowasm.hpp); no heap, no
+// mutable globals: all per-app state is an AppHal in the caller's memory.
+//
+// Granting an app GPIO pin 13 as output, and the log:
+//
+//   constexpr board::GpioGrant kPins[] = {{13, 13, board::kOutput}};
+//   constexpr board::Grant kGrant = [] { board::Grant g; g.gpio = kPins; g.num_gpio = 1;
+//                                        g.log = true; return g; }();
+//   static board::AppHal hal;                       // per app, any memory but the stack
+//   board::hal_init(hal, kMyBoard, kGrant);         // kMyBoard: a pw_board with its drivers
+//   board::LinkError le = board::check_imports(*module, kGrant);   // refuse before instantiating
+//   InstanceConfig cfg = board::app_config(hal, instance_buf, sizeof instance_buf);
+//   instantiate(*module, cfg, &inst);  ...  call(...);
+//   // on PauseReason::host_yield: if (board::hal_poll(hal, now) == board::Poll::ready) resume(...)
+#ifndef PICOWASM_BOARD_HPP
+#define PICOWASM_BOARD_HPP
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+
+#include "picowasm/board_drivers.h"
+#include "picowasm/config.h"
+#include "picowasm/picowasm.hpp"
+
+namespace picowasm {
+namespace board {
+
+// Capability classes, numbered as pw_hal.query's `class` argument. `hal` (0) is pw_hal itself.
+enum class Class : uint8_t { hal = 0, gpio, i2c, spi, uart, pwm, adc, time, log };
+constexpr uint32_t kNumClasses = 9;
+constexpr uint32_t class_bit(Class c) {
+  return 1u << static_cast<uint32_t>(c);
+}
+constexpr uint32_t kAllClasses = 0x1FEu;  // every class but pw_hal (always allowed)
+// "pw_gpio", ... ("pw_hal" for Class::hal).
+const char* class_module(Class c);
+
+// ---- Grants: constant data (constexpr, may live in flash) ------------------------------------
+
+// Access bits: GPIO input/output, UART read/write.
+constexpr uint8_t kInput = 1, kOutput = 2, kRead = 1, kWrite = 2;
+
+struct GpioGrant {  // pins first..last (inclusive)
+  uint16_t first = 0, last = 0;
+  uint8_t access = 0;  // kInput | kOutput
+};
+
+struct I2cGrant {
+  uint8_t bus = 0;
+  uint32_t addrs[4] = {};  // bit a set: 7-bit address a allowed
+};
+// An I2C grant for `bus` and the given addresses: i2c_grant(0, {0x48, 0x50}).
+constexpr I2cGrant i2c_grant(uint8_t bus, std::initializer_list<uint8_t> addrs) {
+  I2cGrant g;
+  g.bus = bus;
+  for (uint8_t a : addrs) g.addrs[(a >> 5) & 3] |= 1u << (a & 31);
+  return g;
+}
+
+struct SpiGrant {
+  uint8_t bus = 0;
+  uint32_t cs_mask = 0;  // bit n: chip select n allowed
+  uint32_t max_hz = 0;   // 0: no cap beyond the driver's
+};
+
+struct UartGrant {
+  uint8_t port = 0;
+  uint8_t access = 0;  // kRead | kWrite
+};
+
+// Token bucket per class on the board clock; 0 means unlimited. The bucket holds one second's
+// worth (burst = rate) and starts full; a call costs one call token and its transfer length in
+// byte tokens, taken only if both suffice. A transfer longer than bytes_per_s never fits.
+struct RateLimit {
+  uint32_t calls_per_s = 0;
+  uint32_t bytes_per_s = 0;
+};
+
+struct Grant {
+  const GpioGrant* gpio = nullptr;
+  uint32_t num_gpio = 0;
+  const I2cGrant* i2c = nullptr;
+  uint32_t num_i2c = 0;
+  const SpiGrant* spi = nullptr;
+  uint32_t num_spi = 0;
+  const UartGrant* uart = nullptr;
+  uint32_t num_uart = 0;
+  uint32_t pwm_channels = 0;  // mask
+  uint32_t adc_channels = 0;  // mask
+  bool time = false;
+  bool log = false;
+  bool trap_on_denial = false;       // DENIED and REVOKED trap (trap_host) instead of returning
+  RateLimit rate[kNumClasses] = {};  // indexed by Class; rate[0] unused
+};
+
+// True if the grant gives anything of class `c` (pw_hal: always).
+bool class_granted(const Grant& grant, Class c);
+
+// ---- Per-app HAL state (caller memory) --------------------------------------------------------
+
+struct ClassStats {
+  uint32_t calls = 0;         // every call of the class
+  uint32_t denied = 0;        // DENIED or REVOKED
+  uint32_t rate_limited = 0;  // RATE_LIMITED
+};
+
+// One denial or rate-limit hit, as reported to the audit callback.
+struct AuditEvent {
+  Class cls;
+  int32_t status;     // PW_HAL_E_DENIED, _REVOKED or _RATE_LIMITED
+  uint32_t resource;  // pin / bus / port / channel (0 for time and log)
+};
+using AuditFn = void (*)(void* ctx, const AuditEvent& event);
+
+struct Bucket {  // tokens scaled by 1e6 (token-microseconds), so refills are exact integers
+  uint64_t calls = 0, bytes = 0;
+  uint64_t last_us = 0;
+};
+
+// What a paused app waits for (set by a blocking HAL call that yielded).
+enum class Wait : uint8_t { none, time, edge, uart };
+struct WaitState {
+  Wait kind = Wait::none;
+  bool has_deadline = false;
+  int32_t edge = 0;       // Wait::edge: 1 rising, 2 falling, 3 either
+  uint32_t resource = 0;  // pin or port
+  uint32_t address = 0;   // Wait::uart: the guest buffer (checked at the call)
+  uint32_t length = 0;
+  uint64_t deadline_us = 0;      // when has_deadline: timeout (or sleep end)
+  Instance* instance = nullptr;  // the paused instance
+};
+
+struct AppHal {
+  const pw_board* board = nullptr;
+  const Grant* grant = nullptr;
+  // Revoked classes (class_bit). Written by revoke()/restore() with one atomic read-modify-write
+  // each, so an interrupt handler or another thread may call them at any time; read once per
+  // HAL call (needs lock-free 32-bit atomics: Cortex-M3 and up, any hosted target).
+  std::atomic<uint32_t> revoked{0};
+  ClassStats stats[kNumClasses];
+  Bucket buckets[kNumClasses];
+  AuditFn audit = nullptr;
+  void* audit_ctx = nullptr;
+  WaitState wait;
+  // Pins this app configured (bit per pin): for "not configured, or configured the other way".
+  uint32_t pin_in[(PICOWASM_HAL_MAX_PINS + 31) / 32] = {};
+  uint32_t pin_out[(PICOWASM_HAL_MAX_PINS + 31) / 32] = {};
+};
+
+// Resets `app` for a new app on `board` with `grant` (both must outlive it). Buckets start full.
+void hal_init(AppHal& app, const pw_board& board, const Grant& grant);
+// Revokes (restores) classes: class_bit(Class::i2c), or kAllClasses. ISR/thread safe; takes
+// effect at the app's next HAL call.
+inline void revoke(AppHal& app, uint32_t classes) {
+  app.revoked.fetch_or(classes);
+}
+inline void restore(AppHal& app, uint32_t classes) {
+  app.revoked.fetch_and(~classes);
+}
+
+// ---- Blocking calls: what the app waits for, and completing the wait --------------------------
+
+inline const WaitState& hal_wait_state(const AppHal& app) {
+  return app.wait;
+}
+enum class Poll : uint8_t {
+  idle,     // the app waits for nothing (not paused by a HAL call)
+  waiting,  // the condition does not hold yet: poll again later (at wait.deadline_us at latest)
+  ready,    // the outcome was set (set_yield_results; UART bytes copied): resume() the app now
+};
+// Checks the app's wait condition at `now_us` (the board clock's time).
+Poll hal_poll(AppHal& app, uint64_t now_us);
+
+// ---- Linking -----------------------------------------------------------------------------------
+
+// Every HAL ABI 1.0 function (module.field per docs/hal-abi.md); the user pointer of the
+// instance must be its AppHal.
+extern const HostFunction kHalFunctions[20];
+constexpr size_t kNumHalFunctions = 20;
+
+enum class Link : uint8_t {
+  refuse,       // an import of an ungranted class is an error
+  stub_denied,  // link it anyway: every call of it answers DENIED (the checks do that already)
+};
+struct LinkError {
+  Error error;  // ok, or unknown_import with Error::function = the import's index
+  const Import* import = nullptr;  // the refused import (module.field names it)
+  Class missing = Class::hal;      // the class the grant lacks
+  bool ok() const { return error.ok(); }
+};
+// Refuses a module importing from a pw_* class the grant gives nothing of. Imports of other
+// modules, and unknown pw_* functions, are left to instantiate() (unknown_import as usual).
+LinkError check_imports(const LoadedModule& module, const Grant& grant, Link policy = Link::refuse);
+
+// An InstanceConfig linking the HAL functions, with `app` as the user pointer; set limits and
+// externs on the result as needed.
+InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size);
+
+}  // namespace board
+}  // namespace picowasm
+
+#endif  // PICOWASM_BOARD_HPP

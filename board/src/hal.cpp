@@ -1,0 +1,641 @@
+// The HAL ABI 1.0 host functions (docs/hal-abi.md): every call is checked in the documented order
+// INVALID, NOT_PRESENT, REVOKED, DENIED, RATE_LIMITED, then reaches the driver.
+#include <cstring>
+
+#include "picowasm/board.hpp"
+
+namespace picowasm {
+namespace board {
+namespace {
+
+constexpr int32_t kMaxTransfer = static_cast<int32_t>(PICOWASM_HAL_MAX_TRANSFER);
+constexpr uint64_t kScale = 1000000;  // bucket tokens are token-microseconds
+constexpr uint64_t kNoDeadline = ~static_cast<uint64_t>(0);
+constexpr int32_t kMaskBits = static_cast<int32_t>(PICOWASM_HAL_MAX_MASK_BITS);
+
+const char* const kModules[kNumClasses] = {"pw_hal", "pw_gpio", "pw_i2c",  "pw_spi", "pw_uart",
+                                           "pw_pwm", "pw_adc",  "pw_time", "pw_log"};
+// Trap messages of the trap-on-denial policy, naming the capability.
+const char* const kDeniedMsg[kNumClasses] = {"pw_hal: denied", "pw_gpio: denied", "pw_i2c: denied",
+                                             "pw_spi: denied", "pw_uart: denied", "pw_pwm: denied",
+                                             "pw_adc: denied", "pw_time: denied", "pw_log: denied"};
+const char* const kRevokedMsg[kNumClasses] = {
+    "pw_hal: revoked", "pw_gpio: revoked", "pw_i2c: revoked",
+    "pw_spi: revoked", "pw_uart: revoked", "pw_pwm: revoked",
+    "pw_adc: revoked", "pw_time: revoked", "pw_log: revoked"};
+
+bool bit(const uint32_t* set, uint32_t n) {
+  return (set[n >> 5] >> (n & 31)) & 1;
+}
+void put_bit(uint32_t* set, uint32_t n, bool v) {
+  if (v) {
+    set[n >> 5] |= 1u << (n & 31);
+  } else {
+    set[n >> 5] &= ~(1u << (n & 31));
+  }
+}
+
+uint64_t now(const AppHal& app) {
+  const pw_board& b = *app.board;
+  return b.clock ? b.clock->now_us(b.clock_ctx) : 0;
+}
+
+// ---- Grant lookups ----
+
+uint8_t gpio_access(const Grant& g, uint32_t pin) {
+  uint8_t a = 0;
+  for (uint32_t i = 0; i < g.num_gpio; ++i) {
+    if (pin >= g.gpio[i].first && pin <= g.gpio[i].last) a |= g.gpio[i].access;
+  }
+  return a;
+}
+bool i2c_allowed(const Grant& g, uint32_t bus, int32_t addr) {  // addr -1: any
+  for (uint32_t i = 0; i < g.num_i2c; ++i) {
+    if (g.i2c[i].bus != bus) continue;
+    const uint32_t* m = g.i2c[i].addrs;
+    if (addr < 0 ? (m[0] | m[1] | m[2] | m[3]) != 0 : bit(m, static_cast<uint32_t>(addr))) {
+      return true;
+    }
+  }
+  return false;
+}
+const SpiGrant* spi_grant(const Grant& g, uint32_t bus, uint32_t cs) {
+  for (uint32_t i = 0; i < g.num_spi; ++i) {
+    if (g.spi[i].bus == bus && ((g.spi[i].cs_mask >> cs) & 1)) return &g.spi[i];
+  }
+  return nullptr;
+}
+uint8_t uart_access(const Grant& g, uint32_t port) {
+  uint8_t a = 0;
+  for (uint32_t i = 0; i < g.num_uart; ++i) {
+    if (g.uart[i].port == port) a |= g.uart[i].access;
+  }
+  return a;
+}
+bool mask_has(uint32_t mask, uint32_t n) {
+  return n < PICOWASM_HAL_MAX_MASK_BITS && ((mask >> n) & 1);
+}
+
+// ---- The common gate ----
+
+AppHal* app_of(HostContext& ctx) {
+  AppHal* app = ctx.user_as<AppHal>();
+  if (!app || !app->board || !app->grant) ctx.trap("pw_hal: instance has no HAL state");
+  return app;
+}
+
+// Takes `bytes` byte tokens and one call token if both suffice.
+bool take_tokens(AppHal& app, Class c, uint32_t bytes) {
+  const RateLimit& r = app.grant->rate[static_cast<uint32_t>(c)];
+  if (r.calls_per_s == 0 && r.bytes_per_s == 0) return true;
+  Bucket& b = app.buckets[static_cast<uint32_t>(c)];
+  const uint64_t t = now(app);
+  uint64_t dt = t > b.last_us ? t - b.last_us : 0;
+  if (dt > kScale) dt = kScale;  // a full refill; also keeps dt * rate in range
+  b.last_us = t;
+  const uint64_t cap_calls = r.calls_per_s * kScale, cap_bytes = r.bytes_per_s * kScale;
+  b.calls = b.calls + dt * r.calls_per_s > cap_calls ? cap_calls : b.calls + dt * r.calls_per_s;
+  b.bytes = b.bytes + dt * r.bytes_per_s > cap_bytes ? cap_bytes : b.bytes + dt * r.bytes_per_s;
+  const uint64_t need_bytes = static_cast<uint64_t>(bytes) * kScale;
+  if ((r.calls_per_s && b.calls < kScale) || (r.bytes_per_s && b.bytes < need_bytes)) return false;
+  if (r.calls_per_s) b.calls -= kScale;
+  if (r.bytes_per_s) b.bytes -= need_bytes;
+  return true;
+}
+
+void report(AppHal& app, Class c, int32_t status, uint32_t resource) {
+  if (app.audit) app.audit(app.audit_ctx, AuditEvent{c, status, resource});
+}
+
+// REVOKED, DENIED, RATE_LIMITED (in that order) for a call that passed the shape and presence
+// checks; 0 if the driver may run. With trap_on_denial a denial also makes the call trap.
+int32_t admit(HostContext& ctx, AppHal& app, Class c, bool granted, uint32_t resource,
+              uint32_t bytes) {
+  const uint32_t k = static_cast<uint32_t>(c);
+  int32_t status = 0;
+  if (app.revoked.load(std::memory_order_relaxed) & class_bit(c)) {
+    status = PW_HAL_E_REVOKED;
+  } else if (!granted) {
+    status = PW_HAL_E_DENIED;
+  } else if (!take_tokens(app, c, bytes)) {
+    ++app.stats[k].rate_limited;
+    report(app, c, PW_HAL_E_RATE_LIMITED, resource);
+    return PW_HAL_E_RATE_LIMITED;
+  } else {
+    return 0;
+  }
+  ++app.stats[k].denied;
+  report(app, c, status, resource);
+  if (app.grant->trap_on_denial) {
+    ctx.trap(status == PW_HAL_E_DENIED ? kDeniedMsg[k] : kRevokedMsg[k]);
+  }
+  return status;
+}
+
+// Starts a call of class c: counts it; null if the instance has no HAL state (then it traps).
+AppHal* enter(HostContext& ctx, Class c) {
+  AppHal* app = app_of(ctx);
+  if (app) ++app->stats[static_cast<uint32_t>(c)].calls;
+  return app;
+}
+
+uint64_t deadline_after(uint64_t t, int64_t timeout_us) {
+  if (timeout_us < 0) return kNoDeadline;
+  const uint64_t d = t + static_cast<uint64_t>(timeout_us);
+  return d < t ? kNoDeadline - 1 : d;
+}
+
+// Records the wait and pauses the app; the result is a placeholder until hal_poll sets it.
+int32_t block(HostContext& ctx, AppHal& app, Wait kind, uint32_t resource, uint64_t deadline) {
+  WaitState& w = app.wait;
+  w.kind = kind;
+  w.resource = resource;
+  w.has_deadline = deadline != kNoDeadline;
+  w.deadline_us = deadline;
+  w.instance = &ctx.instance();
+  ctx.yield();
+  return PW_HAL_E_TIMEOUT;
+}
+
+// ---- pw_hal ----
+
+int32_t hal_abi_version(HostContext& ctx) {
+  AppHal* app = enter(ctx, Class::hal);
+  (void)app;
+  return static_cast<int32_t>(PICOWASM_HAL_ABI_VERSION);
+}
+
+int32_t hal_query(HostContext& ctx, int32_t cls, int32_t resource, int32_t access) {
+  AppHal* app = enter(ctx, Class::hal);
+  if (!app) return 0;
+  if (cls < 1 || cls > 8) return PW_HAL_E_INVALID;
+  const Class c = static_cast<Class>(cls);
+  const pw_board& b = *app->board;
+  const Grant& g = *app->grant;
+  const uint32_t r = static_cast<uint32_t>(resource);
+  bool present = true, granted = false;
+  switch (c) {
+    case Class::gpio:
+      if (resource < 0 || access < 1 || access > 3) return PW_HAL_E_INVALID;
+      present = b.gpio && r < b.gpio_pins;
+      granted = (gpio_access(g, r) & access) == access;
+      break;
+    case Class::i2c:
+      if (resource < 0 || access < -1 || access > 0x7F) return PW_HAL_E_INVALID;
+      present = b.i2c && r < b.i2c_buses;
+      granted = i2c_allowed(g, r, access);
+      break;
+    case Class::spi:
+      if (resource < 0 || access < 0 || access >= kMaskBits) return PW_HAL_E_INVALID;
+      present = b.spi && r < b.spi_buses && static_cast<uint32_t>(access) < b.spi_chip_selects;
+      granted = spi_grant(g, r, static_cast<uint32_t>(access)) != nullptr;
+      break;
+    case Class::uart:
+      if (resource < 0 || access < 1 || access > 3) return PW_HAL_E_INVALID;
+      present = b.uart && r < b.uart_ports;
+      granted = (uart_access(g, r) & access) == access;
+      break;
+    case Class::pwm:
+      if (resource < 0) return PW_HAL_E_INVALID;
+      present = b.pwm && r < b.pwm_channels;
+      granted = mask_has(g.pwm_channels, r);
+      break;
+    case Class::adc:
+      if (resource < 0) return PW_HAL_E_INVALID;
+      present = b.adc && r < b.adc_channels;
+      granted = mask_has(g.adc_channels, r);
+      break;
+    case Class::time:
+      present = b.clock != nullptr;
+      granted = g.time;
+      break;
+    default:  // log
+      present = b.log != nullptr;
+      granted = g.log;
+      break;
+  }
+  if (!present) return PW_HAL_E_NOT_PRESENT;
+  if (app->revoked.load(std::memory_order_relaxed) & class_bit(c)) return 0;
+  return granted ? 1 : 0;
+}
+
+// ---- pw_gpio ----
+
+// Shape and presence of a pin argument; 0 if fine.
+int32_t pin_check(const AppHal& app, int32_t pin) {
+  if (pin < 0) return PW_HAL_E_INVALID;
+  const pw_board& b = *app.board;
+  if (!b.gpio || static_cast<uint32_t>(pin) >= b.gpio_pins) return PW_HAL_E_NOT_PRESENT;
+  return 0;
+}
+
+int32_t gpio_configure(HostContext& ctx, int32_t pin, int32_t mode) {
+  AppHal* app = enter(ctx, Class::gpio);
+  if (!app) return 0;
+  if (mode < 0 || mode > 4) return PW_HAL_E_INVALID;
+  if (int32_t s = pin_check(*app, pin)) return s;
+  const uint32_t p = static_cast<uint32_t>(pin);
+  const uint8_t need = mode >= 3 ? kOutput : kInput;
+  if (int32_t s = admit(ctx, *app, Class::gpio, gpio_access(*app->grant, p) & need, p, 0)) return s;
+  const pw_board& b = *app->board;
+  const int32_t s = b.gpio->configure(b.gpio_ctx, p, mode);
+  if (s == PW_HAL_OK) {
+    put_bit(app->pin_out, p, need == kOutput);
+    put_bit(app->pin_in, p, need == kInput);
+  }
+  return s;
+}
+
+enum GpioOp : int32_t { kOpRead, kOpWrite, kOpToggle };
+
+// write, read and toggle share one body (flash): they differ in the access and state they need.
+__attribute__((noinline)) int32_t gpio_op(HostContext& ctx, int32_t pin, int32_t op,
+                                          int32_t level) {
+  AppHal* app = enter(ctx, Class::gpio);
+  if (!app) return 0;
+  if (int32_t s = pin_check(*app, pin)) return s;
+  const uint32_t p = static_cast<uint32_t>(pin);
+  const uint8_t have = gpio_access(*app->grant, p);
+  if (int32_t s =
+          admit(ctx, *app, Class::gpio, op == kOpRead ? have != 0 : (have & kOutput), p, 0)) {
+    return s;
+  }
+  const bool out = bit(app->pin_out, p);
+  if (!out && (op != kOpRead || !bit(app->pin_in, p))) return PW_HAL_E_INVALID;
+  const pw_board& b = *app->board;
+  if (op == kOpRead) return b.gpio->read(b.gpio_ctx, p);
+  if (op == kOpWrite) return b.gpio->write(b.gpio_ctx, p, level != 0);
+  return b.gpio->toggle(b.gpio_ctx, p);
+}
+int32_t gpio_write(HostContext& ctx, int32_t pin, int32_t level) {
+  return gpio_op(ctx, pin, kOpWrite, level);
+}
+int32_t gpio_read(HostContext& ctx, int32_t pin) {
+  return gpio_op(ctx, pin, kOpRead, 0);
+}
+int32_t gpio_toggle(HostContext& ctx, int32_t pin) {
+  return gpio_op(ctx, pin, kOpToggle, 0);
+}
+
+int32_t gpio_wait_edge(HostContext& ctx, int32_t pin, int32_t edge, int64_t timeout_us) {
+  AppHal* app = enter(ctx, Class::gpio);
+  if (!app) return 0;
+  if (edge < 1 || edge > 3) return PW_HAL_E_INVALID;
+  if (int32_t s = pin_check(*app, pin)) return s;
+  const uint32_t p = static_cast<uint32_t>(pin);
+  if (int32_t s = admit(ctx, *app, Class::gpio, gpio_access(*app->grant, p) & kInput, p, 0)) {
+    return s;
+  }
+  if (!bit(app->pin_in, p)) return PW_HAL_E_INVALID;
+  const pw_board& b = *app->board;
+  int32_t s = b.gpio->watch_edge(b.gpio_ctx, p, edge);
+  if (s != PW_HAL_OK) return s;
+  s = b.gpio->edges(b.gpio_ctx, p);
+  if (s < 0 || (s & edge) || timeout_us == 0) {
+    b.gpio->watch_edge(b.gpio_ctx, p, 0);
+    return s < 0 ? s : (s & edge) ? PW_HAL_OK : PW_HAL_E_TIMEOUT;
+  }
+  app->wait.edge = edge;
+  return block(ctx, *app, Wait::edge, p, deadline_after(now(*app), timeout_us));
+}
+
+// ---- pw_i2c ----
+
+bool bad_length(const MemView* v) {
+  return v && (v->size == 0 || v->size > PICOWASM_HAL_MAX_TRANSFER);
+}
+
+// write (r null), read (w null) and write_read share one body.
+__attribute__((noinline)) int32_t i2c_xfer(HostContext& ctx, int32_t bus, int32_t addr,
+                                           const MemView* w, const MemView* r) {
+  AppHal* app = enter(ctx, Class::i2c);
+  if (!app) return 0;
+  if (addr < 0 || addr > 0x7F || bus < 0 || bad_length(w) || bad_length(r)) {
+    return PW_HAL_E_INVALID;
+  }
+  const pw_board& b = *app->board;
+  const uint32_t ub = static_cast<uint32_t>(bus), ua = static_cast<uint32_t>(addr);
+  if (!b.i2c || ub >= b.i2c_buses) return PW_HAL_E_NOT_PRESENT;
+  const uint32_t bytes = (w ? w->size : 0) + (r ? r->size : 0);
+  if (int32_t s = admit(ctx, *app, Class::i2c, i2c_allowed(*app->grant, ub, addr), ub, bytes)) {
+    return s;
+  }
+  if (!r) return b.i2c->write(b.i2c_ctx, ub, ua, w->data, w->size);
+  if (!w) return b.i2c->read(b.i2c_ctx, ub, ua, r->data, r->size);
+  return b.i2c->write_read(b.i2c_ctx, ub, ua, w->data, w->size, r->data, r->size);
+}
+int32_t i2c_write(HostContext& ctx, int32_t bus, int32_t addr, MemView data) {
+  return i2c_xfer(ctx, bus, addr, &data, nullptr);
+}
+int32_t i2c_read(HostContext& ctx, int32_t bus, int32_t addr, MemView buf) {
+  return i2c_xfer(ctx, bus, addr, nullptr, &buf);
+}
+int32_t i2c_write_read(HostContext& ctx, int32_t bus, int32_t addr, MemView w, MemView r) {
+  return i2c_xfer(ctx, bus, addr, &w, &r);
+}
+
+// ---- pw_spi ----
+
+int32_t spi_check(const AppHal& app, int32_t bus, int32_t cs) {
+  if (bus < 0 || cs < 0) return PW_HAL_E_INVALID;
+  const pw_board& b = *app.board;
+  if (!b.spi || static_cast<uint32_t>(bus) >= b.spi_buses ||
+      static_cast<uint32_t>(cs) >= b.spi_chip_selects || cs >= kMaskBits) {
+    return PW_HAL_E_NOT_PRESENT;
+  }
+  return 0;
+}
+
+int32_t spi_configure(HostContext& ctx, int32_t bus, int32_t cs, int32_t mode, int32_t hz) {
+  AppHal* app = enter(ctx, Class::spi);
+  if (!app) return 0;
+  if (mode < 0 || mode > 3 || hz <= 0) return PW_HAL_E_INVALID;
+  if (int32_t s = spi_check(*app, bus, cs)) return s;
+  const uint32_t ub = static_cast<uint32_t>(bus), ucs = static_cast<uint32_t>(cs);
+  const uint32_t uhz = static_cast<uint32_t>(hz);
+  const SpiGrant* g = spi_grant(*app->grant, ub, ucs);
+  const bool ok = g && (g->max_hz == 0 || uhz <= g->max_hz);
+  if (int32_t s = admit(ctx, *app, Class::spi, ok, ub, 0)) return s;
+  const pw_board& b = *app->board;
+  return b.spi->configure(b.spi_ctx, ub, ucs, static_cast<uint32_t>(mode), uhz);
+}
+
+int32_t spi_transfer(HostContext& ctx, int32_t bus, int32_t cs, uint32_t tx, uint32_t rx,
+                     int32_t len) {
+  AppHal* app = enter(ctx, Class::spi);
+  if (!app) return 0;
+  // Buffers first: a range outside memory traps whatever else is wrong (as MemView arguments do).
+  const uint32_t n = len > 0 ? static_cast<uint32_t>(len) : 0;
+  MemView vt, vr;
+  if ((tx && !ctx.view(tx, n, &vt)) || (rx && !ctx.view(rx, n, &vr))) {
+    return ctx.trap(ErrorCode::trap_memory_oob, "pw_spi.transfer: buffer out of bounds");
+  }
+  if (len <= 0 || len > kMaxTransfer) return PW_HAL_E_INVALID;
+  if (int32_t s = spi_check(*app, bus, cs)) return s;
+  const uint32_t ub = static_cast<uint32_t>(bus), ucs = static_cast<uint32_t>(cs);
+  const bool ok = spi_grant(*app->grant, ub, ucs) != nullptr;
+  if (int32_t s = admit(ctx, *app, Class::spi, ok, ub, n)) return s;
+  const pw_board& b = *app->board;
+  return b.spi->transfer(b.spi_ctx, ub, ucs, tx ? vt.data : nullptr, rx ? vr.data : nullptr, n);
+}
+
+// ---- pw_uart ----
+
+int32_t uart_check(const AppHal& app, int32_t port, uint32_t len) {
+  if (port < 0 || len == 0 || len > PICOWASM_HAL_MAX_TRANSFER) return PW_HAL_E_INVALID;
+  const pw_board& b = *app.board;
+  if (!b.uart || static_cast<uint32_t>(port) >= b.uart_ports) return PW_HAL_E_NOT_PRESENT;
+  return 0;
+}
+
+int32_t uart_write(HostContext& ctx, int32_t port, MemView data) {
+  AppHal* app = enter(ctx, Class::uart);
+  if (!app) return 0;
+  if (int32_t s = uart_check(*app, port, data.size)) return s;
+  const uint32_t p = static_cast<uint32_t>(port);
+  if (int32_t s =
+          admit(ctx, *app, Class::uart, uart_access(*app->grant, p) & kWrite, p, data.size)) {
+    return s;
+  }
+  const pw_board& b = *app->board;
+  return b.uart->write(b.uart_ctx, p, data.data, data.size);
+}
+
+int32_t uart_read(HostContext& ctx, int32_t port, MemView buf, int64_t timeout_us) {
+  AppHal* app = enter(ctx, Class::uart);
+  if (!app) return 0;
+  if (int32_t s = uart_check(*app, port, buf.size)) return s;
+  const uint32_t p = static_cast<uint32_t>(port);
+  // Charged for the bytes asked for: the count arriving later is not known yet.
+  if (int32_t s = admit(ctx, *app, Class::uart, uart_access(*app->grant, p) & kRead, p, buf.size)) {
+    return s;
+  }
+  const pw_board& b = *app->board;
+  const int32_t n = b.uart->read(b.uart_ctx, p, buf.data, buf.size);
+  if (n != 0) return n;
+  if (timeout_us == 0) return PW_HAL_E_TIMEOUT;
+  app->wait.address = buf.address;
+  app->wait.length = buf.size;
+  return block(ctx, *app, Wait::uart, p, deadline_after(now(*app), timeout_us));
+}
+
+// ---- pw_pwm, pw_adc ----
+
+int32_t pwm_set(HostContext& ctx, int32_t channel, int32_t hz, int32_t duty) {
+  AppHal* app = enter(ctx, Class::pwm);
+  if (!app) return 0;
+  if (channel < 0 || hz < 0 || duty < 0 || duty > 65535) return PW_HAL_E_INVALID;
+  const uint32_t c = static_cast<uint32_t>(channel);
+  const pw_board& b = *app->board;
+  if (!b.pwm || c >= b.pwm_channels) return PW_HAL_E_NOT_PRESENT;
+  if (int32_t s = admit(ctx, *app, Class::pwm, mask_has(app->grant->pwm_channels, c), c, 0)) {
+    return s;
+  }
+  return b.pwm->set(b.pwm_ctx, c, static_cast<uint32_t>(hz), static_cast<uint32_t>(duty));
+}
+
+int32_t adc_read(HostContext& ctx, int32_t channel) {
+  AppHal* app = enter(ctx, Class::adc);
+  if (!app) return 0;
+  if (channel < 0) return PW_HAL_E_INVALID;
+  const uint32_t c = static_cast<uint32_t>(channel);
+  const pw_board& b = *app->board;
+  if (!b.adc || c >= b.adc_channels) return PW_HAL_E_NOT_PRESENT;
+  if (int32_t s = admit(ctx, *app, Class::adc, mask_has(app->grant->adc_channels, c), c, 0)) {
+    return s;
+  }
+  return b.adc->read(b.adc_ctx, c);
+}
+
+// ---- pw_time ----
+
+int32_t time_gate(HostContext& ctx, AppHal& app) {
+  if (!app.board->clock) return PW_HAL_E_NOT_PRESENT;
+  return admit(ctx, app, Class::time, app.grant->time, 0, 0);
+}
+
+int64_t time_now_us(HostContext& ctx) {
+  AppHal* app = enter(ctx, Class::time);
+  if (!app) return 0;
+  if (int32_t s = time_gate(ctx, *app)) return s;
+  return static_cast<int64_t>(now(*app) & 0x7FFFFFFFFFFFFFFFull);  // never negative
+}
+
+// sleep_us (relative) and sleep_until_us share one body.
+__attribute__((noinline)) int32_t sleep(HostContext& ctx, int64_t t, bool relative) {
+  AppHal* app = enter(ctx, Class::time);
+  if (!app) return 0;
+  if (relative && t < 0) return PW_HAL_E_INVALID;
+  if (int32_t s = time_gate(ctx, *app)) return s;
+  const uint64_t now_us = now(*app);
+  const uint64_t deadline = relative ? deadline_after(now_us, t)
+                            : t < 0  ? 0
+                                     : static_cast<uint64_t>(t);
+  if (now_us >= deadline) return PW_HAL_OK;
+  return block(ctx, *app, Wait::time, 0, deadline);
+}
+int32_t time_sleep_us(HostContext& ctx, int64_t us) {
+  return sleep(ctx, us, true);
+}
+int32_t time_sleep_until_us(HostContext& ctx, int64_t deadline) {
+  return sleep(ctx, deadline, false);
+}
+
+// ---- pw_log ----
+
+int32_t log_write(HostContext& ctx, int32_t level, MemView text) {
+  AppHal* app = enter(ctx, Class::log);
+  if (!app) return 0;
+  if (level < 0 || level > 3 || text.size > PICOWASM_HAL_MAX_TRANSFER) return PW_HAL_E_INVALID;
+  const pw_board& b = *app->board;
+  if (!b.log) return PW_HAL_E_NOT_PRESENT;
+  if (int32_t s = admit(ctx, *app, Class::log, app->grant->log, 0, text.size)) return s;
+  return b.log->write(b.log_ctx, level, text.chars(), text.size);
+}
+
+}  // namespace
+
+constexpr HostFunction kHalFunctions[kNumHalFunctions] = {
+    host_function<&hal_abi_version>("pw_hal", "abi_version"),
+    host_function<&hal_query>("pw_hal", "query"),
+    host_function<&gpio_configure>("pw_gpio", "configure"),
+    host_function<&gpio_write>("pw_gpio", "write"),
+    host_function<&gpio_read>("pw_gpio", "read"),
+    host_function<&gpio_toggle>("pw_gpio", "toggle"),
+    host_function<&gpio_wait_edge>("pw_gpio", "wait_edge"),
+    host_function<&i2c_write>("pw_i2c", "write"),
+    host_function<&i2c_read>("pw_i2c", "read"),
+    host_function<&i2c_write_read>("pw_i2c", "write_read"),
+    host_function<&spi_configure>("pw_spi", "configure"),
+    host_function<&spi_transfer>("pw_spi", "transfer"),
+    host_function<&uart_write>("pw_uart", "write"),
+    host_function<&uart_read>("pw_uart", "read"),
+    host_function<&pwm_set>("pw_pwm", "set"),
+    host_function<&adc_read>("pw_adc", "read"),
+    host_function<&time_now_us>("pw_time", "now_us"),
+    host_function<&time_sleep_us>("pw_time", "sleep_us"),
+    host_function<&time_sleep_until_us>("pw_time", "sleep_until_us"),
+    host_function<&log_write>("pw_log", "write"),
+};
+
+const char* class_module(Class c) {
+  return kModules[static_cast<uint32_t>(c)];
+}
+
+bool class_granted(const Grant& g, Class c) {
+  switch (c) {
+    case Class::hal: return true;
+    case Class::gpio: return g.num_gpio != 0;
+    case Class::i2c: return g.num_i2c != 0;
+    case Class::spi: return g.num_spi != 0;
+    case Class::uart: return g.num_uart != 0;
+    case Class::pwm: return g.pwm_channels != 0;
+    case Class::adc: return g.adc_channels != 0;
+    case Class::time: return g.time;
+    case Class::log: return g.log;
+  }
+  return false;
+}
+
+void hal_init(AppHal& app, const pw_board& board, const Grant& grant) {
+  app.board = &board;
+  app.grant = &grant;
+  app.revoked.store(0);
+  app.audit = nullptr;
+  app.audit_ctx = nullptr;
+  app.wait = WaitState();
+  std::memset(app.pin_in, 0, sizeof app.pin_in);
+  std::memset(app.pin_out, 0, sizeof app.pin_out);
+  const uint64_t t = now(app);
+  for (uint32_t k = 0; k < kNumClasses; ++k) {
+    app.stats[k] = ClassStats();
+    app.buckets[k].calls = static_cast<uint64_t>(grant.rate[k].calls_per_s) * kScale;
+    app.buckets[k].bytes = static_cast<uint64_t>(grant.rate[k].bytes_per_s) * kScale;
+    app.buckets[k].last_us = t;
+  }
+}
+
+Poll hal_poll(AppHal& app, uint64_t now_us) {
+  WaitState& w = app.wait;
+  if (w.kind == Wait::none || !w.instance) return Poll::idle;
+  const pw_board& b = *app.board;
+  int32_t result = 0;
+  bool done = false;
+  switch (w.kind) {
+    case Wait::time:
+      done = now_us >= w.deadline_us;
+      result = PW_HAL_OK;
+      break;
+    case Wait::edge: {
+      const int32_t e = b.gpio->edges(b.gpio_ctx, w.resource);
+      if (e < 0 || (e & w.edge)) {
+        done = true;
+        result = e < 0 ? e : PW_HAL_OK;
+      }
+      if (done || (w.has_deadline && now_us >= w.deadline_us))
+        b.gpio->watch_edge(b.gpio_ctx, w.resource, 0);
+      break;
+    }
+    default: {  // uart: the buffer was checked at the call; memory never shrinks, check anyway
+      MemView v;
+      if (!memory_view(*w.instance, w.address, w.length, &v)) {
+        result = PW_HAL_E_INVALID;
+        done = true;
+        break;
+      }
+      const int32_t n = b.uart->read(b.uart_ctx, w.resource, v.data, v.size);
+      if (n != 0) {
+        done = true;
+        result = n;
+      }
+      break;
+    }
+  }
+  if (!done) {
+    if (!w.has_deadline || now_us < w.deadline_us) return Poll::waiting;
+    result = PW_HAL_E_TIMEOUT;
+  }
+  const uint64_t slot = static_cast<uint32_t>(result);
+  Instance& inst = *w.instance;
+  w = WaitState();
+  return set_yield_results(inst, &slot, 1) ? Poll::ready : Poll::idle;
+}
+
+namespace {
+Class class_of(const Name& module) {
+  for (uint32_t k = 0; k < kNumClasses; ++k) {
+    if (module.equals(kModules[k], std::strlen(kModules[k]))) return static_cast<Class>(k);
+  }
+  return Class::hal;
+}
+}  // namespace
+
+LinkError check_imports(const LoadedModule& module, const Grant& grant, Link policy) {
+  LinkError out;
+  if (policy == Link::stub_denied) return out;
+  const Module& m = module.module;
+  for (uint32_t i = 0; i < m.num_imports; ++i) {
+    const Import& imp = m.imports[i];
+    const Class c = class_of(imp.module);
+    if (c == Class::hal || class_granted(grant, c)) continue;
+    out.error.code = ErrorCode::unknown_import;
+    out.error.function = i;
+    out.import = &imp;
+    out.missing = c;
+    return out;
+  }
+  return out;
+}
+
+InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size) {
+  InstanceConfig cfg;
+  cfg.arena = arena;
+  cfg.arena_size = arena_size;
+  cfg.host_functions = kHalFunctions;
+  cfg.num_host_functions = kNumHalFunctions;
+  cfg.user = &app;
+  return cfg;
+}
+
+}  // namespace board
+}  // namespace picowasm
