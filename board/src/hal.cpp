@@ -13,16 +13,18 @@ constexpr uint64_t kScale = 1000000;  // bucket tokens are token-microseconds
 constexpr uint64_t kNoDeadline = ~static_cast<uint64_t>(0);
 constexpr int32_t kMaskBits = static_cast<int32_t>(PICOWASM_HAL_MAX_MASK_BITS);
 
-const char* const kModules[kNumClasses] = {"pw_hal", "pw_gpio", "pw_i2c",  "pw_spi", "pw_uart",
-                                           "pw_pwm", "pw_adc",  "pw_time", "pw_log"};
-// Trap messages of the trap-on-denial policy, naming the capability.
-const char* const kDeniedMsg[kNumClasses] = {"pw_hal: denied", "pw_gpio: denied", "pw_i2c: denied",
-                                             "pw_spi: denied", "pw_uart: denied", "pw_pwm: denied",
-                                             "pw_adc: denied", "pw_time: denied", "pw_log: denied"};
+// Trap messages of the trap-on-denial policy, naming the capability; the module names are their
+// tails (flash: one copy of each).
+constexpr uint32_t kDeniedPrefix = 8;  // "denied: "
+constexpr char kHal[] = "denied: pw_hal", kGpio[] = "denied: pw_gpio", kI2c[] = "denied: pw_i2c",
+               kSpi[] = "denied: pw_spi", kUart[] = "denied: pw_uart", kPwm[] = "denied: pw_pwm",
+               kAdc[] = "denied: pw_adc", kTime[] = "denied: pw_time", kLog[] = "denied: pw_log";
+const char* const kDeniedMsg[kNumClasses] = {kHal, kGpio, kI2c,  kSpi, kUart,
+                                             kPwm, kAdc,  kTime, kLog};
 const char* const kRevokedMsg[kNumClasses] = {
-    "pw_hal: revoked", "pw_gpio: revoked", "pw_i2c: revoked",
-    "pw_spi: revoked", "pw_uart: revoked", "pw_pwm: revoked",
-    "pw_adc: revoked", "pw_time: revoked", "pw_log: revoked"};
+    nullptr,           "revoked: pw_gpio", "revoked: pw_i2c",
+    "revoked: pw_spi", "revoked: pw_uart", "revoked: pw_pwm",
+    "revoked: pw_adc", "revoked: pw_time", "revoked: pw_log"};  // pw_hal: never
 
 bool bit(const uint32_t* set, uint32_t n) {
   return (set[n >> 5] >> (n & 31)) & 1;
@@ -78,10 +80,13 @@ bool mask_has(uint32_t mask, uint32_t n) {
 
 // ---- The common gate ----
 
-AppHal* app_of(HostContext& ctx) {
-  AppHal* app = ctx.user_as<AppHal>();
-  if (!app || !app->board || !app->grant) ctx.trap("pw_hal: instance has no HAL state");
-  return app;
+// The guest buffer [ptr, ptr + len) as host memory. Outside linear memory the call traps
+// (trap_memory_oob): a memory-safety violation, never a status. One helper instead of MemView
+// parameters keeps each host function's thunk small (flash).
+__attribute__((noinline)) bool buffer(HostContext& ctx, uint32_t ptr, uint32_t len, MemView* out) {
+  if (ctx.view(ptr, len, out)) return true;
+  ctx.trap(ErrorCode::trap_memory_oob, "pw_hal: buffer outside linear memory");
+  return false;
 }
 
 // Takes `bytes` byte tokens and one call token if both suffice.
@@ -103,30 +108,25 @@ bool take_tokens(AppHal& app, Class c, uint32_t bytes) {
   return true;
 }
 
-void report(AppHal& app, Class c, int32_t status, uint32_t resource) {
-  if (app.audit) app.audit(app.audit_ctx, AuditEvent{c, status, resource});
-}
-
 // REVOKED, DENIED, RATE_LIMITED (in that order) for a call that passed the shape and presence
 // checks; 0 if the driver may run. With trap_on_denial a denial also makes the call trap.
 int32_t admit(HostContext& ctx, AppHal& app, Class c, bool granted, uint32_t resource,
               uint32_t bytes) {
   const uint32_t k = static_cast<uint32_t>(c);
-  int32_t status = 0;
+  int32_t status;
   if (app.revoked.load(std::memory_order_relaxed) & class_bit(c)) {
     status = PW_HAL_E_REVOKED;
   } else if (!granted) {
     status = PW_HAL_E_DENIED;
-  } else if (!take_tokens(app, c, bytes)) {
-    ++app.stats[k].rate_limited;
-    report(app, c, PW_HAL_E_RATE_LIMITED, resource);
-    return PW_HAL_E_RATE_LIMITED;
-  } else {
+  } else if (take_tokens(app, c, bytes)) {
     return 0;
+  } else {
+    status = PW_HAL_E_RATE_LIMITED;
   }
-  ++app.stats[k].denied;
-  report(app, c, status, resource);
-  if (app.grant->trap_on_denial) {
+  const bool limited = status == PW_HAL_E_RATE_LIMITED;
+  ++(limited ? app.stats[k].rate_limited : app.stats[k].denied);
+  if (app.audit) app.audit(app.audit_ctx, AuditEvent{c, status, resource});
+  if (!limited && app.grant->trap_on_denial) {
     ctx.trap(status == PW_HAL_E_DENIED ? kDeniedMsg[k] : kRevokedMsg[k]);
   }
   return status;
@@ -134,19 +134,24 @@ int32_t admit(HostContext& ctx, AppHal& app, Class c, bool granted, uint32_t res
 
 // Starts a call of class c: counts it; null if the instance has no HAL state (then it traps).
 AppHal* enter(HostContext& ctx, Class c) {
-  AppHal* app = app_of(ctx);
-  if (app) ++app->stats[static_cast<uint32_t>(c)].calls;
-  return app;
+  AppHal* app = ctx.user_as<AppHal>();
+  if (app && app->board) {  // hal_init sets board and grant together
+    ++app->stats[static_cast<uint32_t>(c)].calls;
+    return app;
+  }
+  ctx.trap("pw_hal: instance has no HAL state");
+  return nullptr;
 }
 
-uint64_t deadline_after(uint64_t t, int64_t timeout_us) {
+__attribute__((noinline)) uint64_t deadline_after(uint64_t t, int64_t timeout_us) {
   if (timeout_us < 0) return kNoDeadline;
   const uint64_t d = t + static_cast<uint64_t>(timeout_us);
   return d < t ? kNoDeadline - 1 : d;
 }
 
 // Records the wait and pauses the app; the result is a placeholder until hal_poll sets it.
-int32_t block(HostContext& ctx, AppHal& app, Wait kind, uint32_t resource, uint64_t deadline) {
+__attribute__((noinline)) int32_t block(HostContext& ctx, AppHal& app, Wait kind, uint32_t resource,
+                                        uint64_t deadline) {
   WaitState& w = app.wait;
   w.kind = kind;
   w.resource = resource;
@@ -159,9 +164,7 @@ int32_t block(HostContext& ctx, AppHal& app, Wait kind, uint32_t resource, uint6
 
 // ---- pw_hal ----
 
-int32_t hal_abi_version(HostContext& ctx) {
-  AppHal* app = enter(ctx, Class::hal);
-  (void)app;
+int32_t hal_abi_version(HostContext&) {  // needs no state, so it is not counted
   return static_cast<int32_t>(PICOWASM_HAL_ABI_VERSION);
 }
 
@@ -172,49 +175,44 @@ int32_t hal_query(HostContext& ctx, int32_t cls, int32_t resource, int32_t acces
   const Class c = static_cast<Class>(cls);
   const pw_board& b = *app->board;
   const Grant& g = *app->grant;
-  const uint32_t r = static_cast<uint32_t>(resource);
-  bool present = true, granted = false;
+  uint32_t r = static_cast<uint32_t>(resource);
+  // Per class: the sensible `access` values, the driver and how many of the resource exist.
+  int32_t lo = INT32_MIN, hi = INT32_MAX;
+  const void* drv;
+  uint32_t count;
+  bool granted;
   switch (c) {
     case Class::gpio:
-      if (resource < 0 || access < 1 || access > 3) return PW_HAL_E_INVALID;
-      present = b.gpio && r < b.gpio_pins;
+      lo = 1, hi = 3, drv = b.gpio, count = b.gpio_pins;
       granted = (gpio_access(g, r) & access) == access;
       break;
     case Class::i2c:
-      if (resource < 0 || access < -1 || access > 0x7F) return PW_HAL_E_INVALID;
-      present = b.i2c && r < b.i2c_buses;
+      lo = -1, hi = 0x7F, drv = b.i2c, count = b.i2c_buses;
       granted = i2c_allowed(g, r, access);
       break;
     case Class::spi:
-      if (resource < 0 || access < 0 || access >= kMaskBits) return PW_HAL_E_INVALID;
-      present = b.spi && r < b.spi_buses && static_cast<uint32_t>(access) < b.spi_chip_selects;
+      lo = 0, hi = kMaskBits - 1, drv = b.spi;
+      count = static_cast<uint32_t>(access) < b.spi_chip_selects ? b.spi_buses : 0;
       granted = spi_grant(g, r, static_cast<uint32_t>(access)) != nullptr;
       break;
     case Class::uart:
-      if (resource < 0 || access < 1 || access > 3) return PW_HAL_E_INVALID;
-      present = b.uart && r < b.uart_ports;
+      lo = 1, hi = 3, drv = b.uart, count = b.uart_ports;
       granted = (uart_access(g, r) & access) == access;
       break;
     case Class::pwm:
-      if (resource < 0) return PW_HAL_E_INVALID;
-      present = b.pwm && r < b.pwm_channels;
-      granted = mask_has(g.pwm_channels, r);
+      drv = b.pwm, count = b.pwm_channels, granted = mask_has(g.pwm_channels, r);
       break;
     case Class::adc:
-      if (resource < 0) return PW_HAL_E_INVALID;
-      present = b.adc && r < b.adc_channels;
-      granted = mask_has(g.adc_channels, r);
+      drv = b.adc, count = b.adc_channels, granted = mask_has(g.adc_channels, r);
       break;
-    case Class::time:
-      present = b.clock != nullptr;
-      granted = g.time;
-      break;
-    default:  // log
-      present = b.log != nullptr;
-      granted = g.log;
+    default:  // time, log: no resource
+      r = 0, count = 1;
+      drv = c == Class::time ? static_cast<const void*>(b.clock) : b.log;
+      granted = c == Class::time ? g.time : g.log;
       break;
   }
-  if (!present) return PW_HAL_E_NOT_PRESENT;
+  if ((r != 0 && resource < 0) || access < lo || access > hi) return PW_HAL_E_INVALID;
+  if (!drv || r >= count) return PW_HAL_E_NOT_PRESENT;
   if (app->revoked.load(std::memory_order_relaxed) & class_bit(c)) return 0;
   return granted ? 1 : 0;
 }
@@ -324,13 +322,18 @@ __attribute__((noinline)) int32_t i2c_xfer(HostContext& ctx, int32_t bus, int32_
   if (!w) return b.i2c->read(b.i2c_ctx, ub, ua, r->data, r->size);
   return b.i2c->write_read(b.i2c_ctx, ub, ua, w->data, w->size, r->data, r->size);
 }
-int32_t i2c_write(HostContext& ctx, int32_t bus, int32_t addr, MemView data) {
-  return i2c_xfer(ctx, bus, addr, &data, nullptr);
+int32_t i2c_write(HostContext& ctx, int32_t bus, int32_t addr, uint32_t data, uint32_t len) {
+  MemView w;
+  return buffer(ctx, data, len, &w) ? i2c_xfer(ctx, bus, addr, &w, nullptr) : 0;
 }
-int32_t i2c_read(HostContext& ctx, int32_t bus, int32_t addr, MemView buf) {
-  return i2c_xfer(ctx, bus, addr, nullptr, &buf);
+int32_t i2c_read(HostContext& ctx, int32_t bus, int32_t addr, uint32_t buf, uint32_t len) {
+  MemView r;
+  return buffer(ctx, buf, len, &r) ? i2c_xfer(ctx, bus, addr, nullptr, &r) : 0;
 }
-int32_t i2c_write_read(HostContext& ctx, int32_t bus, int32_t addr, MemView w, MemView r) {
+int32_t i2c_write_read(HostContext& ctx, int32_t bus, int32_t addr, uint32_t wdata, uint32_t wlen,
+                       uint32_t rbuf, uint32_t rlen) {
+  MemView w, r;
+  if (!buffer(ctx, wdata, wlen, &w) || !buffer(ctx, rbuf, rlen, &r)) return 0;
   return i2c_xfer(ctx, bus, addr, &w, &r);
 }
 
@@ -362,14 +365,12 @@ int32_t spi_configure(HostContext& ctx, int32_t bus, int32_t cs, int32_t mode, i
 
 int32_t spi_transfer(HostContext& ctx, int32_t bus, int32_t cs, uint32_t tx, uint32_t rx,
                      int32_t len) {
-  AppHal* app = enter(ctx, Class::spi);
-  if (!app) return 0;
-  // Buffers first: a range outside memory traps whatever else is wrong (as MemView arguments do).
+  // Buffers first: a range outside memory traps whatever else is wrong with the call.
   const uint32_t n = len > 0 ? static_cast<uint32_t>(len) : 0;
   MemView vt, vr;
-  if ((tx && !ctx.view(tx, n, &vt)) || (rx && !ctx.view(rx, n, &vr))) {
-    return ctx.trap(ErrorCode::trap_memory_oob, "pw_spi.transfer: buffer out of bounds");
-  }
+  if ((tx && !buffer(ctx, tx, n, &vt)) || (rx && !buffer(ctx, rx, n, &vr))) return 0;
+  AppHal* app = enter(ctx, Class::spi);
+  if (!app) return 0;
   if (len <= 0 || len > kMaxTransfer) return PW_HAL_E_INVALID;
   if (int32_t s = spi_check(*app, bus, cs)) return s;
   const uint32_t ub = static_cast<uint32_t>(bus), ucs = static_cast<uint32_t>(cs);
@@ -388,7 +389,9 @@ int32_t uart_check(const AppHal& app, int32_t port, uint32_t len) {
   return 0;
 }
 
-int32_t uart_write(HostContext& ctx, int32_t port, MemView data) {
+int32_t uart_write(HostContext& ctx, int32_t port, uint32_t ptr, uint32_t len) {
+  MemView data;
+  if (!buffer(ctx, ptr, len, &data)) return 0;
   AppHal* app = enter(ctx, Class::uart);
   if (!app) return 0;
   if (int32_t s = uart_check(*app, port, data.size)) return s;
@@ -401,7 +404,9 @@ int32_t uart_write(HostContext& ctx, int32_t port, MemView data) {
   return b.uart->write(b.uart_ctx, p, data.data, data.size);
 }
 
-int32_t uart_read(HostContext& ctx, int32_t port, MemView buf, int64_t timeout_us) {
+int32_t uart_read(HostContext& ctx, int32_t port, uint32_t ptr, uint32_t len, int64_t timeout_us) {
+  MemView buf;
+  if (!buffer(ctx, ptr, len, &buf)) return 0;
   AppHal* app = enter(ctx, Class::uart);
   if (!app) return 0;
   if (int32_t s = uart_check(*app, port, buf.size)) return s;
@@ -421,30 +426,27 @@ int32_t uart_read(HostContext& ctx, int32_t port, MemView buf, int64_t timeout_u
 
 // ---- pw_pwm, pw_adc ----
 
-int32_t pwm_set(HostContext& ctx, int32_t channel, int32_t hz, int32_t duty) {
-  AppHal* app = enter(ctx, Class::pwm);
+// pwm.set and adc.read share one body (flash): a channel checked against a count and a mask.
+__attribute__((noinline)) int32_t channel_op(HostContext& ctx, Class cls, int32_t channel,
+                                             int32_t hz, int32_t duty) {
+  AppHal* app = enter(ctx, cls);
   if (!app) return 0;
   if (channel < 0 || hz < 0 || duty < 0 || duty > 65535) return PW_HAL_E_INVALID;
   const uint32_t c = static_cast<uint32_t>(channel);
   const pw_board& b = *app->board;
-  if (!b.pwm || c >= b.pwm_channels) return PW_HAL_E_NOT_PRESENT;
-  if (int32_t s = admit(ctx, *app, Class::pwm, mask_has(app->grant->pwm_channels, c), c, 0)) {
-    return s;
-  }
-  return b.pwm->set(b.pwm_ctx, c, static_cast<uint32_t>(hz), static_cast<uint32_t>(duty));
-}
-
-int32_t adc_read(HostContext& ctx, int32_t channel) {
-  AppHal* app = enter(ctx, Class::adc);
-  if (!app) return 0;
-  if (channel < 0) return PW_HAL_E_INVALID;
-  const uint32_t c = static_cast<uint32_t>(channel);
-  const pw_board& b = *app->board;
-  if (!b.adc || c >= b.adc_channels) return PW_HAL_E_NOT_PRESENT;
-  if (int32_t s = admit(ctx, *app, Class::adc, mask_has(app->grant->adc_channels, c), c, 0)) {
-    return s;
-  }
+  const bool pwm = cls == Class::pwm;
+  const bool present = pwm ? b.pwm && c < b.pwm_channels : b.adc && c < b.adc_channels;
+  if (!present) return PW_HAL_E_NOT_PRESENT;
+  const uint32_t mask = pwm ? app->grant->pwm_channels : app->grant->adc_channels;
+  if (int32_t s = admit(ctx, *app, cls, mask_has(mask, c), c, 0)) return s;
+  if (pwm) return b.pwm->set(b.pwm_ctx, c, static_cast<uint32_t>(hz), static_cast<uint32_t>(duty));
   return b.adc->read(b.adc_ctx, c);
+}
+int32_t pwm_set(HostContext& ctx, int32_t channel, int32_t hz, int32_t duty) {
+  return channel_op(ctx, Class::pwm, channel, hz, duty);
+}
+int32_t adc_read(HostContext& ctx, int32_t channel) {
+  return channel_op(ctx, Class::adc, channel, 0, 0);
 }
 
 // ---- pw_time ----
@@ -483,7 +485,9 @@ int32_t time_sleep_until_us(HostContext& ctx, int64_t deadline) {
 
 // ---- pw_log ----
 
-int32_t log_write(HostContext& ctx, int32_t level, MemView text) {
+int32_t log_write(HostContext& ctx, int32_t level, uint32_t ptr, uint32_t len) {
+  MemView text;
+  if (!buffer(ctx, ptr, len, &text)) return 0;
   AppHal* app = enter(ctx, Class::log);
   if (!app) return 0;
   if (level < 0 || level > 3 || text.size > PICOWASM_HAL_MAX_TRANSFER) return PW_HAL_E_INVALID;
@@ -496,30 +500,30 @@ int32_t log_write(HostContext& ctx, int32_t level, MemView text) {
 }  // namespace
 
 constexpr HostFunction kHalFunctions[kNumHalFunctions] = {
-    host_function<&hal_abi_version>("pw_hal", "abi_version"),
-    host_function<&hal_query>("pw_hal", "query"),
-    host_function<&gpio_configure>("pw_gpio", "configure"),
-    host_function<&gpio_write>("pw_gpio", "write"),
-    host_function<&gpio_read>("pw_gpio", "read"),
-    host_function<&gpio_toggle>("pw_gpio", "toggle"),
-    host_function<&gpio_wait_edge>("pw_gpio", "wait_edge"),
-    host_function<&i2c_write>("pw_i2c", "write"),
-    host_function<&i2c_read>("pw_i2c", "read"),
-    host_function<&i2c_write_read>("pw_i2c", "write_read"),
-    host_function<&spi_configure>("pw_spi", "configure"),
-    host_function<&spi_transfer>("pw_spi", "transfer"),
-    host_function<&uart_write>("pw_uart", "write"),
-    host_function<&uart_read>("pw_uart", "read"),
-    host_function<&pwm_set>("pw_pwm", "set"),
-    host_function<&adc_read>("pw_adc", "read"),
-    host_function<&time_now_us>("pw_time", "now_us"),
-    host_function<&time_sleep_us>("pw_time", "sleep_us"),
-    host_function<&time_sleep_until_us>("pw_time", "sleep_until_us"),
-    host_function<&log_write>("pw_log", "write"),
+    host_function<&hal_abi_version>(kHal + kDeniedPrefix, "abi_version"),
+    host_function<&hal_query>(kHal + kDeniedPrefix, "query"),
+    host_function<&gpio_configure>(kGpio + kDeniedPrefix, "configure"),
+    host_function<&gpio_write>(kGpio + kDeniedPrefix, "write"),
+    host_function<&gpio_read>(kGpio + kDeniedPrefix, "read"),
+    host_function<&gpio_toggle>(kGpio + kDeniedPrefix, "toggle"),
+    host_function<&gpio_wait_edge>(kGpio + kDeniedPrefix, "wait_edge"),
+    host_function<&i2c_write>(kI2c + kDeniedPrefix, "write"),
+    host_function<&i2c_read>(kI2c + kDeniedPrefix, "read"),
+    host_function<&i2c_write_read>(kI2c + kDeniedPrefix, "write_read"),
+    host_function<&spi_configure>(kSpi + kDeniedPrefix, "configure"),
+    host_function<&spi_transfer>(kSpi + kDeniedPrefix, "transfer"),
+    host_function<&uart_write>(kUart + kDeniedPrefix, "write"),
+    host_function<&uart_read>(kUart + kDeniedPrefix, "read"),
+    host_function<&pwm_set>(kPwm + kDeniedPrefix, "set"),
+    host_function<&adc_read>(kAdc + kDeniedPrefix, "read"),
+    host_function<&time_now_us>(kTime + kDeniedPrefix, "now_us"),
+    host_function<&time_sleep_us>(kTime + kDeniedPrefix, "sleep_us"),
+    host_function<&time_sleep_until_us>(kTime + kDeniedPrefix, "sleep_until_us"),
+    host_function<&log_write>(kLog + kDeniedPrefix, "write"),
 };
 
 const char* class_module(Class c) {
-  return kModules[static_cast<uint32_t>(c)];
+  return kDeniedMsg[static_cast<uint32_t>(c)] + kDeniedPrefix;
 }
 
 bool class_granted(const Grant& g, Class c) {
@@ -540,7 +544,7 @@ bool class_granted(const Grant& g, Class c) {
 void hal_init(AppHal& app, const pw_board& board, const Grant& grant) {
   app.board = &board;
   app.grant = &grant;
-  app.revoked.store(0);
+  app.revoked.store(0, std::memory_order_relaxed);  // before the app runs
   app.audit = nullptr;
   app.audit_ctx = nullptr;
   app.wait = WaitState();
@@ -604,7 +608,8 @@ Poll hal_poll(AppHal& app, uint64_t now_us) {
 namespace {
 Class class_of(const Name& module) {
   for (uint32_t k = 0; k < kNumClasses; ++k) {
-    if (module.equals(kModules[k], std::strlen(kModules[k]))) return static_cast<Class>(k);
+    const char* name = kDeniedMsg[k] + kDeniedPrefix;
+    if (module.equals(name, std::strlen(name))) return static_cast<Class>(k);
   }
   return Class::hal;
 }

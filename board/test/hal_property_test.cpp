@@ -131,8 +131,11 @@ TEST(HalProperty, RandomGuestsNeverReachUngrantedResources) {
     std::string w = "(module\n";
     for (const Sig& s : hal_sigs()) w += import_decl(s);
     w += "(memory 1)\n(func (export \"run\")\n";
+    uint32_t counted = 0;  // pw_hal.abi_version needs no state and is not counted
     for (uint32_t k = 0; k < calls_per_guest; ++k) {
-      w += random_call(rng, hal_sigs()[rng() % hal_sigs().size()], rg);
+      const Sig& sig = hal_sigs()[rng() % hal_sigs().size()];
+      counted += std::string(sig.name) != "abi_version";
+      w += random_call(rng, sig, rg);
     }
     w += "))\n";
     Loaded m(wat(w));
@@ -166,7 +169,7 @@ TEST(HalProperty, RandomGuestsNeverReachUngrantedResources) {
       EXPECT_EQ(r.error.code, ErrorCode::trap_host);
       ++traps;
     } else {
-      EXPECT_EQ(calls, calls_per_guest);
+      EXPECT_EQ(calls, counted);
     }
     hal_calls += calls;
     driver_calls += mock.calls.size();

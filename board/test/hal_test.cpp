@@ -584,11 +584,11 @@ TEST_F(Fixture, TrapOnDenialPolicy) {
   CallResult r = app->call("pw_gpio.configure", {3, 3});  // output on an input-only pin
   ASSERT_EQ(r.status, CallStatus::trap);
   EXPECT_EQ(r.error.code, ErrorCode::trap_host);
-  EXPECT_STREQ(trap_report(*app->inst).host_message, "pw_gpio: denied");
+  EXPECT_STREQ(trap_report(*app->inst).host_message, "denied: pw_gpio");
   revoke(*app->hal, class_bit(Class::uart));
   r = app->call("pw_uart.write", {0, 100, 1});
   ASSERT_EQ(r.status, CallStatus::trap);
-  EXPECT_STREQ(trap_report(*app->inst).host_message, "pw_uart: revoked");
+  EXPECT_STREQ(trap_report(*app->inst).host_message, "revoked: pw_uart");
   // Everything else stays a status.
   EXPECT_EQ(app->run("pw_gpio.configure", {8, 3}), PW_HAL_E_NOT_PRESENT);
   EXPECT_EQ(app->run("pw_gpio.configure", {3, 9}), PW_HAL_E_INVALID);
