@@ -54,15 +54,18 @@ constexpr int kExitAllSkipped = 77;
 
 // Post-2.0 proposals of the suite (proposals/<name>). Set `implemented` once the engine supports
 // one: its files then run like the core set instead of being skipped.
+// Each folder runs with exactly its own proposal enabled (`features`): core files with none, so
+// that 2.0's "constant expression required" assertions hold while extended-const is built in.
 struct Proposal {
   const char* name;
   bool implemented;
+  uint32_t features;  // picowasm::kFeature* bits the folder's modules are validated with
 };
 constexpr Proposal kProposals[] = {
-    {"tail-call", false},
-    {"extended-const", false},
-    {"multi-memory", false},
-    {"memory64", false},
+    {"tail-call", false, 0},
+    {"extended-const", PICOWASM_FEATURE_EXTENDED_CONST != 0, picowasm::kFeatureExtendedConst},
+    {"multi-memory", false, 0},
+    {"memory64", false, 0},
 };
 
 const Proposal* find_proposal(const std::string& group) {
@@ -185,8 +188,8 @@ class LoadedModule {
   LoadedModule(const LoadedModule&) = delete;
   LoadedModule& operator=(const LoadedModule&) = delete;
 
-  picowasm::Error load() {
-    return picowasm::load_module(bytes_.data(), bytes_.size(), arena_, &module_);
+  picowasm::Error load(uint32_t features) {
+    return picowasm::load_module(bytes_.data(), bytes_.size(), arena_, &module_, features);
   }
   const picowasm::Module& module() const { return module_; }
   picowasm::Arena& arena() { return arena_; }
@@ -813,7 +816,8 @@ class FileRunner {
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                std::istreambuf_iterator<char>());
     auto module = std::make_shared<LoadedModule>(pool_, std::move(bytes));
-    attempt.error = module->load();
+    const Proposal* proposal = find_proposal(report_.group);
+    attempt.error = module->load(proposal ? proposal->features : 0);
     if (attempt.error.ok()) attempt.loaded = std::move(module);
     return attempt;
   }

@@ -58,6 +58,21 @@
 #define PICOWASM_MAX_BR_TABLE 65520u
 #endif
 
+// ---- Post-2.0 proposals --------------------------------------------------------------------------
+// Each proposal the engine implements can be compiled out (0) to save flash; compiled in, a module
+// may use it unless its ModuleConfig disables it (ModuleConfig::disabled_features).
+
+// extended-const: i32/i64 add, sub and mul in constant expressions (global initialisers and
+// segment offsets).
+#ifndef PICOWASM_FEATURE_EXTENDED_CONST
+#define PICOWASM_FEATURE_EXTENDED_CONST 1
+#endif
+// Values a constant expression may stack up (extended-const arithmetic nests them).
+//                                                                 -> ErrorCode::limit_operand_stack
+#ifndef PICOWASM_MAX_CONST_EXPR_STACK
+#define PICOWASM_MAX_CONST_EXPR_STACK 16u
+#endif
+
 // ---- Validation working set ------------------------------------------------------------------
 // The validator borrows scratch space from the caller's arena for these two stacks and returns it
 // afterwards; their size is (operand entries * 1 byte) + (control entries * sizeof(CtrlFrame)).

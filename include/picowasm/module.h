@@ -133,8 +133,15 @@ struct DataSegment {
   ByteSpan bytes;
 };
 
+// Post-2.0 proposals, as bits: what a module is validated against (Module::features) and what a
+// ModuleConfig may disable. Only proposals compiled in (config.h PICOWASM_FEATURE_*) take effect.
+constexpr uint32_t kFeatureExtendedConst = 1u << 0;  // arithmetic in constant expressions
+constexpr uint32_t kAllFeatures = kFeatureExtendedConst;
+
 struct Module {
   ByteSpan bytes;  // the whole binary
+  // The proposals validation allowed (kFeature* bits), set by validation.
+  uint32_t features = 0;
 
   const FuncType* types = nullptr;
   uint32_t num_types = 0;

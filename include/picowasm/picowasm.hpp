@@ -547,6 +547,9 @@ struct ModuleConfig {
   void* arena = nullptr;  // the module's buffer (best aligned to 16 bytes: see module_size)
   size_t arena_size = 0;
   ResourceLimits limits;  // module-side fields apply
+  // Post-2.0 proposals this module may NOT use (kFeature* bits of module.h): zero allows every
+  // proposal the build has compiled in (config.h PICOWASM_FEATURE_*); kAllFeatures is strict 2.0.
+  uint32_t disabled_features = 0;
 };
 
 struct InstanceConfig {

@@ -221,7 +221,7 @@ Error load(const uint8_t* bytes, size_t size, const ModuleConfig& config, Loaded
   Arena arena(config.arena, usable);
   LoadedModule* loaded = arena.allocate_array<LoadedModule>(1);
   if (loaded) {
-    err = load_module(bytes, size, arena, &loaded->module);
+    err = load_module(bytes, size, arena, &loaded->module, kAllFeatures & ~config.disabled_features);
     if (err.ok()) err = check_module_limits(loaded->module, config.limits);
     if (err.ok()) err = compile_module(loaded->module, arena, &loaded->compiled);
   } else {

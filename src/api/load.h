@@ -16,7 +16,8 @@
 namespace picowasm {
 
 // decode_module() followed by validate_module(); on failure the arena is rewound.
-Error load_module(const uint8_t* bytes, size_t size, Arena& arena, Module* out);
+Error load_module(const uint8_t* bytes, size_t size, Arena& arena, Module* out,
+                  uint32_t features = kAllFeatures);
 
 }  // namespace picowasm
 

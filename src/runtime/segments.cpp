@@ -15,7 +15,7 @@ namespace {
 // A validated 2.0 constant expression leaves one value and never holds more than one; the
 // extended-const proposal allows arithmetic, which needs a little more room. Deeper expressions
 // cannot pass validation, so running out of room only stops evaluation (result 0).
-constexpr uint32_t kConstStackDepth = 16;
+constexpr uint32_t kConstStackDepth = PICOWASM_MAX_CONST_EXPR_STACK;
 
 uint64_t func_ref(const Instance& instance, uint32_t func_index) {
   return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(instance.funcs[func_index]));

@@ -80,14 +80,16 @@ void collect_declared_refs(const Module& m, uint8_t* bits) {
 // ---- constant expressions ---------------------------------------------------------------------
 
 // 2.0 rules: only t.const, ref.null, ref.func and global.get of an immutable imported global, and
-// the expression must leave exactly one value of type `expected`. As in the reference interpreter,
-// constness is checked over the whole expression before typing errors are reported.
+// the expression must leave exactly one value of type `expected`; with extended-const
+// (Module::features) also i32/i64 add, sub and mul. As in the reference interpreter, constness is
+// checked over the whole expression before typing errors are reported.
 Error check_const_expr(const Module& m, ConstExpr expr, ValType expected) {
   const uint8_t* begin = expr.data ? expr.data : m.bytes.data;
   Reader r(m.bytes.data, begin, begin + expr.size, ErrorCode::unexpected_end_section);
+  const bool extended = PICOWASM_FEATURE_EXTENDED_CONST && (m.features & kFeatureExtendedConst);
   Error typing;  // first typing error, reported once the expression is known to be constant
-  uint32_t count = 0;
-  ValType last = ValType::i32;
+  ValType stack[PICOWASM_MAX_CONST_EXPR_STACK];
+  uint32_t height = 0;
   for (;;) {
     const uint8_t* at = r.pos();
     uint32_t at_offset = offset_of(m, at);
@@ -96,23 +98,24 @@ Error check_const_expr(const Module& m, ConstExpr expr, ValType expected) {
     const OpInfo* info;
     if (!read_opcode(r, &op, &info)) return r.error();
     uint32_t index;
+    ValType pushed;
     switch (op) {
       case Op::i32_const:
       case Op::i64_const:
       case Op::f32_const:
       case Op::f64_const:
         if (!skip_immediates(r, info->imm)) return r.error();
-        last = static_cast<ValType>(info->result);
+        pushed = static_cast<ValType>(info->result);
         break;
       case Op::ref_null:
-        if (!read_reftype(r, &last)) return r.error();
+        if (!read_reftype(r, &pushed)) return r.error();
         break;
       case Op::ref_func:
         if (!r.u32(&index)) return r.error();
         if (index >= m.num_functions && typing.ok()) {
           typing = make_error(ErrorCode::unknown_function, at_offset);
         }
-        last = ValType::funcref;
+        pushed = ValType::funcref;
         break;
       case Op::global_get:
         if (!r.u32(&index)) return r.error();
@@ -122,15 +125,38 @@ Error check_const_expr(const Module& m, ConstExpr expr, ValType expected) {
         if (m.globals[index].type.mutable_) {
           return make_error(ErrorCode::constant_expr_required, at_offset);
         }
-        last = m.globals[index].type.type;
+        pushed = m.globals[index].type.type;
         break;
+      case Op::i32_add:
+      case Op::i32_sub:
+      case Op::i32_mul:
+      case Op::i64_add:
+      case Op::i64_sub:
+      case Op::i64_mul: {
+        if (!extended) return make_error(ErrorCode::constant_expr_required, at_offset);
+        pushed = static_cast<ValType>(info->result);
+        const bool operands_ok = height >= 2 && stack[height - 1] == pushed &&
+                                 stack[height - 2] == pushed;
+        if (!operands_ok && typing.ok()) typing = make_error(ErrorCode::type_mismatch, at_offset);
+        height = height >= 2 ? height - 2 : 0;
+        break;
+      }
       case Op::end:
         if (!typing.ok()) return typing;
-        if (count != 1 || last != expected) return make_error(ErrorCode::type_mismatch, at_offset);
+        if (height != 1 || stack[0] != expected) {
+          return make_error(ErrorCode::type_mismatch, at_offset);
+        }
         return Error{};
       default: return make_error(ErrorCode::constant_expr_required, at_offset);
     }
-    ++count;
+    if (height == PICOWASM_MAX_CONST_EXPR_STACK) {
+      // Without arithmetic, a second value already makes the expression ill-typed; with it, a
+      // deeper expression could be valid but exceeds the implementation limit.
+      if (extended) return make_error(ErrorCode::limit_operand_stack, at_offset);
+      if (typing.ok()) typing = make_error(ErrorCode::type_mismatch, at_offset);
+      continue;
+    }
+    stack[height++] = pushed;
   }
 }
 
@@ -354,8 +380,9 @@ Error check_module(const Module& m, Arena& arena) {
 
 }  // namespace
 
-Error validate_module(Module& module, Arena& arena) {
+Error validate_module(Module& module, Arena& arena, uint32_t features) {
   Arena::Mark start = arena.mark();
+  module.features = features & kAllFeatures;
   module.declared_refs = nullptr;
   if (module.num_functions > 0 && !module.functions) return make_error(ErrorCode::bad_argument, 0);
   uint8_t* refs = arena.allocate_array<uint8_t>((size_t{module.num_functions} + 7) / 8);

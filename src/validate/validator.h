@@ -12,8 +12,9 @@ namespace picowasm {
 // result (the declared-function-reference bitmap) plus temporary scratch for its working stacks,
 // which is given back before returning. Function bodies are checked here, so an error inside one
 // can still be of kind `malformed` (e.g. an unknown opcode): decoding of bodies is lazy but the
-// error kinds are exactly the spec's.
-Error validate_module(Module& module, Arena& arena);
+// error kinds are exactly the spec's. `features` (kFeature* bits of module.h) are the post-2.0
+// proposals the module may use; those not compiled in (config.h) stay off whatever is asked.
+Error validate_module(Module& module, Arena& arena, uint32_t features = kAllFeatures);
 
 }  // namespace picowasm
 

@@ -350,4 +350,21 @@ TEST(EmbedConfig, TrapBacktraceKeepsConfiguredFrames) {
   EXPECT_EQ(report.total_frames, 7u);
 }
 
+// A proposal compiled in can be refused per module (strict 2.0 for this buffer).
+TEST(EmbedConfig, DisabledFeaturesAreRefused) {
+  // Built by hand: wat2wasm 1.0.32 needs a flag for extended-const.
+  const embed_test::Bytes bytes = wb::module({wb::section(
+      wb::kGlobal,
+      wb::vec({wb::cat({{wb::kI32, 0x00}, wb::i32_const(40), wb::i32_const(2), {0x6A, 0x0B}})}))});
+  Buffer buf(64 * 1024);
+  picowasm::ModuleConfig c;
+  c.arena = buf.data;
+  c.arena_size = buf.size;
+  picowasm::LoadedModule* m = nullptr;
+  ASSERT_EQ(picowasm::load(bytes.data(), bytes.size(), c, &m).code, ErrorCode::ok);
+  c.disabled_features = picowasm::kFeatureExtendedConst;
+  EXPECT_EQ(picowasm::load(bytes.data(), bytes.size(), c, &m).code,
+            ErrorCode::constant_expr_required);
+}
+
 }  // namespace
