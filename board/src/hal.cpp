@@ -183,7 +183,8 @@ int32_t hal_query(HostContext& ctx, int32_t cls, int32_t resource, int32_t acces
   bool granted;
   switch (c) {
     case Class::gpio:
-      lo = 1, hi = 3, drv = b.gpio, count = b.gpio_pins;
+      lo = 1, hi = 3, drv = b.gpio;
+      count = b.gpio_pins < PICOWASM_HAL_MAX_PINS ? b.gpio_pins : PICOWASM_HAL_MAX_PINS;
       granted = (gpio_access(g, r) & access) == access;
       break;
     case Class::i2c:
@@ -223,7 +224,11 @@ int32_t hal_query(HostContext& ctx, int32_t cls, int32_t resource, int32_t acces
 int32_t pin_check(const AppHal& app, int32_t pin) {
   if (pin < 0) return PW_HAL_E_INVALID;
   const pw_board& b = *app.board;
-  if (!b.gpio || static_cast<uint32_t>(pin) >= b.gpio_pins) return PW_HAL_E_NOT_PRESENT;
+  // Pins beyond PICOWASM_HAL_MAX_PINS have no per-app state: not present, whatever the board says.
+  if (!b.gpio || static_cast<uint32_t>(pin) >= b.gpio_pins ||
+      static_cast<uint32_t>(pin) >= PICOWASM_HAL_MAX_PINS) {
+    return PW_HAL_E_NOT_PRESENT;
+  }
   return 0;
 }
 

@@ -629,6 +629,24 @@ TEST_F(Fixture, AuditCallbackCounts) {
   EXPECT_EQ(app->hal->stats[8].denied, 1u);
 }
 
+// Pins beyond PICOWASM_HAL_MAX_PINS (the per-app pin state) are not present, even if the board
+// claims them.
+TEST_F(Fixture, PinsBeyondTheConfiguredMaximum) {
+  constexpr GpioGrant all[] = {{0, 200, kInput | kOutput}};
+  Grant g;
+  g.gpio = all;
+  g.num_gpio = 1;
+  board.gpio_pins = 200;
+  make(g);
+  const uint64_t last = PICOWASM_HAL_MAX_PINS - 1, beyond = PICOWASM_HAL_MAX_PINS;
+  EXPECT_EQ(app->run("pw_gpio.configure", {last, 3}), 0);
+  EXPECT_EQ(app->run("pw_gpio.configure", {beyond, 3}), PW_HAL_E_NOT_PRESENT);
+  EXPECT_EQ(app->run("pw_gpio.write", {beyond, 1}), PW_HAL_E_NOT_PRESENT);
+  EXPECT_EQ(app->run("pw_hal.query", {1, last, 3}), 1);
+  EXPECT_EQ(app->run("pw_hal.query", {1, beyond, 3}), PW_HAL_E_NOT_PRESENT);
+  EXPECT_EQ(mock.calls.size(), 1u);
+}
+
 // A board without some classes: NOT_PRESENT for all of them, never a crash.
 TEST_F(Fixture, MissingDriversAreNotPresent) {
   board = pw_board{};
@@ -660,6 +678,46 @@ TEST(HalState, InstanceWithoutHalStateTraps) {
   uint64_t slots[8] = {};
   const CallResult r = call(*inst, find_function(*inst, "pw_adc.read"), slots, kUnlimitedFuel);
   EXPECT_EQ(r.status, CallStatus::trap);
+  unload(*inst);
+}
+
+// The example of board.hpp's header comment: GPIO pin 13 as output, and the log.
+constexpr GpioGrant kPin13[] = {{13, 13, kOutput}};
+constexpr Grant kBlinkGrant = [] {
+  Grant g;
+  g.gpio = kPin13;
+  g.num_gpio = 1;
+  g.log = true;
+  return g;
+}();
+
+TEST(HalExample, Pin13AndLog) {
+  Mock mock;
+  pw_board my_board = mock_board(mock);
+  my_board.gpio_pins = 16;
+  Loaded m(wat(R"((module
+    (import "pw_gpio" "configure" (func $cfg (param i32 i32) (result i32)))
+    (import "pw_gpio" "toggle" (func $toggle (param i32) (result i32)))
+    (import "pw_log" "write" (func $log (param i32 i32 i32) (result i32)))
+    (memory 1) (data (i32.const 0) "on")
+    (func (export "run") (result i32)
+      (drop (call $cfg (i32.const 13) (i32.const 3)))
+      (drop (call $log (i32.const 2) (i32.const 0) (i32.const 2)))
+      (i32.add (call $toggle (i32.const 13)) (call $toggle (i32.const 12))))))"));
+  AppHal hal;
+  hal_init(hal, my_board, kBlinkGrant);
+  ASSERT_TRUE(check_imports(*m.module, kBlinkGrant).ok());
+  Buffer buf(1 << 18);
+  InstanceConfig cfg = app_config(hal, buf.data, buf.size);
+  Instance* inst = nullptr;
+  ASSERT_TRUE(instantiate(*m.module, cfg, &inst).ok());
+  ASSERT_TRUE(start(*inst, kUnlimitedFuel).error.ok());
+  uint64_t slots[1] = {};
+  ASSERT_EQ(call(*inst, find_function(*inst, "run"), slots, kUnlimitedFuel).status, CallStatus::ok);
+  EXPECT_EQ(static_cast<int32_t>(slots[0]), PW_HAL_E_DENIED);  // 0 + DENIED for pin 12
+  EXPECT_EQ(mock.calls,
+            (std::vector<std::string>{"gpio.configure 13 3", "log.write 2 2", "gpio.toggle 13"}));
+  EXPECT_EQ(mock.log_text, "on");
   unload(*inst);
 }
 

@@ -7,7 +7,7 @@
 //   constexpr board::GpioGrant kPins[] = {{13, 13, board::kOutput}};
 //   constexpr board::Grant kGrant = [] { board::Grant g; g.gpio = kPins; g.num_gpio = 1;
 //                                        g.log = true; return g; }();
-//   static board::AppHal hal;                       // per app, any memory but the stack
+//   static board::AppHal hal;                       // per app; outlives the instance
 //   board::hal_init(hal, kMyBoard, kGrant);         // kMyBoard: a pw_board with its drivers
 //   board::LinkError le = board::check_imports(*module, kGrant);   // refuse before instantiating
 //   InstanceConfig cfg = board::app_config(hal, instance_buf, sizeof instance_buf);
