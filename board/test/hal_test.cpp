@@ -448,6 +448,24 @@ TEST_F(Fixture, UartReadWithDataArrivingLater) {
   EXPECT_EQ(app->ret("pw_uart.read"), PW_HAL_E_TIMEOUT);
 }
 
+// An abandoned wait is forgotten with hal_cancel: no UART bytes consumed, the pin unwatched.
+TEST_F(Fixture, CancelAfterAbandon) {
+  make(kGrant);
+  ASSERT_EQ(app->call("pw_uart.read", {0, 200, 4, L(-1)}).status, CallStatus::paused);
+  abandon(*app->inst);
+  hal_cancel(*app->hal);
+  mock.uart_rx = {'z'};
+  EXPECT_EQ(hal_poll(*app->hal, 0), Poll::idle);
+  EXPECT_EQ(mock.uart_rx.size(), 1u);
+  EXPECT_EQ(app->run("pw_gpio.configure", {3, 0}), 0);
+  ASSERT_EQ(app->call("pw_gpio.wait_edge", {3, 3, L(-1)}).status, CallStatus::paused);
+  EXPECT_EQ(mock.watched[3], 3);
+  abandon(*app->inst);
+  hal_cancel(*app->hal);
+  EXPECT_EQ(mock.watched[3], 0);
+  EXPECT_EQ(hal_wait_state(*app->hal).kind, Wait::none);
+}
+
 // ---- Revocation from another thread while the app loops on a HAL call ----
 
 const char* const kLoop = R"(

@@ -173,6 +173,14 @@ enum class Poll : uint8_t {
 };
 // Checks the app's wait condition at `now_us` (the board clock's time).
 Poll hal_poll(AppHal& app, uint64_t now_us);
+// Forgets what the app waits for (and stops watching its pin): after abandon() or unload() of
+// the paused call, so that a later hal_poll neither consumes UART bytes nor touches the instance.
+inline void hal_cancel(AppHal& app) {
+  if (app.wait.kind == Wait::edge) {
+    app.board->gpio->watch_edge(app.board->gpio_ctx, app.wait.resource, 0);
+  }
+  app.wait = WaitState();
+}
 
 // ---- Linking -----------------------------------------------------------------------------------
 
