@@ -57,7 +57,8 @@ for target in "${targets[@]}"; do
   # Minimise: keep only the inputs that add coverage, at most 4 KiB each, into the committed set.
   fresh="$build/long/merge-$target"
   rm -rf "$fresh" && mkdir -p "$fresh"
-  "$fuzzer" -merge=1 -max_len=4096 "$fresh" "$committed" "$work" >"$log.merge" 2>&1 || true
+  (cd "$artifacts" && "$fuzzer" -merge=1 -max_len=4096 "$fresh" "$committed" "$work" \
+    >"$log.merge" 2>&1) || true
   rm -f "$committed"/*
   for f in "$fresh"/*; do [[ -f "$f" ]] && cp "$f" "$committed/$(basename "$f").wasm"; done
   echo "   committed corpus: $(ls "$committed" | wc -l) files, $(du -sk "$committed" | cut -f1) KiB"
