@@ -100,7 +100,8 @@ uint64_t eval_const_expr(const Instance& instance, const ConstExpr& expr) {
       case Op::i64_add:
       case Op::i64_sub:
       case Op::i64_mul:
-        if (height < 2) return 0;
+        // (Compiled out with the proposal: such expressions cannot pass validation then.)
+        if (!PICOWASM_FEATURE_EXTENDED_CONST || height < 2) return 0;
         height -= 1;
         value = apply_binary(op, stack[height - 1], stack[height]);
         height -= 1;
