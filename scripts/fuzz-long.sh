@@ -34,6 +34,7 @@ for target in "${targets[@]}"; do
   committed="$root/test/regression/corpus/$target"
   artifacts="$build/long/artifacts-$target"
   mkdir -p "$work" "$committed" "$artifacts"
+  rm -f "$artifacts"/*  # only this run's findings are reported
   # Seeds: the committed corpus, the regression inputs, the spec modules if converted.
   cp -n "$committed"/*.wasm "$work"/ 2>/dev/null || true
   cp -n "$root"/test/regression/*.wasm "$work"/ 2>/dev/null || true
