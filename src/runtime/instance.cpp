@@ -14,8 +14,8 @@
 
 #include "picowasm/config.h"
 #include "picowasm/picowasm.hpp"
-#include "runtime/runtime.h"
 #include "runtime/instantiate.h"
+#include "runtime/runtime.h"
 #include "runtime/segments.h"
 #include "translate/translator.h"
 
@@ -253,21 +253,15 @@ class Builder {
     tables_ = region_.take_array<TableInst>(defined_tables);
     // One block for all tables' elements. Only the initial elements are cleared (in build()):
     // table.grow writes the ones it adds.
-    uint64_t elems = 0;
-    for (uint32_t i = m_.num_imported_tables; i < m_.num_tables; ++i) elems += table_capacity(i);
-    table_elems_ =
-        static_cast<uint64_t*>(region_.take(elems * sizeof(uint64_t), alignof(uint64_t)));
+    table_elems_ = static_cast<uint64_t*>(region_.take(table_bytes(), alignof(uint64_t)));
     if (defines_memory()) {
       memory_ = region_.take_array<MemoryInst>(1);
-      memory_data_ = static_cast<uint8_t*>(
-          region_.take(plan_memory(m_.memories[0], limits_).reserved, kMemoryAlign));
+      memory_data_ = static_cast<uint8_t*>(region_.take(memory_bytes(), kMemoryAlign));
     }
     globals_ = region_.take_array<GlobalInst>(m_.num_globals - m_.num_imported_globals);
     // Stacks are not cleared: the interpreter writes every slot and frame before reading it.
-    stack_ = static_cast<uint64_t*>(
-        region_.take(uint64_t{stack_slots(limits_)} * sizeof(uint64_t), alignof(uint64_t)));
-    frames_ = static_cast<CallFrame*>(
-        region_.take(uint64_t{call_depth(limits_)} * sizeof(CallFrame), alignof(CallFrame)));
+    stack_ = static_cast<uint64_t*>(region_.take(stack_bytes(), alignof(uint64_t)));
+    frames_ = static_cast<CallFrame*>(region_.take(frame_bytes(), alignof(CallFrame)));
     trap_frames_ = region_.take_array<TrapFrame>(trace_frames(limits_));
   }
 
@@ -305,18 +299,14 @@ class Builder {
   // Which of the reservations a limit sizes takes the most bytes: the limit to lower first when
   // the instance does not fit (named after its ResourceLimits field).
   const char* largest_reservation() const {
-    uint64_t table = 0;
-    for (uint32_t i = m_.num_imported_tables; i < m_.num_tables; ++i) {
-      table += uint64_t{table_capacity(i)} * sizeof(uint64_t);
-    }
     const struct {
       const char* limit;
       uint64_t bytes;
     } parts[] = {
-        {"memory_pages", defines_memory() ? plan_memory(m_.memories[0], limits_).reserved : 0},
-        {"table_elems", table},
-        {"stack_bytes", uint64_t{stack_slots(limits_)} * sizeof(uint64_t)},
-        {"call_depth", uint64_t{call_depth(limits_)} * sizeof(CallFrame)},
+        {"memory_pages", defines_memory() ? memory_bytes() : 0},
+        {"table_elems", table_bytes()},
+        {"stack_bytes", stack_bytes()},
+        {"call_depth", frame_bytes()},
     };
     const char* largest = parts[0].limit;
     uint64_t most = parts[0].bytes;
@@ -331,6 +321,17 @@ class Builder {
 
  private:
   bool defines_memory() const { return m_.num_imported_memories == 0 && m_.num_memories > 0; }
+
+  // The reservations the limits size (reserve() takes them; largest_reservation() compares them).
+  // One block for all defined tables' elements.
+  uint64_t table_bytes() const {
+    uint64_t elems = 0;
+    for (uint32_t i = m_.num_imported_tables; i < m_.num_tables; ++i) elems += table_capacity(i);
+    return elems * sizeof(uint64_t);
+  }
+  uint64_t memory_bytes() const { return plan_memory(m_.memories[0], limits_).reserved; }
+  uint64_t stack_bytes() const { return uint64_t{stack_slots(limits_)} * sizeof(uint64_t); }
+  uint64_t frame_bytes() const { return uint64_t{call_depth(limits_)} * sizeof(CallFrame); }
 
   uint32_t table_capacity(uint32_t i) const {
     return reservation(m_.tables[i].limits, limits_.table_elems, kMaxTableElems);
