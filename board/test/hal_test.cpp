@@ -682,6 +682,19 @@ TEST_F(Fixture, MissingDriversAreNotPresent) {
   EXPECT_EQ(app->run("pw_hal.query", {7, 0, 0}), PW_HAL_E_NOT_PRESENT);
 }
 
+// docs/hal-abi.md's order: pin state (configured, and which way) is checked after the grant, so
+// an ungranted pin is DENIED whatever its state and a granted unconfigured one is INVALID.
+TEST_F(Fixture, PinStateIsCheckedAfterTheGrant) {
+  make(kGrant);
+  EXPECT_EQ(app->run("pw_gpio.write", {5, 1}), PW_HAL_E_DENIED);  // ungranted, unconfigured
+  EXPECT_EQ(app->run("pw_gpio.read", {6}), PW_HAL_E_DENIED);
+  EXPECT_EQ(app->run("pw_gpio.write", {4, 1}), PW_HAL_E_INVALID);  // granted, unconfigured
+  EXPECT_EQ(app->run("pw_gpio.wait_edge", {3, 1, 0}), PW_HAL_E_INVALID);
+  EXPECT_EQ(app->run("pw_gpio.configure", {3, 0}), 0);
+  EXPECT_EQ(app->run("pw_gpio.write", {3, 1}), PW_HAL_E_DENIED);  // configured, input grant only
+  EXPECT_EQ(mock.calls, (std::vector<std::string>{"gpio.configure 3 0"}));
+}
+
 TEST(HalState, InstanceWithoutHalStateTraps) {
   Loaded m(wat(all_functions_wat()));
   Buffer buf(1 << 18);
