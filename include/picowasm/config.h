@@ -67,6 +67,11 @@
 #ifndef PICOWASM_FEATURE_EXTENDED_CONST
 #define PICOWASM_FEATURE_EXTENDED_CONST 1
 #endif
+// tail-call: return_call and return_call_indirect, which replace the caller's frame instead of
+// pushing one (tail recursion runs in constant call-stack space).
+#ifndef PICOWASM_FEATURE_TAIL_CALL
+#define PICOWASM_FEATURE_TAIL_CALL 1
+#endif
 // Values a constant expression may stack up (extended-const arithmetic nests them).
 //                                                                 -> ErrorCode::limit_operand_stack
 #ifndef PICOWASM_MAX_CONST_EXPR_STACK

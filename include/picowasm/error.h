@@ -84,6 +84,7 @@ enum class ErrorKind : uint8_t {
   /* --- unsupported features --- */                                                         \
   X(unsupported_simd, unsupported, "unsupported feature: SIMD (v128)")                       \
   X(unsupported_proposal, unsupported, "unsupported feature: post-2.0 proposal")             \
+  X(unsupported_tail_call, unsupported, "unsupported feature: tail-call proposal")           \
   /* --- implementation limits (config.h) --- */                                             \
   X(limit_module_size, limit, "implementation limit: module too large")                      \
   X(limit_types, limit, "implementation limit: too many types")                              \

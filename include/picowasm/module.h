@@ -136,7 +136,8 @@ struct DataSegment {
 // Post-2.0 proposals, as bits: what a module is validated against (Module::features) and what a
 // ModuleConfig may disable. Only proposals compiled in (config.h PICOWASM_FEATURE_*) take effect.
 constexpr uint32_t kFeatureExtendedConst = 1u << 0;  // arithmetic in constant expressions
-constexpr uint32_t kAllFeatures = kFeatureExtendedConst;
+constexpr uint32_t kFeatureTailCall = 1u << 1;       // return_call, return_call_indirect
+constexpr uint32_t kAllFeatures = kFeatureExtendedConst | kFeatureTailCall;
 
 struct Module {
   ByteSpan bytes;  // the whole binary
