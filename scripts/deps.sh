@@ -10,6 +10,7 @@ packages=(
   wabt                                              # wat2wasm, wast2json: examples, spec suite
   libgtest-dev libgmock-dev libbenchmark-dev        # tests and benchmarks
   libspdlog-dev libfmt-dev nlohmann-json3-dev       # host CLI and spec runner
+  libmbedtls-dev openssl                            # app packages: SHA-256, ECDSA; interop test
   lld                                               # wasm-ld: benchmark modules (clang wasm32)
   binaryen python3                                  # differential test: wasm-opt -ttf, driver
   gcc-arm-none-eabi libnewlib-arm-none-eabi         # Cortex-M4 port: cross compiler, newlib-nano,

@@ -164,6 +164,41 @@
 // SPI chip selects per bus, PWM and ADC channels (grants hold them as 32-bit masks; fixed).
 #define PICOWASM_HAL_MAX_MASK_BITS 32u
 
+// ---- App packages (package/: signed manifests, docs/lifecycle.md) ----------------------------
+// A package is a module with one custom section of this name holding a COSE_Sign1 structure
+// whose payload is the manifest. The parser reads it in place with no heap; every bound here is
+// checked before anything is stored (a larger value is a typed error naming the field).
+
+// Bytes of the package section's payload (COSE_Sign1: headers, manifest, signature).
+#ifndef PICOWASM_PKG_MAX_SECTION_BYTES
+#define PICOWASM_PKG_MAX_SECTION_BYTES 1024u
+#endif
+// Bytes of the manifest (the COSE payload) within it.
+#ifndef PICOWASM_PKG_MAX_MANIFEST_BYTES
+#define PICOWASM_PKG_MAX_MANIFEST_BYTES 768u
+#endif
+// Bytes of an app id (UTF-8 text, at least 1).
+#ifndef PICOWASM_PKG_MAX_APP_ID
+#define PICOWASM_PKG_MAX_APP_ID 32u
+#endif
+// Entries a manifest may request: GPIO pin ranges, I2C buses, SPI buses, UART ports.
+#ifndef PICOWASM_PKG_MAX_GPIO
+#define PICOWASM_PKG_MAX_GPIO 8u
+#endif
+#ifndef PICOWASM_PKG_MAX_I2C
+#define PICOWASM_PKG_MAX_I2C 4u
+#endif
+#ifndef PICOWASM_PKG_MAX_SPI
+#define PICOWASM_PKG_MAX_SPI 4u
+#endif
+#ifndef PICOWASM_PKG_MAX_UART
+#define PICOWASM_PKG_MAX_UART 4u
+#endif
+// 7-bit addresses listed for one I2C bus.
+#ifndef PICOWASM_PKG_MAX_I2C_ADDRS
+#define PICOWASM_PKG_MAX_I2C_ADDRS 16u
+#endif
+
 // ---- Semantic limits fixed by the specification ----------------------------------------------
 #define PICOWASM_PAGE_SIZE 65536u
 #define PICOWASM_MAX_MEMORY_PAGES 65536u  // 4 GiB address space of wasm32

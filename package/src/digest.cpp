@@ -1,0 +1,70 @@
+// The package digests over mbedTLS's SHA-256, computed from pieces of the package in place.
+#include <mbedtls/sha256.h>
+#include <mbedtls/version.h>
+
+#include "cbor.hpp"
+#include "picowasm/package.hpp"
+
+// mbedTLS 3 renamed the *_ret functions of 2.x (Debian 12 ships 2.28).
+#if MBEDTLS_VERSION_MAJOR < 3
+#define PICOWASM_SHA256_STARTS mbedtls_sha256_starts_ret
+#define PICOWASM_SHA256_UPDATE mbedtls_sha256_update_ret
+#define PICOWASM_SHA256_FINISH mbedtls_sha256_finish_ret
+#else
+#define PICOWASM_SHA256_STARTS mbedtls_sha256_starts
+#define PICOWASM_SHA256_UPDATE mbedtls_sha256_update
+#define PICOWASM_SHA256_FINISH mbedtls_sha256_finish
+#endif
+
+namespace picowasm {
+namespace package {
+namespace {
+
+// SHA-256 over up to four pieces (pointer, length); software SHA-256 cannot fail, so the
+// functions' status results are not needed.
+struct Sha256 {
+  mbedtls_sha256_context ctx;
+  Sha256() {
+    mbedtls_sha256_init(&ctx);
+    PICOWASM_SHA256_STARTS(&ctx, 0);
+  }
+  ~Sha256() { mbedtls_sha256_free(&ctx); }
+  void update(const uint8_t* data, size_t size) {
+    if (size != 0) PICOWASM_SHA256_UPDATE(&ctx, data, size);
+  }
+  void finish(uint8_t out[kDigestBytes]) { PICOWASM_SHA256_FINISH(&ctx, out); }
+};
+
+}  // namespace
+
+void code_digest(const Package& pkg, uint8_t out[kDigestBytes]) {
+  Sha256 h;
+  h.update(pkg.bytes, pkg.section_start);
+  h.update(pkg.bytes + pkg.section_end, pkg.size - pkg.section_end);
+  h.finish(out);
+}
+
+void signed_digest(const Package& pkg, uint8_t out[kDigestBytes]) {
+  // Sig_structure = ["Signature1", body_protected, external_aad = h'', payload]
+  static constexpr uint8_t kContext[] = {0x84, 0x6A, 'S', 'i', 'g', 'n',
+                                         'a',  't',  'u', 'r', 'e', '1'};
+  static constexpr uint8_t kEmptyAad = 0x40;
+  uint8_t head[9];
+  Sha256 h;
+  h.update(kContext, sizeof kContext);
+  h.update(head, cbor::write_head(head, cbor::kBytes, pkg.protected_header.size));
+  h.update(pkg.protected_header.data, pkg.protected_header.size);
+  h.update(&kEmptyAad, 1);
+  h.update(head, cbor::write_head(head, cbor::kBytes, pkg.payload.size));
+  h.update(pkg.payload.data, pkg.payload.size);
+  h.finish(out);
+}
+
+void key_id_of(const uint8_t public_key[kPublicKeyBytes], uint8_t out[kKeyIdBytes]) {
+  Sha256 h;
+  h.update(public_key, kPublicKeyBytes);
+  h.finish(out);
+}
+
+}  // namespace package
+}  // namespace picowasm
