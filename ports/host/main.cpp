@@ -78,6 +78,7 @@ void print_usage(std::FILE* out) {
                "  -v, --verbose        more log output on stderr (twice: trace)\n"
                "  -q, --quiet          log errors only\n"
                "  -h, --help           show this help\n"
+               "      --version        print the version and exit\n"
                "\n"
                "exit status: 0 success, 1 failure (e.g. the module does not load), 2 bad usage,\n"
                "             3 the called function trapped (run), 4 it ran out of fuel (run)\n");
@@ -141,6 +142,10 @@ int run(int argc, char** argv) {
       if (a == "-h" || a == "--help") {
         help = true;
         continue;
+      }
+      if (a == "--version") {  // the project's version (CMakeLists.txt), e.g. "picowasm 0.1.0"
+        std::printf("picowasm %s\n", PICOWASM_VERSION);
+        return kExitOk;
       }
     }
     words.push_back(a);
