@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "board.h"
+#include "semihosting.h"
 #include "timer.h"
 #include "uart.h"
 
@@ -27,7 +28,7 @@ extern init_fn __init_array_start[], __init_array_end[];
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
 #define ADP_STOPPED_RUNTIME_ERROR_UNKNOWN 0x20023u
 
-static uint32_t semihosting_call(uint32_t op, uint32_t arg) {
+uint32_t semihosting_call(uint32_t op, uint32_t arg) {
   register uint32_t r0 __asm__("r0") = op;
   register uint32_t r1 __asm__("r1") = arg;
   // BKPT 0xAB is the M-profile semihosting trap; QEMU services it when started with -semihosting.
