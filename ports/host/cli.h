@@ -47,6 +47,11 @@ struct UsageError : std::runtime_error {
 // ---------------------------------------------------------------------------------
 int cmd_inspect(const Args& args);
 int cmd_run(const Args& args);
+int cmd_keygen(const Args& args);
+int cmd_pack(const Args& args);
+int cmd_verify(const Args& args);
+// Prints the package section of a module (inspect): false if it is there but invalid.
+bool print_package(const uint8_t* bytes, size_t size);
 
 // ---- Loading
 // -------------------------------------------------------------------------------------

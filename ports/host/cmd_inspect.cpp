@@ -85,7 +85,7 @@ int cmd_inspect(const Args& args) {
     return kExitFailure;
   }
   print_module(path, *loaded);
-  return kExitOk;
+  return print_package(loaded->bytes.get(), loaded->size) ? kExitOk : kExitFailure;
 }
 
 }  // namespace picowasm::host

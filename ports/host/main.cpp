@@ -52,6 +52,23 @@ const Command kCommands[] = {
      "  module files that are missing, unreadable, empty, not regular files (directories, FIFOs,\n"
      "  devices) or larger than 16 MiB.\n",
      cmd_run},
+    {"keygen", "KEY",
+     "write a new P-256 signing key to KEY (mode 0600) and its public key to KEY.pub",
+     "  KEY is a PEM EC private key, KEY.pub a PEM SubjectPublicKeyInfo (openssl reads both).\n"
+     "  Existing files are never overwritten. Prints the key id (SHA-256 of the public point).\n",
+     cmd_keygen},
+    {"pack", "APP.wasm --manifest FILE --key KEY -o PKG.wasm",
+     "sign a module with a manifest into an app package (docs/lifecycle.md)",
+     "  FILE is JSON: {\"app_id\": \"blink\", \"version\": 3, \"min_hal_abi\": \"1.0\",\n"
+     "  \"resources\": {\"memory_bytes\": N, \"stack_bytes\": N, \"fuel\": N},\n"
+     "  \"grants\": [\"gpio:13:out\", \"time\", ...]} with grants in the --grant spec grammar.\n"
+     "  The module must load; the package is verified with the key before it is written.\n",
+     cmd_pack},
+    {"verify", "PKG.wasm --pub KEY.pub",
+     "check a package's code digest and signature against a public key",
+     "  Exit status 0 when the digest and the signature hold and the code loads; otherwise 1\n"
+     "  with a typed message (error: STATUS: ... (field F) at offset 0x...).\n",
+     cmd_verify},
     {"help", "[COMMAND]", "show this help, or the usage of one command", nullptr, cmd_help},
 };
 
