@@ -50,6 +50,7 @@ std::string describe(const picowasm::Error& error) {
 // picowasm builds lives in `arena_buffer`; `module` points into `bytes`, so this is never moved.
 struct WasmProgram {
   std::vector<uint8_t> bytes;
+  uint64_t bytes_hash = 0;  // FNV-1a 64 of `bytes`: printed, so that a changed module is seen
   std::unique_ptr<uint8_t[]> arena_buffer;
   picowasm::Arena arena;
   picowasm::Module module;
@@ -86,6 +87,8 @@ std::unique_ptr<WasmProgram> load_wasm_program(const bench_program& program) {
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("cannot open " + path + " (built by the bench-wasm target)");
   wasm->bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  wasm->bytes_hash = 0xcbf29ce484222325u;
+  for (uint8_t byte : wasm->bytes) wasm->bytes_hash = (wasm->bytes_hash ^ byte) * 0x100000001b3u;
   wasm->arena_buffer.reset(new uint8_t[kArenaBytes]);
   wasm->arena = picowasm::Arena(wasm->arena_buffer.get(), kArenaBytes);
 
@@ -207,16 +210,19 @@ void verify_results(ParamSet set, const std::vector<std::unique_ptr<WasmProgram>
       fail(text);
     }
     if (print) {
-      std::printf("%-8s %8" PRId32 " 0x%016" PRIx64 " native == wasm\n", program.name, param,
-                  native_bits);
+      std::printf("%-8s %8" PRId32 " 0x%016" PRIx64
+                  " native == wasm  (%zu-byte module, FNV-1a %016" PRIx64 ")\n",
+                  program.name, param, native_bits, wasm[i]->bytes.size(), wasm[i]->bytes_hash);
     }
   }
 }
 
 // Prints the table and, when there is something to average, the geometric mean as the last line.
-void print_table(ParamSet set, const RecordingReporter& reporter) {
-  std::printf("\n%-8s %8s %-18s %11s %11s %9s\n", "program", "param", "result bits", "native ms",
-              "wasm ms", "slowdown");  // ms: fastest repetition, CPU time per call
+// The module hash column identifies the exact module measured (builds must be deterministic).
+void print_table(ParamSet set, const RecordingReporter& reporter,
+                 const std::vector<std::unique_ptr<WasmProgram>>& wasm) {
+  std::printf("\n%-8s %8s %-18s %11s %11s %9s  %-16s\n", "program", "param", "result bits",
+              "native ms", "wasm ms", "slowdown", "module FNV-1a");  // ms: fastest repetition
   double log_slowdown_sum = 0;
   int slowdown_count = 0;
   for (int i = 0; i < BENCH_PROGRAM_COUNT; ++i) {
@@ -238,10 +244,11 @@ void print_table(ParamSet set, const RecordingReporter& reporter) {
       double slowdown = wasm_ms / native_ms;
       log_slowdown_sum += std::log(slowdown);
       ++slowdown_count;
-      std::printf(" %9.2f\n", slowdown);
+      std::printf(" %9.2f", slowdown);
     } else {
-      std::printf(" %9s\n", "-");
+      std::printf(" %9s", "-");
     }
+    std::printf("  %016" PRIx64 "\n", wasm[i]->bytes_hash);
   }
   if (slowdown_count > 0) {
     std::printf("geomean_slowdown_vs_native=%.2f\n", std::exp(log_slowdown_sum / slowdown_count));
@@ -305,6 +312,6 @@ int main(int argc, char** argv) {
   RecordingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
-  print_table(options.set, reporter);
+  print_table(options.set, reporter, wasm);
   return 0;
 }

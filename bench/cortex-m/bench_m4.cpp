@@ -72,6 +72,21 @@ const ReferenceResult kReferenceResults[] = {
     {"sort", 1, true, INT64_C(5932943391183153), 0.0},
     {"mixed", 1, true, 1776887927, 0.0},
     {"mixed", 32, false, -849385274, 0.0},
+    {"listsort", 1, true, 67139825, 0.0},
+    {"crc16", 1, true, -535591823, 0.0},
+    {"crc16", 3, false, -1602549932, 0.0},
+    {"q15", 1, true, 1900212224, 0.0},
+    {"q15", 13, false, -1811798768, 0.0},
+    {"nmea", 1, true, 116379096, 0.0},
+    {"nmea", 7, false, -1214083936, 0.0},
+    {"calls", 64, true, -1229095192, 0.0},
+    {"calls", 16000, false, -987200616, 0.0},
+    {"biquad", 1, true, 0, 0x1.c18b9a1e2f748p-4},
+    {"biquad", 32, false, 0, 0x1.0c4b7e370bc5cp+2},
+    {"dense8", 2, true, 64229, 0.0},
+    {"dense8", 300, false, -367035494, 0.0},
+    {"cbor", 1, true, -1799825831, 0.0},
+    {"cbor", 5, false, 16075589, 0.0},
 };
 
 const ReferenceResult* find_reference(const char* program, int32_t param, bool smoke_only) {

@@ -19,6 +19,14 @@ const bench_program bench_programs[BENCH_PROGRAM_COUNT] = {
     BENCH_I32(sha256,  40000,      500),
     BENCH_I64(sort,       48,        1),
     BENCH_I32(mixed,    1000,       32),
+    BENCH_I32(listsort,   40,        1),
+    BENCH_I32(crc16,     200,        3),
+    BENCH_I32(q15,       800,       13),
+    BENCH_I32(nmea,      400,        7),
+    BENCH_I32(calls, 1000000,    16000),
+    BENCH_F64(biquad,   4000,       32),
+    BENCH_I32(dense8,  20000,      300),
+    BENCH_I32(cbor,      300,        5),
 };
 /* clang-format on */
 

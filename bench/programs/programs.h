@@ -19,6 +19,14 @@ double bench_matmul(int32_t n);
 int32_t bench_sha256(int32_t blocks);
 int64_t bench_sort(int32_t runs);
 int32_t bench_mixed(int32_t iterations);
+int32_t bench_listsort(int32_t runs);
+int32_t bench_crc16(int32_t passes);
+int32_t bench_q15(int32_t runs);
+int32_t bench_nmea(int32_t runs);
+int32_t bench_calls(int32_t steps);
+double bench_biquad(int32_t blocks);
+int32_t bench_dense8(int32_t samples);
+int32_t bench_cbor(int32_t runs);
 
 typedef enum bench_result_type {
   BENCH_RESULT_I32,
@@ -41,7 +49,7 @@ typedef struct bench_program {
   int32_t cortex_m_param;
 } bench_program;
 
-enum { BENCH_PROGRAM_COUNT = 7 };
+enum { BENCH_PROGRAM_COUNT = 15 };
 extern const bench_program bench_programs[BENCH_PROGRAM_COUNT];
 
 /* Runs the native entry and returns its result as raw bits: i32 zero-extended, i64 as is, f64 by

@@ -11,12 +11,25 @@ Each value comes from a different method than the program's own:
   sort    Python's sorted()
   mixed   Python lists (slicing, list.index, stable sorted) for the list phase, regexes for the
           token kinds, zlib.crc32 for the CRC
+  listsort  Python's stable sorted() for the merge sort, bisect for the list walks
+  crc16   binascii.crc_hqx (CRC-16/CCITT-FALSE) and a bytewise loop checked against the CRC
+          catalogue's check value (CRC-16/MODBUS)
+  q15     Python integers (no overflow) with the documented rounding and saturation
+  nmea    a regular expression of the sentence grammar instead of the character state machine
+  calls   plain Python functions and lambdas for the call graph
+  biquad  double arithmetic rounded to float32 after every operation (exact emulation)
+  dense8  Python integer dot products
+  cbor    the generated items' figures computed from the items (encoded size by the shortest-form
+          rule), with no CBOR encoder or decoder
 
 Usage:
   reference.py [PROGRAM PARAM ...]     print expected values (all check sets when no arguments)
-  reference.py --dump crc32|sha256 P   write the program's input message to stdout, e.g.
+  reference.py --dump crc32|sha256|crc16 P
+                                       write the program's input message to stdout, e.g.
                                        `reference.py --dump sha256 3 | sha256sum`
 """
+import binascii
+import bisect
 import hashlib
 import re
 import struct
@@ -38,6 +51,11 @@ def lcg(state):
 def signed32(v):
     v &= MASK32
     return v - (1 << 32) if v & 0x80000000 else v
+
+
+def signed16(v):
+    v &= 0xFFFF
+    return v - (1 << 16) if v & 0x8000 else v
 
 
 def signed64(v):
@@ -209,8 +227,248 @@ def mixed(iterations):
     return signed32(zlib.crc32(data))
 
 
+def listsort(runs):
+    rng = lcg(77)
+    h = 0
+    for _ in range(max(runs, 0)):
+        keys = [next(rng) >> 20 for _ in range(2048)]
+        order = sorted(range(2048), key=lambda i: keys[i])  # stable, like the list merge sort
+        for i in order:
+            h = (h * 31 + ((keys[i] << 11) ^ i)) & MASK32
+        ordered_keys = [keys[i] for i in order]
+        for _ in range(64):
+            h = (h * 31 + bisect.bisect_left(ordered_keys, next(rng) >> 20)) & MASK32
+    return signed32(h)
+
+
+def crc16_message(passes):
+    rng = lcg(5)
+    return bytes(next(rng) >> 24 for _ in range(4096)) * max(passes, 0)
+
+
+def crc16_modbus(data):
+    crc = 0xFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+# The catalogue's check values (CRC RevEng): the CRC of b"123456789".
+assert binascii.crc_hqx(b"123456789", 0xFFFF) == 0x29B1  # CRC-16/CCITT-FALSE
+assert crc16_modbus(b"123456789") == 0x4B37  # CRC-16/MODBUS
+
+
+def crc16(passes):
+    data = crc16_message(passes)
+    return signed32((binascii.crc_hqx(data, 0xFFFF) << 16) | crc16_modbus(data))
+
+
+def q15(runs):
+    rng = lcg(15)
+    n = 24
+    b = [[0x4000 if i == j else 0 for j in range(n)] for i in range(n)]
+    h = 0
+    for _ in range(max(runs, 0)):
+        a = [[signed16(next(rng) >> 16) for _ in range(n)] for _ in range(n)]
+        c = [[max(-32768, min(32767, (sum(a[i][k] * b[k][j] for k in range(n)) + (1 << 14)) >> 15))
+              for j in range(n)] for i in range(n)]
+        for i in range(n):
+            for j in range(0, n, 2):
+                word = (((c[i][j] & 0xFFFF) << 16) | (c[i][j + 1] & 0xFFFF)) & 0xFFF0FFF0
+                h = ((h ^ word) * 16777619) & MASK32
+        b = c
+    return signed32(h)
+
+
+NMEA_NOISE = "$,*.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n"
+NMEA_SENTENCE = re.compile(r"\$([A-Z]{5})((?:,[0-9]*(?:\.[0-9]*)?)*)\*([0-9A-F]{2})\r\n")
+
+
+def nmea(runs):
+    rng = lcg(183)
+
+    def draw(n):
+        return (next(rng) >> 24) % n
+
+    h = 0
+    for _ in range(max(runs, 0)):
+        text = ""
+        while len(text) + 64 <= 4096:
+            body = "".join(chr(ord("A") + draw(26)) for _ in range(5))
+            for _ in range(1 + draw(6)):
+                body += "," + "".join(str(draw(10)) for _ in range(draw(5)))
+                if draw(2):
+                    body += "." + "".join(str(draw(10)) for _ in range(draw(3)))
+            checksum = 0
+            for ch in body:
+                checksum ^= ord(ch)
+            sentence = list(f"${body}*{checksum:02X}\r\n")
+            if draw(256) < 48:
+                at = (next(rng) >> 16) % len(sentence)
+                sentence[at] = NMEA_NOISE[draw(len(NMEA_NOISE))]
+            text += "".join(sentence)
+        good = bad = fields = field_sum = 0
+        matches = list(NMEA_SENTENCE.finditer(text))
+        for m in matches:
+            checksum = 0
+            for ch in m.group(1) + m.group(2):
+                checksum ^= ord(ch)
+            if checksum == int(m.group(3), 16):
+                good += 1
+                values = m.group(2).split(",")[1:]
+                fields += len(values)
+                field_sum += sum(int(v.split(".")[0] or "0") for v in values)
+            else:
+                bad += 1
+        abandoned = text.count("$") - len(matches)
+        for x in (good, bad, abandoned, fields, field_sum):
+            h = (h * 31 + x) & MASK32
+    return signed32(h)
+
+
+def calls(steps):
+    def mix(a, b):
+        return ((a ^ b) * 0x9E3779B1) & MASK32
+
+    def rotate_left(v, n):
+        n &= 31
+        return ((v << n) | (v >> (32 - n))) & MASK32 if n else v
+
+    ops = [lambda a, b: (a + b) & MASK32, lambda a, b: (a - b) & MASK32, lambda a, b: a ^ b,
+           lambda a, b: (a * (b | 1)) & MASK32]
+
+    def nest(n, acc):
+        return acc if n == 0 else mix(nest(n - 1, (acc + n) & MASK32), n)
+
+    state = 1
+    for i in range(max(steps, 0)):
+        x = rotate_left(mix(state, i), i)
+        x = ops[x >> 30](x, state)
+        c = max(-1000, min(1000, (x & 0xFFFF) - 0x8000))
+        state = (x + c) & MASK32
+        if i & 63 == 63:
+            state ^= nest(16, state)
+    return signed32(state)
+
+
+def f32(v):
+    """Rounds to the nearest float32 (exact for the products and sums of floats: a double holds
+    every such result before this one rounding)."""
+    return struct.unpack("<f", struct.pack("<f", v))[0]
+
+
+def biquad(blocks):
+    rng = lcg(9)
+    sections = [[0.0625, 0.125, 0.0625, -1.25, 0.5], [0.25, -0.5, 0.25, -0.75, 0.25],
+                [0.5, 0.0, -0.5, -0.5, 0.375]]
+    state = [[0.0, 0.0] for _ in sections]
+    total = energy = 0.0
+    for _ in range(max(blocks, 0)):
+        block = [((next(rng) >> 20) - 2048) / 2048 for _ in range(256)]
+        for (b0, b1, b2, a1, a2), z in zip(sections, state):
+            for i, x in enumerate(block):
+                y = f32(f32(b0 * x) + z[0])
+                z[0] = f32(f32(f32(b1 * x) - f32(a1 * y)) + z[1])
+                z[1] = f32(f32(b2 * x) - f32(a2 * y))
+                block[i] = y
+        for y in block:
+            total += y
+            energy += y * y
+    return total + 0.25 * energy
+
+
+def dense8(samples):
+    rng = lcg(8)
+
+    def int8():
+        return (next(rng) >> 24) - 128
+
+    def layer(inputs, weights, biases, relu):
+        out = []
+        for row, bias in zip(weights, biases):
+            q = max(-128, min(127, ((bias + sum(x * w for x, w in zip(inputs, row))) * 181 + (1 << 17)) >> 18))
+            out.append(max(q, 0) if relu else q)
+        return out
+
+    w1, b1, w2, b2 = [], [], [], []
+    for _ in range(32):
+        w1.append([int8() for _ in range(64)])
+        b1.append((next(rng) >> 20) - 2048)
+    for _ in range(10):
+        w2.append([int8() for _ in range(32)])
+        b2.append((next(rng) >> 20) - 2048)
+    h = 0
+    for _ in range(max(samples, 0)):
+        out = layer(layer([int8() for _ in range(64)], w1, b1, True), w2, b2, False)
+        best = out.index(max(out))  # the first maximum
+        h = (h * 31 + best * 256 + (out[best] & 0xFF)) & MASK32
+    return signed32(h)
+
+
+def cbor(runs):
+    """The figures of the items the program generates, from the items themselves: encoded size
+    by the RFC 8949 shortest-form rule, no CBOR encoder or decoder involved."""
+    rng = lcg(8949)
+
+    def draw(n):
+        return (next(rng) >> 24) % n
+
+    def head_size(value):
+        return 1 if value < 24 else 2 if value < 0x100 else 3 if value < 0x10000 else 5
+
+    def item(depth, f):
+        f["items"] += 1
+        kind = draw(8 if depth < 2 else 6)
+        if kind == 0:
+            value = draw(24)
+            f["size"] += 1
+            f["unsigned"] += value
+        elif kind in (1, 2):
+            shift = 8 * draw(4)
+            value = next(rng) >> shift
+            f["size"] += head_size(value)
+            if kind == 1:
+                f["unsigned"] += value
+            else:
+                f["negative"] += -1 - value
+        elif kind in (3, 4):
+            length = draw(20)
+            data = [next(rng) >> 24 if kind == 3 else ord("a") + draw(26) for _ in range(length)]
+            f["size"] += head_size(length) + length
+            f["string_bytes"] += length
+            for byte in data:
+                f["xor"] ^= byte
+        elif kind == 5:
+            value = 0x10000 + draw(200)
+            f["size"] += head_size(value)
+            f["unsigned"] += value
+        elif kind == 6:
+            count = draw(5)
+            f["size"] += head_size(count)
+            for _ in range(count):
+                item(depth + 1, f)
+        else:
+            pairs = draw(4)
+            f["size"] += head_size(pairs) + pairs  # keys 0..3 take one byte each
+            for _ in range(pairs):
+                item(depth + 1, f)
+
+    h = 0
+    for _ in range(max(runs, 0)):
+        f = dict(size=0, items=0, unsigned=0, negative=0, string_bytes=0, xor=0)
+        while f["size"] < 3584:
+            item(0, f)
+        for x in (f["size"], f["items"], f["unsigned"], f["negative"], f["string_bytes"], f["xor"],
+                  0):
+            h = (h * 31 + x) & MASK32
+    return signed32(h)
+
+
 PROGRAMS = {"fib": fib, "sieve": sieve, "crc32": crc32, "matmul": matmul, "sha256": sha256,
-            "sort": sort, "mixed": mixed}
+            "sort": sort, "mixed": mixed, "listsort": listsort, "crc16": crc16, "q15": q15,
+            "nmea": nmea, "calls": calls, "biquad": biquad, "dense8": dense8, "cbor": cbor}
 
 # The parameter sets native_check.c tests: edge cases, small, default, Cortex-M.
 CHECK_SETS = {
@@ -221,6 +479,14 @@ CHECK_SETS = {
     "sha256": [0, 1, 3, 64, 65, 40000, 500],
     "sort": [0, 2, 48, 1],
     "mixed": [0, 1, 5, 1000, 32],
+    "listsort": [0, 1, 2, 40],
+    "crc16": [0, 1, 2, 200, 3],
+    "q15": [0, 1, 2, 800, 13],
+    "nmea": [0, 1, 2, 400, 7],
+    "calls": [0, 1, 64, 1000000, 16000],
+    "biquad": [0, 1, 2, 4000, 32],
+    "dense8": [0, 1, 2, 20000, 300],
+    "cbor": [0, 1, 2, 300, 5],
 }
 
 
@@ -235,7 +501,7 @@ def c_initializer(name, param, value):
 
 def main(argv):
     if argv[:1] == ["--dump"]:
-        dump = {"crc32": crc32_message, "sha256": sha256_message}[argv[1]]
+        dump = {"crc32": crc32_message, "sha256": sha256_message, "crc16": crc16_message}[argv[1]]
         sys.stdout.buffer.write(dump(int(argv[2])))
         return
     if argv:
