@@ -127,7 +127,13 @@ int32_t admit(HostContext& ctx, AppHal& app, Class c, bool granted, uint32_t res
   ++(limited ? app.stats[k].rate_limited : app.stats[k].denied);
   if (app.audit) app.audit(app.audit_ctx, AuditEvent{c, status, resource});
   if (!limited && app.grant->trap_on_denial) {
-    ctx.trap(status == PW_HAL_E_DENIED ? kDeniedMsg[k] : kRevokedMsg[k]);
+    const bool denied = status == PW_HAL_E_DENIED;
+    if (k < kNumClasses) {
+      ctx.trap(denied ? kDeniedMsg[k] : kRevokedMsg[k]);
+    } else {  // board_class_admit checked that the app's board has class k
+      const BoardClass& b = app.board_classes[k - kNumClasses];
+      ctx.trap(denied ? b.denied_message : b.revoked_message);
+    }
   }
   return status;
 }
@@ -528,7 +534,25 @@ constexpr HostFunction kHalFunctions[kNumHalFunctions] = {
 };
 
 const char* class_module(Class c) {
-  return kDeniedMsg[static_cast<uint32_t>(c)] + kDeniedPrefix;
+  const uint32_t k = static_cast<uint32_t>(c);
+  return k < kNumClasses ? kDeniedMsg[k] + kDeniedPrefix : nullptr;
+}
+
+const char* class_module(const AppHal& app, Class c) {
+  const uint32_t k = static_cast<uint32_t>(c);
+  if (k < kNumClasses) return kDeniedMsg[k] + kDeniedPrefix;
+  return k - kNumClasses < app.num_board_classes ? app.board_classes[k - kNumClasses].module : "?";
+}
+
+AppHal* board_class_enter(HostContext& ctx, uint32_t k) {
+  return enter(ctx, board_class(k < kMaxBoardClasses ? k : 0));
+}
+
+int32_t board_class_admit(HostContext& ctx, AppHal& app, uint32_t k, uint32_t resource,
+                          uint32_t bytes) {
+  if (k >= app.num_board_classes) return PW_HAL_E_NOT_PRESENT;
+  const bool granted = mask_has(app.grant->board[k], resource);
+  return admit(ctx, app, board_class(k), granted, resource, bytes);
 }
 
 bool class_granted(const Grant& g, Class c) {
@@ -543,12 +567,17 @@ bool class_granted(const Grant& g, Class c) {
     case Class::time: return g.time;
     case Class::log: return g.log;
   }
-  return false;
+  const uint32_t k = static_cast<uint32_t>(c) - kNumClasses;
+  return k < kMaxBoardClasses && g.board[k] != 0;
 }
 
-void hal_init(AppHal& app, const pw_board& board, const Grant& grant) {
+void hal_init(AppHal& app, const pw_board& board, const Grant& grant, const BoardClass* classes,
+              uint32_t num_classes) {
   app.board = &board;
   app.grant = &grant;
+  app.board_classes = classes;
+  app.num_board_classes =
+      classes ? (num_classes < kMaxBoardClasses ? num_classes : kMaxBoardClasses) : 0;
   app.revoked.store(0, std::memory_order_relaxed);  // before the app runs
   app.audit = nullptr;
   app.audit_ctx = nullptr;
@@ -556,7 +585,7 @@ void hal_init(AppHal& app, const pw_board& board, const Grant& grant) {
   std::memset(app.pin_in, 0, sizeof app.pin_in);
   std::memset(app.pin_out, 0, sizeof app.pin_out);
   const uint64_t t = now(app);
-  for (uint32_t k = 0; k < kNumClasses; ++k) {
+  for (uint32_t k = 0; k < kNumAllClasses; ++k) {
     app.stats[k] = ClassStats();
     app.buckets[k].calls = static_cast<uint64_t>(grant.rate[k].calls_per_s) * kScale;
     app.buckets[k].bytes = static_cast<uint64_t>(grant.rate[k].bytes_per_s) * kScale;
@@ -611,22 +640,24 @@ Poll hal_poll(AppHal& app, uint64_t now_us) {
 }
 
 namespace {
-Class class_of(const Name& module) {
-  for (uint32_t k = 0; k < kNumClasses; ++k) {
-    const char* name = kDeniedMsg[k] + kDeniedPrefix;
+// The class importing from `module` links to (Class::hal for modules of no class).
+Class class_of(const Name& module, const BoardClass* classes, uint32_t num_classes) {
+  for (uint32_t k = 0; k < kNumClasses + num_classes; ++k) {
+    const char* name =
+        k < kNumClasses ? kDeniedMsg[k] + kDeniedPrefix : classes[k - kNumClasses].module;
     if (module.equals(name, std::strlen(name))) return static_cast<Class>(k);
   }
   return Class::hal;
 }
-}  // namespace
 
-LinkError check_imports(const LoadedModule& module, const Grant& grant, Link policy) {
+LinkError check(const LoadedModule& module, const Grant& grant, const BoardClass* classes,
+                uint32_t num_classes, Link policy) {
   LinkError out;
   if (policy == Link::stub_denied) return out;
   const Module& m = module.module;
   for (uint32_t i = 0; i < m.num_imports; ++i) {
     const Import& imp = m.imports[i];
-    const Class c = class_of(imp.module);
+    const Class c = class_of(imp.module, classes, num_classes);
     if (c == Class::hal || class_granted(grant, c)) continue;
     out.error.code = ErrorCode::unknown_import;
     out.error.function = i;
@@ -636,15 +667,37 @@ LinkError check_imports(const LoadedModule& module, const Grant& grant, Link pol
   }
   return out;
 }
+}  // namespace
 
-InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size) {
+LinkError check_imports(const LoadedModule& module, const Grant& grant, Link policy) {
+  return check(module, grant, nullptr, 0, policy);
+}
+
+LinkError check_imports(const LoadedModule& module, const AppHal& app, Link policy) {
+  return check(module, *app.grant, app.board_classes, app.num_board_classes, policy);
+}
+
+InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size,
+                          const HostFunction* functions, size_t num_functions) {
   InstanceConfig cfg;
   cfg.arena = arena;
   cfg.arena_size = arena_size;
-  cfg.host_functions = kHalFunctions;
-  cfg.num_host_functions = kNumHalFunctions;
+  cfg.host_functions = functions;
+  cfg.num_host_functions = num_functions;
   cfg.user = &app;
   return cfg;
+}
+
+InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size) {
+  return app_config(app, arena, arena_size, kHalFunctions, kNumHalFunctions);
+}
+
+size_t hal_function_table(const HostFunction* extra, size_t num_extra, HostFunction* out,
+                          size_t capacity) {
+  if (capacity < kNumHalFunctions || capacity - kNumHalFunctions < num_extra) return 0;
+  for (size_t i = 0; i < kNumHalFunctions; ++i) out[i] = kHalFunctions[i];
+  for (size_t i = 0; i < num_extra; ++i) out[kNumHalFunctions + i] = extra[i];
+  return kNumHalFunctions + num_extra;
 }
 
 }  // namespace board

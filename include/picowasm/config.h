@@ -163,6 +163,11 @@
 #endif
 // SPI chip selects per bus, PWM and ADC channels (grants hold them as 32-bit masks; fixed).
 #define PICOWASM_HAL_MAX_MASK_BITS 32u
+// Board-specific capability classes (pw_board_<name>) one board may register: per-app counters
+// and grant masks are kept for each (at most 23: revocation bits share one 32-bit word).
+#ifndef PICOWASM_HAL_MAX_BOARD_CLASSES
+#define PICOWASM_HAL_MAX_BOARD_CLASSES 4u
+#endif
 
 // ---- App packages (package/: signed manifests, docs/lifecycle.md) ----------------------------
 // A package is a module with one custom section of this name holding a COSE_Sign1 structure

@@ -34,8 +34,20 @@ constexpr uint32_t kNumClasses = 9;
 constexpr uint32_t class_bit(Class c) {
   return 1u << static_cast<uint32_t>(c);
 }
-constexpr uint32_t kAllClasses = 0x1FEu;  // every class but pw_hal (always allowed)
-// "pw_gpio", ... ("pw_hal" for Class::hal).
+// Board-specific classes (pw_board_<name>, see BoardClass below) follow the built-in ones: class
+// number kNumClasses + k for the board's k-th class. Counters, rate limits and revocation bits
+// cover both.
+constexpr uint32_t kMaxBoardClasses = PICOWASM_HAL_MAX_BOARD_CLASSES;
+constexpr uint32_t kNumAllClasses = kNumClasses + kMaxBoardClasses;
+static_assert(kNumAllClasses <= 32, "revocation keeps one bit per class in 32 bits");
+constexpr Class board_class(uint32_t k) {
+  return static_cast<Class>(kNumClasses + k);
+}
+// Every class but pw_hal (always allowed), board-specific ones included.
+constexpr uint32_t kAllClasses =
+    (kNumAllClasses == 32 ? 0xFFFFFFFFu : (1u << kNumAllClasses) - 1) & ~1u;
+// "pw_gpio", ... ("pw_hal" for Class::hal; null for a board-specific class: see the AppHal
+// overload).
 const char* class_module(Class c);
 
 // ---- Grants: constant data (constexpr, may live in flash) ------------------------------------
@@ -92,8 +104,21 @@ struct Grant {
   uint32_t adc_channels = 0;  // mask
   bool time = false;
   bool log = false;
-  bool trap_on_denial = false;       // DENIED and REVOKED trap (trap_host) instead of returning
-  RateLimit rate[kNumClasses] = {};  // indexed by Class; rate[0] unused
+  // Board-specific class k (the board's BoardClass table order): bit n grants its resource n;
+  // 0 grants nothing of the class.
+  uint32_t board[kMaxBoardClasses] = {};
+  bool trap_on_denial = false;          // DENIED and REVOKED trap (trap_host) instead of returning
+  RateLimit rate[kNumAllClasses] = {};  // indexed by Class; rate[0] unused
+};
+
+// A board-specific capability class: import module pw_board_<name> (docs/hal-abi.md). The board
+// registers its classes with hal_init and provides their host functions, which gate each call
+// with board_class_enter and board_class_admit so that grants, counters, rate limits, audit,
+// revocation and trap-on-denial work exactly as for the built-in classes.
+struct BoardClass {
+  const char* module;           // "pw_board_relay"
+  const char* denied_message;   // trap message under trap_on_denial: "denied: pw_board_relay"
+  const char* revoked_message;  // "revoked: pw_board_relay"
 };
 
 // True if the grant gives anything of class `c` (pw_hal: always).
@@ -140,8 +165,10 @@ struct AppHal {
   // each, so an interrupt handler or another thread may call them at any time; read once per
   // HAL call (needs lock-free 32-bit atomics: Cortex-M3 and up, any hosted target).
   std::atomic<uint32_t> revoked{0};
-  ClassStats stats[kNumClasses];
-  Bucket buckets[kNumClasses];
+  ClassStats stats[kNumAllClasses];
+  Bucket buckets[kNumAllClasses];
+  const BoardClass* board_classes = nullptr;  // the board's own classes (hal_init)
+  uint32_t num_board_classes = 0;
   AuditFn audit = nullptr;
   void* audit_ctx = nullptr;
   WaitState wait;
@@ -151,7 +178,26 @@ struct AppHal {
 };
 
 // Resets `app` for a new app on `board` with `grant` (both must outlive it). Buckets start full.
-void hal_init(AppHal& app, const pw_board& board, const Grant& grant);
+// A board with classes of its own passes their table (at most kMaxBoardClasses; more are ignored).
+void hal_init(AppHal& app, const pw_board& board, const Grant& grant,
+              const BoardClass* classes = nullptr, uint32_t num_classes = 0);
+// The import module of class `c`, board-specific classes of the app's board included ("?" for
+// a board class it does not have).
+const char* class_module(const AppHal& app, Class c);
+
+// ---- Board-specific host functions -------------------------------------------------------------
+// A board-class host function starts with these two, in the documented order of checks:
+//   AppHal* app = board_class_enter(ctx, k);   if (!app) return 0;   // counts the call
+//   if (relay < 0) return PW_HAL_E_INVALID;  if (relay >= 4) return PW_HAL_E_NOT_PRESENT;
+//   if (int32_t s = board_class_admit(ctx, *app, k, relay, 0)) return s;   // REVOKED, DENIED, ...
+//   ... then its driver.
+// enter traps (and returns null) when the instance has no HAL state. admit answers REVOKED,
+// DENIED (resource outside grant.board[k]) or RATE_LIMITED (grant.rate[kNumClasses + k], for one
+// call and `bytes` bytes), counted, audited and trapping under trap_on_denial; 0 if the driver
+// may run.
+AppHal* board_class_enter(HostContext& ctx, uint32_t k);
+int32_t board_class_admit(HostContext& ctx, AppHal& app, uint32_t k, uint32_t resource,
+                          uint32_t bytes);
 // Revokes (restores) classes: class_bit(Class::i2c), or kAllClasses. ISR/thread safe; takes
 // effect at the app's next HAL call.
 inline void revoke(AppHal& app, uint32_t classes) {
@@ -202,10 +248,20 @@ struct LinkError {
 // Refuses a module importing from a pw_* class the grant gives nothing of. Imports of other
 // modules, and unknown pw_* functions, are left to instantiate() (unknown_import as usual).
 LinkError check_imports(const LoadedModule& module, const Grant& grant, Link policy = Link::refuse);
+// The same for the app's grant, board-specific classes of its board included.
+LinkError check_imports(const LoadedModule& module, const AppHal& app, Link policy = Link::refuse);
 
 // An InstanceConfig linking the HAL functions, with `app` as the user pointer; set limits and
 // externs on the result as needed.
 InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size);
+// The same linking `functions` instead: a board with classes of its own links kHalFunctions and
+// its functions together, copied into one table with hal_function_table.
+InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size,
+                          const HostFunction* functions, size_t num_functions);
+// Copies kHalFunctions followed by `extra` into out[0..capacity); the count, or 0 if it does not
+// fit.
+size_t hal_function_table(const HostFunction* extra, size_t num_extra, HostFunction* out,
+                          size_t capacity);
 
 }  // namespace board
 }  // namespace picowasm
