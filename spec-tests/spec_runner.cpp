@@ -62,7 +62,7 @@ struct Proposal {
   uint32_t features;  // picowasm::kFeature* bits the folder's modules are validated with
 };
 constexpr Proposal kProposals[] = {
-    {"tail-call", false, 0},
+    {"tail-call", PICOWASM_FEATURE_TAIL_CALL != 0, picowasm::kFeatureTailCall},
     {"extended-const", PICOWASM_FEATURE_EXTENDED_CONST != 0, picowasm::kFeatureExtendedConst},
     {"multi-memory", false, 0},
     {"memory64", false, 0},

@@ -40,6 +40,12 @@ enum class Imm : uint8_t {
   table_table,    // table.copy: destination + source table index
 };
 
+// Post-2.0 proposals the engine implements; a module may use them only when validation allows it
+// (Module::features). tail-call:
+#define PICOWASM_TAIL_CALL_OPCODES(X)                \
+  X(return_call, "return_call", 0x12, func, _, _, _) \
+  X(return_call_indirect, "return_call_indirect", 0x13, call_indirect, _, _, _)
+
 // Single-byte opcodes.
 #define PICOWASM_OPCODES(X)                                          \
   X(unreachable, "unreachable", 0x00, none, _, _, _)                 \
@@ -55,6 +61,7 @@ enum class Imm : uint8_t {
   X(return_, "return", 0x0F, none, _, _, _)                          \
   X(call, "call", 0x10, func, _, _, _)                               \
   X(call_indirect, "call_indirect", 0x11, call_indirect, _, _, _)    \
+  PICOWASM_TAIL_CALL_OPCODES(X)                                      \
   X(drop, "drop", 0x1A, none, _, _, _)                               \
   X(select, "select", 0x1B, none, _, _, _)                           \
   X(select_t, "select", 0x1C, select_t, _, _, _)                     \

@@ -241,6 +241,38 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     }                                                                 \
   } while (0)
 
+  // Tail call of `f` (return_call*) with its arguments at slot `args`: they move down to slot 0
+  // and a wasm callee runs in the running function's place (same frame start, same return
+  // address, no call frame pushed). A host callee is called like with `call`, its results landing
+  // in slots 0..n-1; `next` is the translator's `ret` after the tail call, which returns them.
+#define TAIL_CALL(f, args, next)                                                      \
+  {                                                                                   \
+    for (uint32_t i_ = 0; i_ < (f)->type->num_params; ++i_) fp[i_] = fp[(args) + i_]; \
+    if ((f)->host) CALL_HOST(f, fp, next);                                            \
+    const CompiledFunc* tcf_ = (f)->code;                                             \
+    if (fp + tcf_->frame_slots > stack_end) TRAP(ErrorCode::call_stack_exhausted);    \
+    init_frame(fp, *tcf_);                                                            \
+    pc = tcf_->code;                                                                  \
+    if ((f)->instance != in) {                                                        \
+      in = (f)->instance;                                                             \
+      LOAD_MEMORY();                                                                  \
+    }                                                                                 \
+    NEXT();                                                                           \
+  }
+
+  // The callee of call_indirect / return_call_indirect (type F, table F, index slot at pc[5]),
+  // or a trap.
+#define INDIRECT_CALLEE(f)                                                          \
+  do {                                                                              \
+    const FuncType* expected_ = &in->module->types[read_u32(pc + 1)];               \
+    TableInst* table_ = in->tables[read_u32(pc + 3)];                               \
+    uint32_t index_ = rd<uint32_t>(fp, pc[5]);                                      \
+    if (index_ >= table_->size) TRAP(ErrorCode::trap_undefined_element);            \
+    f = reinterpret_cast<FuncInst*>(static_cast<uintptr_t>(table_->elems[index_])); \
+    if (!f) TRAP(ErrorCode::trap_uninitialized_element);                            \
+    if (!same_type(f->type, expected_)) TRAP(ErrorCode::trap_indirect_call_type);   \
+  } while (0)
+
   LOAD_MEMORY();
 
 #if PICOWASM_COMPUTED_GOTO
@@ -434,18 +466,29 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   }
   CASE_X(call_indirect) {
     SAFE_POINT();
-    const FuncType* expected = &in->module->types[read_u32(pc + 1)];
-    TableInst* table = in->tables[read_u32(pc + 3)];
-    uint32_t index = rd<uint32_t>(fp, pc[5]);
-    if (index >= table->size) TRAP(ErrorCode::trap_undefined_element);
-    FuncInst* f = reinterpret_cast<FuncInst*>(static_cast<uintptr_t>(table->elems[index]));
-    if (!f) TRAP(ErrorCode::trap_uninitialized_element);
-    if (!same_type(f->type, expected)) TRAP(ErrorCode::trap_indirect_call_type);
+    FuncInst* f;
+    INDIRECT_CALLEE(f);
     uint64_t* nfp = fp + pc[6];
     if (f->host) CALL_HOST(f, nfp, pc + 7);
     ENTER(f->code, f->instance, nfp, pc + 7);
     NEXT();
   }
+#if PICOWASM_FEATURE_TAIL_CALL
+  CASE_X(return_call) {
+    SAFE_POINT();
+    FuncInst* f = in->funcs[read_u32(pc + 1)];
+    TAIL_CALL(f, pc[3], pc + 4);
+  }
+  CASE_X(return_call_indirect) {
+    SAFE_POINT();
+    FuncInst* f;
+    INDIRECT_CALLEE(f);  // checked before the arguments move: they may overwrite the index
+    TAIL_CALL(f, pc[6], pc + 7);
+  }
+#else
+  CASE_X(return_call)
+  CASE_X(return_call_indirect) TRAP(ErrorCode::trap_unreachable);  // never emitted
+#endif
 
   // ---- data movement ----
   CASE_X(copy) {
@@ -820,7 +863,8 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   CASE_W(end)
   CASE_W(br)
   // clang-format off
-  CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect) CASE_W(drop)
+  CASE_W(br_if) CASE_W(br_table) CASE_W(return_) CASE_W(call) CASE_W(call_indirect)
+  CASE_W(return_call) CASE_W(return_call_indirect) CASE_W(drop)
   CASE_W(select) CASE_W(select_t) CASE_W(local_get) CASE_W(local_set) CASE_W(local_tee)
   CASE_W(global_get) CASE_W(global_set) CASE_W(table_get) CASE_W(table_set) CASE_W(memory_size)
   CASE_W(memory_grow) CASE_W(i32_const) CASE_W(i64_const) CASE_W(f32_const) CASE_W(f64_const)
@@ -863,6 +907,8 @@ return result;
 #undef JUMP
 #undef CALL_HOST
 #undef ENTER
+#undef TAIL_CALL
+#undef INDIRECT_CALLEE
 #undef CASE_W
 #undef CASE_X
 #undef NEXT

@@ -136,7 +136,10 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(i64_sub_imm, "SSL")                                                                 \
   X(i64_and_imm, "SSL")                                                                 \
   X(i64_shl_imm, "SSL")                                                                 \
-  X(i64_shr_u_imm, "SSL")
+  X(i64_shr_u_imm, "SSL")                                                               \
+  /* tail calls, each followed by `ret`: the arguments at slot S move to slot 0 */      \
+  X(return_call, "FS")            /* function F of the instance */                      \
+  X(return_call_indirect, "FFSS") /* type F, table F, index slot */
 
 // The *_wrapped operations follow the wasm loads and stores in the same order.
 constexpr uint16_t kNumWrappedMemOps = 23;

@@ -499,8 +499,10 @@ class Translator {
       case Op::br_if: return on_br_if(r);
       case Op::br_table: return on_br_table(r);
       case Op::return_: branch_to(ctrl_[0]); return make_unreachable();
-      case Op::call: return on_call(r);
-      case Op::call_indirect: return on_call_indirect(r);
+      case Op::call: return on_call(r, false);
+      case Op::call_indirect: return on_call_indirect(r, false);
+      case Op::return_call: return on_call(r, true);
+      case Op::return_call_indirect: return on_call_indirect(r, true);
       case Op::drop: pop(); return;
       case Op::select: return on_select();
       case Op::select_t: {
@@ -880,12 +882,25 @@ class Translator {
     truncate(height_ - num_params);
   }
 
-  void on_call(Reader& r) {
+  // A tail call (return_call*) is followed by `ret`: a wasm callee replaces the frame and never
+  // comes back to it, a host callee returns there like from a call, with the caller's results.
+  void end_tail_call() {
+    instr(code_op(XOp::ret), 1);
+    make_unreachable();
+  }
+
+  void on_call(Reader& r, bool tail) {
     uint32_t f = 0;
     r.u32(&f);
     const FuncType& t = m_.func_type(f);
     uint32_t frame = 0;
     call_frame(t.num_params, &frame);
+    if (PICOWASM_FEATURE_TAIL_CALL && tail) {
+      CodeUnit* p = instr(code_op(XOp::return_call), 4);
+      put_u32(p + 1, f);
+      p[3] = static_cast<Slot>(frame);
+      return end_tail_call();
+    }
     // The module's own functions are called directly; imports go through the instance's table.
     const bool defined = f >= m_.num_imported_functions;
     CodeUnit* p = instr(code_op(defined ? XOp::call_defined : XOp::call), 4);
@@ -895,7 +910,7 @@ class Translator {
     for (uint32_t i = 0; i < t.num_results; ++i) push(Where::home, 0, kNone);
   }
 
-  void on_call_indirect(Reader& r) {
+  void on_call_indirect(Reader& r, bool tail) {
     uint32_t type_index = 0, table = 0;
     r.u32(&type_index);
     r.u32(&table);
@@ -903,11 +918,13 @@ class Translator {
     const FuncType& t = m_.types[type_index];
     uint32_t frame = 0;
     call_frame(t.num_params, &frame);
-    CodeUnit* p = instr(code_op(XOp::call_indirect), 7);
+    tail = PICOWASM_FEATURE_TAIL_CALL && tail;
+    CodeUnit* p = instr(code_op(tail ? XOp::return_call_indirect : XOp::call_indirect), 7);
     put_u32(p + 1, type_index);
     put_u32(p + 3, table);
     p[5] = index;
     p[6] = static_cast<Slot>(frame);
+    if (tail) return end_tail_call();
     seal();
     for (uint32_t i = 0; i < t.num_results; ++i) push(Where::home, 0, kNone);
   }

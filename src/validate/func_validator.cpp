@@ -367,6 +367,8 @@ class FuncValidator {
   bool validate_block(Op op);
   bool validate_br_table();
   bool validate_memory_access(Op op, const OpInfo& info);
+  bool indirect_callee(const FuncType** callee);
+  bool validate_tail_call(Op op);
   bool validate_prefixed(Op op);
   bool apply_simple(const OpInfo& info) {
     if (info.param1 && !pop(info.param1)) return false;
@@ -444,6 +446,39 @@ bool FuncValidator::validate_br_table() {
     last_checked = types;
   }
   if (!pop_types(default_types, arity)) return false;
+  mark_unreachable();
+  return true;
+}
+
+// call_indirect's immediates: type index, then a funcref table.
+bool FuncValidator::indirect_callee(const FuncType** callee) {
+  uint32_t index, table;
+  uint8_t elem;
+  if (!read_index(&index) || !read_index(&table)) return false;
+  if (!table_elem(table, &elem)) return false;
+  if (index >= module_.num_types) return fail(ErrorCode::unknown_type);
+  if (elem != kFuncRef) return fail(ErrorCode::type_mismatch);
+  *callee = &module_.types[index];
+  return true;
+}
+
+// return_call / return_call_indirect (tail-call proposal): a call whose results are the caller's
+// own, so they must match the function's result types exactly; nothing follows it (like return).
+bool FuncValidator::validate_tail_call(Op op) {
+  if (!PICOWASM_FEATURE_TAIL_CALL || !(module_.features & kFeatureTailCall))
+    return fail(ErrorCode::unsupported_tail_call);
+  const FuncType* callee;
+  if (op == Op::return_call) {
+    uint32_t index;
+    if (!read_index(&index)) return false;
+    if (index >= module_.num_functions) return fail(ErrorCode::unknown_function);
+    callee = &module_.func_type(index);
+  } else if (!indirect_callee(&callee) || !pop(kI32)) {
+    return false;
+  }
+  if (!same_types(callee->results, callee->num_results, type_.results, type_.num_results))
+    return fail(ErrorCode::type_mismatch);
+  if (!pop_types(callee->params, callee->num_params)) return false;
   mark_unreachable();
   return true;
 }
@@ -585,17 +620,16 @@ bool FuncValidator::validate_instructions() {
         break;
       }
       case Op::call_indirect: {
-        uint32_t table;
-        if (!read_index(&index) || !read_index(&table)) return false;
-        if (!table_elem(table, &t1)) return false;
-        if (index >= module_.num_types) return fail(ErrorCode::unknown_type);
-        if (t1 != kFuncRef) return fail(ErrorCode::type_mismatch);
-        const FuncType& callee = module_.types[index];
-        if (!pop(kI32)) return false;
-        if (!pop_types(callee.params, callee.num_params)) return false;
-        if (!push_types(callee.results, callee.num_results)) return false;
+        const FuncType* callee;
+        if (!indirect_callee(&callee) || !pop(kI32)) return false;
+        if (!pop_types(callee->params, callee->num_params)) return false;
+        if (!push_types(callee->results, callee->num_results)) return false;
         break;
       }
+      case Op::return_call:
+      case Op::return_call_indirect:
+        if (!validate_tail_call(op)) return false;
+        break;
       case Op::drop:
         if (!pop_any(&t1)) return false;
         break;

@@ -34,8 +34,8 @@ inline Bytes read_file(const std::string& path) {
 }
 
 // The binary of a module in the text format. Fails the test (and returns nothing) if wat2wasm
-// rejects it.
-inline Bytes wat(const std::string& text) {
+// rejects it. `flags` go to wat2wasm, e.g. "--enable-tail-call" for a proposal's instructions.
+inline Bytes wat(const std::string& text, const std::string& flags = "") {
   static int counter = 0;
   const std::filesystem::path dir = std::filesystem::temp_directory_path();
   const std::string stem =
@@ -43,7 +43,7 @@ inline Bytes wat(const std::string& text) {
   const std::string in = (dir / (stem + ".wat")).string();
   const std::string out = (dir / (stem + ".wasm")).string();
   std::ofstream(in) << text;
-  const std::string cmd = std::string(PICOWASM_WAT2WASM) + " " + in + " -o " + out;
+  const std::string cmd = std::string(PICOWASM_WAT2WASM) + " " + flags + " " + in + " -o " + out;
   const int rc = std::system(cmd.c_str());
   EXPECT_EQ(rc, 0) << cmd << "\n" << text;
   Bytes bytes = read_file(out);

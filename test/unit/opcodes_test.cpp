@@ -24,9 +24,10 @@ using picowasm::Reader;
 using Bytes = std::vector<uint8_t>;
 
 // The assigned single-byte opcodes of WebAssembly 2.0 without SIMD, as ranges from the spec's
-// instruction index (0xFC is a prefix, not an instruction).
+// instruction index (0xFC is a prefix, not an instruction), plus the tail-call proposal's
+// return_call (0x12) and return_call_indirect (0x13).
 bool assigned_in_spec(unsigned b) {
-  return b <= 0x05 || (b >= 0x0B && b <= 0x11) || (b >= 0x1A && b <= 0x1C) ||
+  return b <= 0x05 || (b >= 0x0B && b <= 0x13) || (b >= 0x1A && b <= 0x1C) ||
          (b >= 0x20 && b <= 0x26) || (b >= 0x28 && b <= 0xC4) || (b >= 0xD0 && b <= 0xD2);
 }
 
@@ -41,7 +42,7 @@ TEST(Opcodes, ExactlyTheSpecOpcodesAreAssigned) {
       EXPECT_GT(std::strlen(info->name), 0u);
     }
   }
-  EXPECT_EQ(assigned, 6 + 7 + 3 + 7 + 157 + 3);
+  EXPECT_EQ(assigned, 6 + 9 + 3 + 7 + 157 + 3);
   EXPECT_EQ(op_info(uint8_t{0xFC}), nullptr);
   EXPECT_EQ(op_info(uint8_t{0xFD}), nullptr);
 }
@@ -71,6 +72,8 @@ TEST(Opcodes, SpotChecksAgainstTheSpec) {
       {0x0E, "br_table", Imm::br_table},
       {0x10, "call", Imm::func},
       {0x11, "call_indirect", Imm::call_indirect},
+      {0x12, "return_call", Imm::func},
+      {0x13, "return_call_indirect", Imm::call_indirect},
       {0x1C, "select", Imm::select_t},
       {0x20, "local.get", Imm::local},
       {0x24, "global.set", Imm::global},

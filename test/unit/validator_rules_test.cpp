@@ -272,6 +272,32 @@ TEST(ValidateConstExpr, ExtendedConstArithmetic) {
   EXPECT_EQ(load_with_features(module({global_i32(deep)}), 0), ErrorCode::constant_expr_required);
 }
 
+// tail-call: return_call needs the proposal, and its callee must return exactly the caller's
+// results; like `return`, it leaves the rest of the block unreachable.
+TEST(ValidateBody, TailCallRules) {
+  const uint32_t tail = picowasm::kFeatureTailCall;
+  const uint8_t kReturnCall = 0x12;
+  const Bytes self = one_func(kVoidToI32, {kReturnCall, 0, kDrop});
+  EXPECT_EQ(load_with_features(self, tail), ErrorCode::ok);
+  EXPECT_EQ(load_with_features(self, 0), ErrorCode::unsupported_tail_call);
+  EXPECT_EQ(load_with_features(self, picowasm::kFeatureExtendedConst),
+            ErrorCode::unsupported_tail_call);
+  EXPECT_EQ(load_with_features(one_func(kVoidToI32, {kReturnCall, 5}), tail),
+            ErrorCode::unknown_function);
+  // () -> i32 tail-calling () -> i64, and () -> i32 tail-calling () -> ().
+  for (const Bytes& callee : {func_type({}, {kI64}), kVoidToVoid}) {
+    Bytes m = module({types({kVoidToI32, callee}), funcs({0, 1}),
+                      code({body({}, {kReturnCall, 1, kEnd}), body({}, {kUnreachable, kEnd})})});
+    EXPECT_EQ(load_with_features(m, tail), ErrorCode::type_mismatch);
+  }
+  // The callee's parameters come from the stack: (i32) -> i32 called without an argument.
+  const Bytes needs_arg = func_type({kI32}, {kI32});
+  EXPECT_EQ(load_with_features(one_func(needs_arg, {kReturnCall, 0}), tail),
+            ErrorCode::type_mismatch);
+  EXPECT_EQ(load_with_features(one_func(needs_arg, {kLocalGet, 0, kReturnCall, 0}), tail),
+            ErrorCode::ok);
+}
+
 // ---- Declared function references ---------------------------------------------------------------
 
 TEST(ValidateRefs, RefFuncNeedsADeclaration) {
