@@ -13,7 +13,7 @@
  *           through the FPGAIO MISC register
  *   UART    port 0-4: CMSDK APB UART0-4 (port 0 is the console: QEMU's first -serial)
  *   clock   CMSDK APB timer 1, 25 MHz, free running
- *   log     semihosting console (QEMU: its stderr), one "log L: text" line per record
+ *   log     semihosting console (QEMU: its stderr), one "log info: text" line per record
  *   PWM, ADC: none (the classes are not present)
  *
  * Bus 0 of each class is the one QEMU attaches a `-device ...,bus=i2c` / `bus=ssi` to (the first

@@ -1,14 +1,17 @@
-/* Log records on mps2-an386: one line "log L: text" per record (L = E, W, I, D) on the
- * semihosting console, which QEMU writes to its standard error (or -semihosting-config
- * chardev=...). The app's UART 0 is QEMU's first serial port (standard output), so an app's UART
- * bytes and its log records arrive on separate streams, as on the virtual board. */
+/* Log records on mps2-an386: one line "log LEVEL: text" per record (error, warn, info, debug: the
+ * virtual board's words, without its timestamps) on the semihosting console, which QEMU writes to
+ * its standard error (or -semihosting-config chardev=...). The app's UART 0 is QEMU's first serial
+ * port (standard output), so an app's UART bytes and its log records arrive on separate streams, as
+ * on the virtual board. */
 #include <string.h>
 
 #include "mps2_hal.h"
 #include "picowasm/config.h"
 #include "semihosting.h"
 
-#define PREFIX_LEN 7u /* "log I: " */
+#define PREFIX_MAX 11u /* "log debug: " */
+
+static const char* const kLevels[4] = {"error", "warn", "info", "debug"};
 
 void mps2_console_write(const mps2_log* log, const char* text, uint32_t len) {
   if (log->handle < 0 || len == 0) return;
@@ -19,13 +22,18 @@ void mps2_console_write(const mps2_log* log, const char* text, uint32_t len) {
 static int32_t log_write(void* ctx, int32_t level, const char* text, uint32_t len) {
   const mps2_log* log = (const mps2_log*)ctx;
   if (level > log->threshold) return PW_HAL_OK; /* dropped, as documented: still OK */
-  char line[PREFIX_LEN + PICOWASM_HAL_MAX_TRANSFER + 1];
+  char line[PREFIX_MAX + PICOWASM_HAL_MAX_TRANSFER + 1];
   if (len > PICOWASM_HAL_MAX_TRANSFER) len = PICOWASM_HAL_MAX_TRANSFER;
-  memcpy(line, "log ?: ", PREFIX_LEN);
-  line[4] = "EWID"[level & 3];
-  memcpy(line + PREFIX_LEN, text, len);
-  line[PREFIX_LEN + len] = '\n';
-  mps2_console_write(log, line, PREFIX_LEN + len + 1u);
+  const char* name = kLevels[level & 3];
+  memcpy(line, "log ", 4);
+  uint32_t n = 4;
+  while (*name) line[n++] = *name++;
+  line[n++] = ':';
+  line[n++] = ' ';
+  memcpy(line + n, text, len);
+  n += len;
+  line[n++] = '\n';
+  mps2_console_write(log, line, n);
   return PW_HAL_OK;
 }
 

@@ -8,7 +8,7 @@
 // The app's UART 0 is the first serial port (QEMU: standard output). Its log records and the
 // firmware's reports go to the semihosting console (QEMU: standard error), one line each:
 //   == NAME grant: SPEC            before the app (SPEC in the CLI's --grant syntax)
-//   log I: ...                     the app's log records
+//   log info: ...                  the app's log records (error, warn, info, debug)
 //   == NAME: exit N | trap: MESSAGE | out of fuel | refused: ...   how it ended
 // Exit status: 0 when every selected app ran (whatever its outcome), 1 for an unknown app name.
 #include <stdarg.h>

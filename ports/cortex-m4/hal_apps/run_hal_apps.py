@@ -7,8 +7,8 @@ For each app: QEMU starts paused with a TMP105 (I2C bus 0, 0x48) and an M25P80 f
 the firmware's reports (semihosting) its standard error. Checks, per app:
   - UART bytes and log lines equal the hand-written expected/<app>.uart and expected/<app>.log
     (derived from the app's source and the device models' datasheets, not from a run);
-  - with --cli, the UART bytes equal those of the same .wasm on the virtual board
-    (`picowasm run --board virtual`), with the grant the firmware reports for the app.
+  - with --cli, the UART bytes and the log records equal those of the same .wasm on the virtual
+    board (`picowasm run --board virtual`), with the grant the firmware reports for the app.
   - with --host-apps and --cross-apps, the firmware embeds the host build's very .wasm files.
 Modes: check (default, exit status 1 on any difference) or --show (run and print, for the demo).
 """
@@ -16,6 +16,7 @@ import argparse
 import difflib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,8 @@ EXPECTED = os.path.join(HERE, "expected")
 APPS = ["blink", "thermostat", "uart_console", "basting_timer", "bad_pin", "spin",
         "memory_bomb", "wild_pointer", "hal_check"]
 SENSOR_MILLI_C = 25000
+FUEL = 1000000  # hal_apps_m4.cpp kFuel
+MEMORY_PAGES = 16  # hal_apps_m4.cpp kMemoryPages
 QEMU_TIMEOUT_S = 60
 QMP_CONNECT_TIMEOUT_S = 10
 
@@ -99,17 +102,49 @@ def run_qemu(qemu, firmware, app):
     return proc.returncode, out, err.decode("utf-8", "replace")
 
 
+def c_escape(data):
+    """Bytes as the CLI's --uart-input TEXT (C escapes for anything but printable ASCII)."""
+    out = []
+    for b in data:
+        c = chr(b)
+        if c == "\\":
+            out.append("\\\\")
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\r":
+            out.append("\\r")
+        elif 0x20 <= b < 0x7F:
+            out.append(c)
+        else:
+            out.append("\\x%02x" % b)
+    return "".join(out)
+
+
 def run_virtual(cli, wasm, grant_spec, app):
-    """UART bytes of the app on the virtual board, or None when the CLI has no virtual board."""
-    cmd = [cli, "run", "--board", "virtual", "--uart-only"]
-    for spec in grant_spec.split():
-        cmd += ["--grant", spec]
-    cmd.append(wasm)
-    stdin_path = os.path.join(EXPECTED, app + ".in")
-    with open(stdin_path, "rb") if os.path.exists(stdin_path) else open(os.devnull, "rb") as f:
-        proc = subprocess.run(cmd, stdin=f, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    """(UART bytes, log lines) of the app on the virtual board, with the firmware's grant, fuel
+    and memory limit."""
+    with tempfile.TemporaryDirectory() as tmp:
+        uart_path = os.path.join(tmp, "uart")
+        cmd = [cli, "run", "--board", "virtual", "--uart-out", uart_path,
+               "--fuel", str(FUEL), "--max-memory-pages", str(MEMORY_PAGES)]
+        for spec in grant_spec.split():
+            cmd += ["--grant", spec]
+        stdin_path = os.path.join(EXPECTED, app + ".in")
+        if os.path.exists(stdin_path):
+            with open(stdin_path, "rb") as f:
+                cmd += ["--uart-input", c_escape(f.read())]
+        cmd.append(wasm)
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=QEMU_TIMEOUT_S)
-    return proc.stdout
+        uart = b""
+        if os.path.exists(uart_path):
+            with open(uart_path, "rb") as f:
+                uart = f.read()
+    # "[0.500000] log info: text": the same record as the Cortex-M4's "log info: text".
+    logs = [re.sub(r"^\[[0-9.]+\] ", "", l)
+            for l in proc.stderr.decode("utf-8", "replace").splitlines()
+            if re.match(r"^\[[0-9.]+\] log \w+: ", l)]
+    return uart, logs
 
 
 def diff(label, want, got):
@@ -170,8 +205,11 @@ def main():
         if args.cli and app != "hal_check":
             grant = grant_of(console, app)
             wasm = os.path.join(args.host_apps, app + ".wasm")
-            virtual = run_virtual(args.cli, wasm, grant or "", app)
-            problems += diff("UART 0 (vs the virtual board)", virtual, uart)
+            v_uart, v_logs = run_virtual(args.cli, wasm, grant or "", app)
+            problems += diff("UART 0 (vs the virtual board)", v_uart, uart)
+            logs = [l for l in console.splitlines() if l.startswith("log ")]
+            problems += diff("log records (vs the virtual board)", "\n".join(v_logs) + "\n",
+                             "\n".join(logs) + "\n")
         print("%-14s %s" % (app, "ok" if not problems else "FAIL"))
         failures += ["%s: %s" % (app, p) for p in problems]
     for f in failures:
