@@ -111,7 +111,7 @@ int cmd_pack(const Args& args) {
   if (r.ok()) r = pkg::verify(p, pkg::verify_mbedtls, &ring);
   if (!r.ok()) return report(r);
   write_file(output, out);
-  std::printf("packed %s: app %s version %u, %zu bytes (manifest %u bytes), key id %s\n",
+  std::printf("packed %s: app \"%s\" version %u, %zu bytes (manifest %u bytes), key id %s\n",
               escape_text(output).c_str(),
               escape_text(m.app_id.data(), m.app_id.size(), '"').c_str(), m.version, out.size(),
               p.payload.size, pkh::hex(p.key_id, sizeof p.key_id).c_str());
