@@ -3,8 +3,10 @@
 
 Round trip: runs hal-bench-m4.elf (ports/cortex-m4/hal_apps/hal_bench_m4.cpp) on QEMU mps2-an386
 with the qemu-insn-count plugin, which prints the exact guest instruction count between
-bench_mark() calls. The firmware's four regions are N native driver calls, the same loop without
-the call, N pw_gpio.write calls from wasm, and the same wasm loop without the call.
+bench_mark() calls. The firmware's regions are N native driver calls, the same loop without the
+call, N pw_gpio.write calls from wasm, the same wasm loop without the call, and both wasm loops
+again with pw_gpio.write bound to a bare host function calling the driver without any check
+(the engine's share of the overhead; the rest is the board layer's).
 
 Flash: sums, from a GNU ld map of an -Os firmware, the bytes each input file places in flash
 (code, read-only data, string literals, exception index, .data's load image), grouped as the HAL
@@ -32,13 +34,14 @@ def round_trip(qemu, elf, plugin):
         sys.exit("hal-bench-m4 failed (%d):\n%s%s" % (run.returncode, run.stdout, run.stderr))
     deltas = [int(m.group(1)) for m in re.finditer(r"insn_count: mark #\d+ total=\d+ delta=(\d+)",
                                                    run.stderr)]
-    # Marks 0/1 native write, 2/3 native empty, 4/5 wasm write, 6/7 wasm empty: the deltas at
-    # the odd marks are the regions.
-    if len(deltas) < 8:
-        sys.exit("expected 8 marks from the plugin, got %d:\n%s" % (len(deltas), run.stderr))
+    # Marks 0/1 native write, 2/3 native empty, 4/5 wasm write, 6/7 wasm empty, 8/9 and 10/11
+    # the same with the bare binding: the deltas at the odd marks are the regions.
+    if len(deltas) < 12:
+        sys.exit("expected 12 marks from the plugin, got %d:\n%s" % (len(deltas), run.stderr))
     native = (deltas[1] - deltas[3]) / ITERATIONS
     wasm = (deltas[5] - deltas[7]) / ITERATIONS
-    return native, wasm, run.stdout.strip()
+    bare = (deltas[9] - deltas[11]) / ITERATIONS
+    return native, wasm, bare, run.stdout.strip()
 
 
 def flash_by_group(map_path):
@@ -85,7 +88,7 @@ def main():
     ap.add_argument("--size-map", required=True, help="hal-apps-m4.map (-Os build)")
     args = ap.parse_args()
 
-    native, wasm, firmware_line = round_trip(args.qemu, args.bench_elf, args.plugin)
+    native, wasm, bare, firmware_line = round_trip(args.qemu, args.bench_elf, args.plugin)
     overhead = wasm - native
     print("== pw_gpio.write round trip, Cortex-M4 (QEMU mps2-an386, exact instruction counts)")
     print("firmware: " + firmware_line)
@@ -93,6 +96,8 @@ def main():
     print("wasm pw_gpio.write, granted:           %7.1f instructions" % wasm)
     print("overhead:                              %7.1f instructions (target <= %d)"
           % (overhead, OVERHEAD_TARGET))
+    print("  engine host call (bare binding - native): %7.1f" % (bare - native))
+    print("  board layer (grant checks, counters):     %7.1f" % (wasm - bare))
     groups = flash_by_group(args.size_map)
     print("== flash on Cortex-M4 -Os (hal-apps-m4)")
     print("HAL layer (board/src/hal.cpp):          %7d bytes (target <= %d)"

@@ -1,10 +1,13 @@
 // Firmware hal-bench-m4: instructions of a granted pw_gpio.write round trip from wasm, against a
-// native call of the same driver function (scripts/bench-hal-m4.sh). Four regions between
+// native call of the same driver function (scripts/bench-hal-m4.sh). Six regions between
 // bench_mark() calls, each kIterations long, counted exactly by the qemu-insn-count plugin:
 //   1 native: sink = driver->write(ctx, pin, i & 1)     2 native: sink = i & 1
 //   3 wasm bench_write (pw_gpio.write in the loop)       4 wasm bench_empty (the same without it)
-// per call: native = (1 - 2) / N, wasm = (3 - 4) / N, overhead = wasm - native. It also checks
-// that the wasm loop really drove the LED (the register reads back the last level written).
+//   5, 6 the same module with pw_gpio.write bound to a bare host function that calls the driver
+//        with no checks at all: what the engine's host call costs, apart from the board layer
+// per call: native = (1 - 2) / N, wasm = (3 - 4) / N, overhead = wasm - native; engine share =
+// (5 - 6) / N - native, board layer share = the rest. It also checks that the wasm loops really
+// drove the LED (the register reads back the last level written).
 #include <stdint.h>
 
 #include "board.h"
@@ -54,6 +57,38 @@ bool call_export(picowasm::Instance& inst, const char* name, int32_t n) {
   return r.status == picowasm::CallStatus::ok;
 }
 
+// The bare binding: the driver straight from the instance's user pointer (the pw_board).
+int32_t bare_configure(picowasm::HostContext& ctx, int32_t pin, int32_t mode) {
+  const pw_board* b = ctx.user_as<const pw_board>();
+  return b->gpio->configure(b->gpio_ctx, static_cast<uint32_t>(pin), mode);
+}
+int32_t bare_write(picowasm::HostContext& ctx, int32_t pin, int32_t level) {
+  const pw_board* b = ctx.user_as<const pw_board>();
+  return b->gpio->write(b->gpio_ctx, static_cast<uint32_t>(pin), level != 0);
+}
+constexpr picowasm::HostFunction kBare[] = {
+    picowasm::host_function<&bare_configure>("pw_gpio", "configure"),
+    picowasm::host_function<&bare_write>("pw_gpio", "write"),
+};
+
+// Instantiates the module, runs pw_main (configures the pin) and measures the two loops.
+bool measure(const picowasm::LoadedModule& module, const picowasm::InstanceConfig& ic) {
+  picowasm::Instance* inst = nullptr;
+  picowasm::FuncInst* main_fn = nullptr;
+  uint64_t slots[1] = {0};
+  if (!picowasm::instantiate(module, ic, &inst).ok() ||
+      picowasm::start(*inst, kFuel).status != picowasm::CallStatus::ok ||
+      !(main_fn = picowasm::find_function(*inst, "pw_main")) ||
+      picowasm::call(*inst, main_fn, slots, kFuel).status != picowasm::CallStatus::ok ||
+      slots[0] != PW_HAL_OK) {
+    return false;
+  }
+  const bool ok = call_export(*inst, "bench_write", kIterations) &&
+                  call_export(*inst, "bench_empty", kIterations);
+  picowasm::unload(*inst);
+  return ok;
+}
+
 }  // namespace
 
 int main() {
@@ -80,29 +115,28 @@ int main() {
   }
   static pb::AppHal app;
   pb::hal_init(app, hal.board, kGrant);
-  picowasm::InstanceConfig ic = pb::app_config(app, g_instance_arena, sizeof g_instance_arena);
-  picowasm::Instance* inst = nullptr;
-  picowasm::FuncInst* main_fn = nullptr;
-  uint64_t slots[1] = {0};
-  if (!picowasm::instantiate(*module, ic, &inst).ok() ||
-      picowasm::start(*inst, kFuel).status != picowasm::CallStatus::ok ||
-      !(main_fn = picowasm::find_function(*inst, "pw_main")) ||
-      picowasm::call(*inst, main_fn, slots, kFuel).status != picowasm::CallStatus::ok ||
-      slots[0] != PW_HAL_OK) {
-    board_puts("hal-bench-m4: cannot set up the guest\n");
+  if (!measure(*module, pb::app_config(app, g_instance_arena, sizeof g_instance_arena))) {
+    board_puts("hal-bench-m4: the HAL run failed\n");
     return 1;
   }
-  // Warm-up calls are not needed: the interpreter has no caches to fill.
-  if (!call_export(*inst, "bench_write", kIterations) ||
-      !call_export(*inst, "bench_empty", kIterations)) {
-    board_puts("hal-bench-m4: a benchmark call failed\n");
+  picowasm::InstanceConfig bare;
+  bare.arena = g_instance_arena;
+  bare.arena_size = sizeof g_instance_arena;
+  bare.host_functions = kBare;
+  bare.num_host_functions = sizeof kBare / sizeof kBare[0];
+  bare.user = const_cast<pw_board*>(&hal.board);
+  if (!measure(*module, bare)) {
+    board_puts("hal-bench-m4: the bare run failed\n");
     return 1;
   }
   // The last write of the loop was level (kIterations - 1) & 1; the LED reads it back.
+  // The HAL run made every call through the board layer (configure + N writes), none denied.
   const int32_t level = hal.board.gpio->read(hal.board.gpio_ctx, kPin);
+  const pb::ClassStats& gpio = app.stats[static_cast<uint32_t>(pb::Class::gpio)];
   board_printf("iterations=%ld gpio_calls=%lu denied=%lu led=%ld\n", static_cast<long>(kIterations),
-               static_cast<unsigned long>(app.stats[static_cast<uint32_t>(pb::Class::gpio)].calls),
-               static_cast<unsigned long>(app.stats[static_cast<uint32_t>(pb::Class::gpio)].denied),
+               static_cast<unsigned long>(gpio.calls), static_cast<unsigned long>(gpio.denied),
                static_cast<long>(level));
-  return level == ((kIterations - 1) & 1) ? 0 : 1;
+  const bool ok = level == ((kIterations - 1) & 1) &&
+                  gpio.calls == static_cast<uint32_t>(kIterations) + 1 && gpio.denied == 0;
+  return ok ? 0 : 1;
 }
