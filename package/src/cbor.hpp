@@ -28,7 +28,7 @@ enum Major : uint8_t {
 class Reader {
  public:
   Reader(const uint8_t* data, size_t size, uint32_t base_offset, Result* result)
-      : begin_(data), p_(data), end_(data + size), base_(base_offset), r_(result) {}
+      : begin_(data), p_(data), end_(data + size), item_(data), base_(base_offset), r_(result) {}
 
   Field field = Field::none;  // what the next read is about (named in errors)
 

@@ -345,6 +345,10 @@ Result parse_manifest(const uint8_t* data, size_t size, Manifest* m, uint32_t ba
     rd.field = Field::manifest;
     uint32_t k = 0;
     if (!rd.key(&k, prev, i == 0)) return r;
+    if (k < kAppId || k > kCodeDigest) {  // before k sizes a shift
+      rd.fail(Status::unknown_field);
+      return r;
+    }
     prev = k;
     seen |= 1u << k;
     bool ok = false;
@@ -363,8 +367,7 @@ Result parse_manifest(const uint8_t* data, size_t size, Manifest* m, uint32_t ba
         break;
       case kResources: ok = parse_resources(rd, m); break;
       case kCapabilities: ok = parse_capabilities(rd, m); break;
-      case kCodeDigest: ok = parse_digest(rd, m); break;
-      default: ok = rd.fail(Status::unknown_field); break;
+      default: ok = parse_digest(rd, m); break;
     }
     if (!ok) return r;
   }

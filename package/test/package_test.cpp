@@ -390,6 +390,19 @@ TEST_F(PackageHostile, ManifestFieldsOutOfRange) {
                   w[6] = [](ph::Cbor& c) { c.array(2).nint(-16).bytes(Bytes(31)); };
                 }),
                 Status::out_of_range, Field::code_digest);
+  // Longer than PICOWASM_PKG_MAX_MANIFEST_BYTES: as a COSE payload, and alone (where the error
+  // offset was once garbage: found by picowasm-fuzz-package).
+  const Bytes big(PICOWASM_PKG_MAX_MANIFEST_BYTES + 1, 0xA0);
+  EXPECT_STATUS(open_verify(signed_package(kHeader, big, *a_)), Status::too_long, Field::payload);
+  pk::Manifest m;
+  const pk::Result r = pk::parse_manifest(big.data(), big.size(), &m, 5);
+  EXPECT_STATUS(r, Status::too_long, Field::manifest);
+  EXPECT_EQ(r.offset, 5u);
+  // Key 100 (found by picowasm-fuzz-package: it once sized a shift).
+  ph::Cbor unknown;
+  unknown.map(1).uint(100).uint(1);
+  EXPECT_STATUS(open_verify(signed_package(kHeader, unknown.out, *a_)), Status::unknown_field,
+                Field::manifest);
   EXPECT_STATUS(field_error([](Writer* w) { w[6] = nullptr; }), Status::missing_field,
                 Field::code_digest);
   EXPECT_STATUS(field_error([](Writer* w) { w[1] = nullptr; }), Status::missing_field,
