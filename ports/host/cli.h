@@ -47,11 +47,27 @@ struct UsageError : std::runtime_error {
 // ---------------------------------------------------------------------------------
 int cmd_inspect(const Args& args);
 int cmd_run(const Args& args);
+// `run --board virtual ...` (cmd_run_board.cpp); cmd_run hands over when it sees --board.
+int cmd_run_board(const Args& args);
 int cmd_keygen(const Args& args);
 int cmd_pack(const Args& args);
 int cmd_verify(const Args& args);
 // Prints the package section of a module (inspect): false if it is there but invalid.
 bool print_package(const uint8_t* bytes, size_t size);
+
+// ---- Shared by run and run --board (cmd_run.cpp) ----------------------------------------------
+// Matches option `name` at args[*i], given as "NAME VALUE" or "NAME=VALUE": stores the value in
+// *value and moves *i to the last word used. `what` names the value for an error message.
+bool take_option(const Args& args, size_t* i, const char* name, const char* what,
+                 std::string* value);
+// A limit: decimal or 0x hex, 1 .. max (UsageError naming `flag` otherwise).
+uint32_t parse_limit(const char* flag, const std::string& text, uint32_t max);
+// The CLI's admission check: the initial sizes the module declares (memories and tables, imported
+// or defined) must fit the limits. Returns the error message, or "" if they fit.
+std::string check_declared_sizes(const Module& m, uint32_t max_memory_pages,
+                                 uint32_t max_table_elems);
+// A trap and its backtrace, readably, on stderr.
+void print_trap(const Instance& instance, const Module& m);
 
 // ---- Loading
 // -------------------------------------------------------------------------------------
@@ -85,6 +101,8 @@ size_t arena_size_for(size_t file_size);
 // larger than kMaxModuleBytes, or a read error. A module that fails to load is reported through
 // `error`, not by throwing.
 std::unique_ptr<LoadedModule> load_file(const std::string& path);
+// The checks and the reading of load_file without the loading: the file's bytes.
+std::unique_ptr<uint8_t[]> read_whole_file(const std::string& path, size_t* size);
 
 // ---- Formatting
 // ----------------------------------------------------------------------------------

@@ -71,6 +71,8 @@ void check_module_file(const std::string& path, const struct stat& st) {
   }
 }
 
+}  // namespace
+
 std::unique_ptr<uint8_t[]> read_whole_file(const std::string& path, size_t* size) {
   // stat() first, so that a FIFO or device is refused without opening it (opening a FIFO blocks
   // until a writer comes, reading a device may never end).
@@ -99,6 +101,8 @@ std::unique_ptr<uint8_t[]> read_whole_file(const std::string& path, size_t* size
   }
   return bytes;
 }
+
+namespace {
 
 // Length of the well-formed UTF-8 sequence at the start of [p, p + n) (n >= 1), with its code
 // point in *code_point; 0 if the bytes there do not start one. Well-formed as in the Unicode

@@ -12,8 +12,9 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "cli.h"
 #include "api/load.h"
+#include "cli.h"
+#include "cli_json.h"
 #include "picowasm/picowasm.hpp"
 #include "runtime/runtime.h"
 
@@ -51,29 +52,31 @@ std::string format_size(uint64_t bytes) {
   return fmt::format("{} KiB", bytes >> 10);
 }
 
-// The CLI's admission check: the initial sizes the module declares (memories and tables, imported
-// or defined) must fit the limits. Returns the error message, or "" if they fit.
-std::string check_declared_sizes(const Module& m, const RunArgs& run) {
+}  // namespace
+
+std::string check_declared_sizes(const Module& m, uint32_t max_memory_pages,
+                                 uint32_t max_table_elems) {
   uint64_t pages = 0;
   for (uint32_t i = 0; i < m.num_memories; ++i) pages += m.memories[i].limits.min;
-  if (pages > run.max_memory_pages) {
+  if (pages > max_memory_pages) {
     return fmt::format(
         "error: limit: the module declares {} initial memory pages ({}), more than picowasm run "
         "allows ({} page{} = {}); raise the limit with --max-memory-pages N",
-        pages, format_size(pages * kPageSize), run.max_memory_pages,
-        run.max_memory_pages == 1 ? "" : "s",
-        format_size(uint64_t{run.max_memory_pages} * kPageSize));
+        pages, format_size(pages * kPageSize), max_memory_pages, max_memory_pages == 1 ? "" : "s",
+        format_size(uint64_t{max_memory_pages} * kPageSize));
   }
   uint64_t elems = 0;
   for (uint32_t i = 0; i < m.num_tables; ++i) elems += m.tables[i].limits.min;
-  if (elems > run.max_table_elems) {
+  if (elems > max_table_elems) {
     return fmt::format(
         "error: limit: the module declares {} initial table elements, more than picowasm run "
         "allows ({} in all tables together); raise the limit with --max-table-elems N",
-        elems, run.max_table_elems);
+        elems, max_table_elems);
   }
   return "";
 }
+
+namespace {
 
 // Growth caps and stacks for instantiate(). The table allowance is shared out between the
 // module's tables, so that all of them together reserve at most twice --max-table-elems (each
@@ -244,8 +247,8 @@ std::string format_result(ValType type, uint64_t slot) {
 // ---- Command
 // ------------------------------------------------------------------------------------
 
-// Matches option `name` at args[*i], given as "NAME VALUE" or "NAME=VALUE": stores the value in
-// *value and moves *i to the last word used. `what` names the value for an error message.
+}  // namespace
+
 bool take_option(const Args& args, size_t* i, const char* name, const char* what,
                  std::string* value) {
   const std::string& a = args[*i];
@@ -282,6 +285,8 @@ uint32_t parse_limit(const char* flag, const std::string& text, uint32_t max) {
   }
   return static_cast<uint32_t>(value);
 }
+
+namespace {
 
 RunArgs parse_run_args(const Args& args) {
   RunArgs run;
@@ -347,7 +352,8 @@ const char* pause_reason_name(PauseReason r) {
   return "none";
 }
 
-// The trap report as JSON: code, kind, message and the backtrace with function names.
+}  // namespace
+
 nlohmann::json trap_json(const Instance& instance, const Module& m) {
   const TrapReport report = trap_report(instance);
   nlohmann::json frames = nlohmann::json::array();
@@ -394,9 +400,11 @@ void print_trap(const Instance& instance, const Module& m) {
     std::fprintf(stderr, "  ... %u more frames\n", report.total_frames - report.num_frames);
 }
 
-}  // namespace
-
 int cmd_run(const Args& args) {
+  // `--board NAME` runs an app on a board instead (cmd_run_board.cpp).
+  for (const std::string& a : args) {
+    if (a == "--board" || a.compare(0, 8, "--board=") == 0) return cmd_run_board(args);
+  }
   const RunArgs run = parse_run_args(args);
   auto loaded = load_file(run.path);
   if (!loaded->error.ok()) {
@@ -418,7 +426,7 @@ int cmd_run(const Args& args) {
 
   // The CLI's resource limits, checked against what the module declares before anything is
   // allocated for it.
-  const std::string too_large = check_declared_sizes(m, run);
+  const std::string too_large = check_declared_sizes(m, run.max_memory_pages, run.max_table_elems);
   if (!too_large.empty()) {
     std::fprintf(stderr, "%s\n", too_large.c_str());
     return kExitFailure;

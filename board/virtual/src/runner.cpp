@@ -1,0 +1,133 @@
+// Running one app on the virtual board: instantiate, start, pw_main under fuel, and the virtual
+// clock driven by what the app waits for.
+#include <algorithm>
+#include <string>
+
+#include "picowasm/virtual_board.hpp"
+
+namespace picowasm {
+namespace vboard {
+
+const char* run_status_name(RunStatus s) {
+  switch (s) {
+    case RunStatus::ok: return "ok";
+    case RunStatus::trap: return "trap";
+    case RunStatus::out_of_fuel: return "out_of_fuel";
+    case RunStatus::stalled: return "stalled";
+    case RunStatus::link_error: return "link_error";
+    case RunStatus::load_error: return "load_error";
+  }
+  return "?";
+}
+
+AppRunner::AppRunner(VirtualBoard& board, const board::Grant& grant)
+    : board_(board), grant_(grant), hal_(new board::AppHal) {}
+
+AppRunner::~AppRunner() {
+  if (instance_) unload(*instance_);
+  board_.attach(nullptr);
+}
+
+namespace {
+
+std::string wait_text(const board::WaitState& w) {
+  switch (w.kind) {
+    case board::Wait::edge: return "an edge on GPIO pin " + std::to_string(w.resource);
+    case board::Wait::uart: return "input on UART " + std::to_string(w.resource);
+    default: return "time";
+  }
+}
+
+}  // namespace
+
+RunOutcome AppRunner::run(const LoadedModule& module, const RunConfig& config) {
+  RunOutcome out;
+  board::hal_init(*hal_, board_.board(), grant_, kBoardClasses, 1);
+  board_.attach(hal_.get());
+
+  out.link = board::check_imports(module, *hal_, config.link);
+  if (!out.link.ok()) {
+    out.status = RunStatus::link_error;
+    out.error = out.link.error;
+    return out;
+  }
+
+  InstanceConfig cfg =
+      board::app_config(*hal_, nullptr, 0, board_.functions(), board_.num_functions());
+  cfg.limits = config.limits;
+  size_t need = 0;
+  out.error = instance_size(module, cfg, &need);
+  if (!out.error.ok()) {
+    out.status = RunStatus::load_error;
+    return out;
+  }
+  constexpr size_t kAlign = 16;
+  arena_.reset(new uint8_t[need + kAlign]);
+  const uintptr_t base = reinterpret_cast<uintptr_t>(arena_.get());
+  cfg.arena = reinterpret_cast<void*>((base + kAlign - 1) & ~uintptr_t{kAlign - 1});
+  cfg.arena_size = need;
+  out.error = instantiate(module, cfg, &instance_);
+  if (!out.error.ok()) {
+    instance_ = nullptr;
+    out.status =
+        error_kind(out.error.code) == ErrorKind::trap ? RunStatus::trap : RunStatus::load_error;
+    return out;
+  }
+
+  FuncInst* entry = find_function(*instance_, "pw_main");
+  if (!entry) {
+    out.status = RunStatus::load_error;
+    out.message = "the module exports no pw_main function";
+    return out;
+  }
+  const FuncType& type = function_type(*entry);
+  if (type.num_params != 0 || type.num_results != 1 || type.results[0] != ValType::i32) {
+    out.status = RunStatus::load_error;
+    out.message = "pw_main must be () -> i32";
+    return out;
+  }
+
+  // Drives a call (or the start function) until it returns, traps, runs out of fuel or waits for
+  // something that never comes; the clock jumps to whatever can end the wait first.
+  uint64_t slots[1] = {0};
+  const auto left = [&] {
+    return config.fuel == kUnlimitedFuel ? kUnlimitedFuel : config.fuel - out.fuel_used;
+  };
+  const auto drive = [&](CallResult r) -> bool {
+    for (;;) {
+      out.fuel_used += r.fuel_used;
+      if (r.status == CallStatus::trap) {
+        out.status = RunStatus::trap;
+        out.error = r.error;
+        return false;
+      }
+      if (r.status == CallStatus::ok) return true;
+      if (r.pause != PauseReason::host_yield) {
+        out.status = RunStatus::out_of_fuel;
+        out.message = "out of fuel after " + std::to_string(out.fuel_used) + " units";
+        return false;
+      }
+      while (board::hal_poll(*hal_, board_.now_us()) == board::Poll::waiting) {
+        const board::WaitState& w = board::hal_wait_state(*hal_);
+        const uint64_t t =
+            std::min(w.has_deadline ? w.deadline_us : UINT64_MAX, board_.next_event_us());
+        if (t == UINT64_MAX || (config.max_time_us && t > config.max_time_us)) {
+          out.status = RunStatus::stalled;
+          out.message = "the app waits for " + wait_text(w) +
+                        (t == UINT64_MAX ? " and nothing scripted will end the wait"
+                                         : " beyond the time limit");
+          return false;
+        }
+        board_.advance_to(t);
+      }
+      r = resume(*instance_, slots, left());
+    }
+  };
+  if (!drive(start(*instance_, config.fuel))) return out;
+  if (!drive(call(*instance_, entry, slots, left()))) return out;
+  out.exit_code = static_cast<int32_t>(static_cast<uint32_t>(slots[0]));
+  return out;
+}
+
+}  // namespace vboard
+}  // namespace picowasm
