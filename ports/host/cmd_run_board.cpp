@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
@@ -196,6 +197,18 @@ void parse(const Args& args, BoardArgs& run) {
       e.kind = ScriptEvent::Kind::uart_input;
       e.bytes = unescape(v);
       run.events.push_back(e);
+    } else if (take_option(args, &i, "--uart-input-file", "a FILE (- for stdin)", &v)) {
+      // Read whole before the run: the app sees it as input that was there from the start.
+      ScriptEvent e;
+      e.kind = ScriptEvent::Kind::uart_input;
+      if (v == "-") {
+        e.bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+      } else {
+        std::ifstream in(v, std::ios::binary);
+        if (!in) bad("--uart-input-file", v, "cannot be read");
+        e.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+      run.events.push_back(e);
     } else if (take_option(args, &i, "--temp", "a temperature C[@US]", &v)) {
       ScriptEvent e;
       e.kind = ScriptEvent::Kind::temperature;
@@ -240,7 +253,8 @@ const char* kLevelNames[] = {"error", "warn", "info", "debug"};
 
 nlohmann::json hal_json(const board::AppHal& hal) {
   nlohmann::json out = nlohmann::json::object();
-  for (uint32_t k = 1; k < board::kNumClasses + 1; ++k) {  // the built-in classes and the relay
+  // pw_hal (queries), the built-in classes and the relay.
+  for (uint32_t k = 0; k < board::kNumClasses + 1; ++k) {
     const board::Class c = k < board::kNumClasses ? static_cast<board::Class>(k)
                                                   : board::board_class(vboard::kRelayClass);
     const board::ClassStats& s = hal.stats[static_cast<uint32_t>(c)];

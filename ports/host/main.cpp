@@ -72,6 +72,7 @@ const Command kCommands[] = {
      "    --fuel N, --max-memory-pages N, --max-table-elems N   as above\n"
      "    --uart-input TEXT      bytes the app can read from UART 0 (escapes \\n \\r \\t \\\\ "
      "\\xNN)\n"
+     "    --uart-input-file FILE the same from a file (- reads stdin to its end first)\n"
      "    --uart-out FILE        also write the app's UART output to FILE\n"
      "    --temp C[@US]          the sensor's temperature (default 25.0 C), from virtual time US\n"
      "    --button PIN:LEVEL@US  a button drives PIN to LEVEL at virtual time US (edges latch)\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs `picowasm run --board virtual ...` and checks what it did.
 
-  check_run.py --cli PATH --status N [--stdout-file F] [--stdout-regex R] [--stderr-regex R]
+  check_run.py --cli PATH --status N [--stdin-file F] [--stdout-file F] [--stdout-regex R] [--stderr-regex R]
                [--json-check EXPR]... -- ARG...
 
 --stdout-file: stdout must equal the file byte for byte (the app's UART output, written by hand
@@ -20,6 +20,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cli", required=True)
     parser.add_argument("--status", type=int, required=True)
+    parser.add_argument("--stdin-file")
     parser.add_argument("--stdout-file")
     parser.add_argument("--stdout-regex")
     parser.add_argument("--stderr-regex")
@@ -27,7 +28,8 @@ def main():
     parser.add_argument("args", nargs=argparse.REMAINDER)
     a = parser.parse_args()
     args = a.args[1:] if a.args and a.args[0] == "--" else a.args
-    run = subprocess.run([a.cli] + args, capture_output=True, timeout=60)
+    stdin = open(a.stdin_file, "rb").read() if a.stdin_file else b""
+    run = subprocess.run([a.cli] + args, input=stdin, capture_output=True, timeout=60)
     out, err = run.stdout, run.stderr.decode("utf-8", "replace")
     problems = []
     if run.returncode != a.status:

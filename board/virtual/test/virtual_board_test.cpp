@@ -413,6 +413,58 @@ TEST(AppRunner, WaitingForeverStallsAndFuelRunsOut) {
   EXPECT_EQ(o2.fuel_used, 1000u);
 }
 
+TEST(AppRunner, PeripheralsThroughTheHal) {
+  // Through the HAL functions: an I2C write to 0x49 (nobody there), the EEPROM at 0x50 written and
+  // read back, the flash's JEDEC ID over SPI, a scripted ADC sample, a PWM setting. Buffers: tx at
+  // 64 and 80, rx at 128 and 132; statuses stored at 0, 4, ...
+  const Bytes app = wat(R"((module
+  (import "pw_i2c" "write" (func $i2c_write (param i32 i32 i32 i32) (result i32)))
+  (import "pw_i2c" "write_read" (func $i2c_wr (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "pw_spi" "transfer" (func $spi (param i32 i32 i32 i32 i32) (result i32)))
+  (import "pw_adc" "read" (func $adc (param i32) (result i32)))
+  (import "pw_pwm" "set" (func $pwm (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "\10\ab\cd")
+  (data (i32.const 80) "\9f\00\00\00")
+  (func (export "pw_main") (result i32)
+    (i32.store (i32.const 0) (call $i2c_write (i32.const 0) (i32.const 0x49) (i32.const 64) (i32.const 1)))
+    (i32.store (i32.const 4) (call $i2c_write (i32.const 0) (i32.const 0x50) (i32.const 64) (i32.const 3)))
+    (i32.store (i32.const 8) (call $i2c_wr (i32.const 0) (i32.const 0x50) (i32.const 64) (i32.const 1)
+                                           (i32.const 128) (i32.const 2)))
+    (i32.store (i32.const 12) (call $spi (i32.const 0) (i32.const 0) (i32.const 80) (i32.const 132)
+                                         (i32.const 4)))
+    (i32.store (i32.const 16) (call $adc (i32.const 2)))
+    (i32.store (i32.const 20) (call $pwm (i32.const 1) (i32.const 1000) (i32.const 16384)))
+    (i32.const 0)))
+)");
+  AppRun r(app);
+  ScriptEvent e;
+  e.kind = ScriptEvent::Kind::adc_sample;
+  e.target = 2;
+  e.value = 1234;
+  r.vb.schedule(e);
+  r.vb.advance_to(0);
+  GrantSet g;
+  grants(&g, {"i2c:0:0x49,0x50", "spi:0:0", "adc:2", "pwm:1"});
+  const RunOutcome out = r.go(g);
+  ASSERT_EQ(out.status, RunStatus::ok) << out.message;
+  EXPECT_EQ(static_cast<int32_t>(r.mem32(0)), PW_HAL_E_NACK);
+  EXPECT_EQ(r.mem32(4), 0u);
+  EXPECT_EQ(r.mem32(8), 0u);
+  const uint8_t* m = instance_memory(*r.runner->instance()).data;
+  EXPECT_EQ(m[128], 0xAB);  // what the EEPROM got at 0x10, 0x11
+  EXPECT_EQ(m[129], 0xCD);
+  EXPECT_EQ(r.mem32(12), 0u);
+  EXPECT_EQ(B(m + 132, m + 136), B({0x00, 0x20, 0x20, 0x14}));
+  EXPECT_EQ(r.mem32(16), 1234u);
+  EXPECT_EQ(r.mem32(20), 0u);
+  EXPECT_EQ(r.vb.pwm_hz(1), 1000u);
+  EXPECT_EQ(r.vb.pwm_duty(1), 16384u);
+  ASSERT_EQ(r.vb.trace().size(), 6u);
+  EXPECT_EQ(format_trace(r.vb.trace()[0]), "t=0 i2c 0 write value=73 out=10 status=-8");
+  EXPECT_EQ(format_trace(r.vb.trace()[3]), "t=0 spi 0 transfer value=0 out=9f000000 in=00202014");
+}
+
 // ---- Grant specs
 // ---------------------------------------------------------------------------------------
 
