@@ -119,23 +119,6 @@ Result exceeded(Field f, uint32_t needed) {
 
 }  // namespace
 
-Result verify(const Package& pkg, VerifyFn verify_fn, void* ctx,
-              uint8_t signed_digest_out[kDigestBytes]) {
-  uint8_t d[kDigestBytes];
-  code_digest(pkg, d);
-  if (std::memcmp(d, pkg.manifest.code_digest, kDigestBytes) != 0) {
-    return fail(Status::digest_mismatch, Field::code_digest, pkg.section_start);
-  }
-  signed_digest(pkg, d);
-  if (signed_digest_out) std::memcpy(signed_digest_out, d, kDigestBytes);
-  const Status s = verify_fn(ctx, pkg.key_id, d, pkg.signature);
-  if (s != Status::ok) {
-    const Field f = s == Status::unknown_key ? Field::kid : Field::signature;
-    return fail(s, f, static_cast<uint32_t>(pkg.signature - pkg.bytes));
-  }
-  return Result();
-}
-
 Result admit(const Package& pkg, const Policy& policy, VerifyFn verify_fn, void* verify_ctx,
              const ModuleConfig& module_config, LoadedModule** module, Admission* out) {
   *module = nullptr;

@@ -1,6 +1,10 @@
-// The package digests over mbedTLS's SHA-256, computed from pieces of the package in place.
+// The package digests over mbedTLS's SHA-256, computed from pieces of the package in place, and
+// verify() (the digests, then the signature hook). Kept apart from admit.cpp so that a firmware
+// that only verifies links no engine code.
 #include <mbedtls/sha256.h>
 #include <mbedtls/version.h>
+
+#include <cstring>
 
 #include "cbor.hpp"
 #include "picowasm/package.hpp"
@@ -64,6 +68,30 @@ void key_id_of(const uint8_t public_key[kPublicKeyBytes], uint8_t out[kKeyIdByte
   Sha256 h;
   h.update(public_key, kPublicKeyBytes);
   h.finish(out);
+}
+
+Result verify(const Package& pkg, VerifyFn verify_fn, void* ctx,
+              uint8_t signed_digest_out[kDigestBytes]) {
+  uint8_t d[kDigestBytes];
+  code_digest(pkg, d);
+  if (std::memcmp(d, pkg.manifest.code_digest, kDigestBytes) != 0) {
+    Result r;
+    r.status = Status::digest_mismatch;
+    r.field = Field::code_digest;
+    r.offset = pkg.section_start;
+    return r;
+  }
+  signed_digest(pkg, d);
+  if (signed_digest_out) std::memcpy(signed_digest_out, d, kDigestBytes);
+  const Status s = verify_fn(ctx, pkg.key_id, d, pkg.signature);
+  if (s != Status::ok) {
+    Result r;
+    r.status = s;
+    r.field = s == Status::unknown_key ? Field::kid : Field::signature;
+    r.offset = static_cast<uint32_t>(pkg.signature - pkg.bytes);
+    return r;
+  }
+  return Result();
 }
 
 }  // namespace package
