@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick look at picowasm: installs missing Debian packages (as root), builds the host CLI and the
-# example modules into build/, inspects one example module and runs two others.
+# example modules into build/, inspects one example module and runs two others, then runs the
+# guest apps on the virtual board (and, where QEMU is installed, on the Cortex-M4 board).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,7 +11,7 @@ bash scripts/deps.sh
 if [[ ! -f build/CMakeCache.txt ]]; then
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi
-cmake --build build -j"$(nproc)" --target picowasm_cli examples
+cmake --build build -j"$(nproc)" --target picowasm_cli examples examples-apps
 
 picowasm=build/ports/host/picowasm
 examples=build/examples
@@ -29,6 +30,46 @@ show "$picowasm" run "$examples/fib.wasm" --invoke fib 20
 # CRC-32 of the 9 bytes "123456789" the module keeps in its memory: 0xCBF43926, printed as a
 # signed i32 (expect i32:-873187034).
 show "$picowasm" run "$examples/crc32.wasm" --invoke crc32 0 9
+
+# Guest apps in C (examples/apps, built with the SDK) on the virtual board: each gets only the
+# capabilities granted on the command line. stdout is the app's UART output; log records and the
+# outcome go to stderr. The clock is virtual: waits take no real time.
+apps=build/examples/apps
+board=("$picowasm" run --board virtual)
+# Like show, for runs that end with a non-zero exit status on purpose.
+show_status() {
+  echo
+  echo "\$ $*"
+  local status=0
+  "$@" || status=$?
+  echo "(exit status $status)"
+}
+# blink: pin 2 toggled 6 times 500 ms apart.
+show "${board[@]}" --grant gpio:2:out --grant time --grant log "$apps/blink.wasm"
+# thermostat: the TMP105 at 0x48 reads 20.0 C, then 23.0 C from 6 s on; the relay on pin 5 goes on,
+# then off (hysteresis 22.0 C +/- 0.5 C).
+show "${board[@]}" --grant i2c:0:0x48 --grant uart:0:w --grant gpio:5:out --grant time \
+  --grant log --temp 20 --temp 23@6000000 "$apps/thermostat.wasm"
+# The UART console, fed a script.
+show "${board[@]}" --grant uart:0 --grant time --grant gpio:2:out --grant i2c:0:0x48 --grant log \
+  --uart-input 'help\nled on\ntemp\nquit\n' "$apps/uart_console.wasm"
+# Without grants nothing is granted: refused at link time, naming the import and the grant.
+show_status "${board[@]}" "$apps/blink.wasm"
+# bad_pin uses pin 13, which it was not granted: every call is DENIED (counted), none reaches the
+# board; with --trap-on-denial the first one traps.
+show "${board[@]}" --grant gpio:2:out --grant log "$apps/bad_pin.wasm"
+show_status "${board[@]}" --grant gpio:2:out --grant log --trap-on-denial "$apps/bad_pin.wasm"
+# A rate limit of 3 GPIO calls a second against the virtual clock: some reads are RATE_LIMITED.
+show "${board[@]}" --grant gpio:2:out --grant time --grant log --grant rate:gpio:3/s \
+  "$apps/blink.wasm"
+# Revoking GPIO at 1.2 s of virtual time: the next toggle answers REVOKED and blink gives up.
+show "${board[@]}" --grant gpio:2:out --grant time --grant log --revoke gpio@1200000 \
+  "$apps/blink.wasm"
+# A spin loop stopped by fuel (exit status 4), a memory bomb by the memory limit and a wild pointer
+# by the bounds check (traps, exit status 3).
+show_status "${board[@]}" --grant log --fuel 1000000 "$apps/spin.wasm"
+show_status "${board[@]}" --grant log --max-memory-pages 16 "$apps/memory_bomb.wasm"
+show_status "${board[@]}" --grant log --grant uart:0:w "$apps/wild_pointer.wasm"
 
 # The same apps on the Cortex-M4 board, where QEMU and the Arm toolchain are installed: firmware
 # hal-apps-m4 on QEMU mps2-an386 runs each app on the board's real peripherals (its LEDs, the
