@@ -188,6 +188,17 @@ void run_app(mps2_hal& hal, const AppSpec& spec, const embedded_module& wasm, Co
   picowasm::unload(*inst);
 }
 
+// After hal_check: what its SPI configuration left in the hardware, for the expected log. Bus 0 is
+// the PL022 at 0x40027000 (mps2_hal.h); its nCS is FPGAIO MISC bit 9, all five released (1).
+void report_spi_registers(Console& out) {
+  const uint32_t cr0 = *reinterpret_cast<volatile uint32_t*>(0x40027000u);
+  const uint32_t cpsr = *reinterpret_cast<volatile uint32_t*>(0x40027010u);
+  const uint32_t misc = *reinterpret_cast<volatile uint32_t*>(0x4002804Cu);
+  out.line("== hal_check: spi bus 0 CR0=0x%04lx CPSR=%lu, MISC=0x%03lx",
+           static_cast<unsigned long>(cr0), static_cast<unsigned long>(cpsr),
+           static_cast<unsigned long>(misc));
+}
+
 const embedded_module* find_module(const char* name) {
   for (uint32_t i = 0; i < embedded_module_count; ++i) {
     if (strcmp(embedded_modules[i].name, name) == 0) return &embedded_modules[i];
@@ -229,6 +240,7 @@ int main() {
       return 1;
     }
     run_app(hal, spec, *wasm, out);
+    if (strcmp(spec.name, "hal_check") == 0) report_spi_registers(out);
     ++ran;
   }
   if (ran == 0) {
