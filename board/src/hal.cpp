@@ -44,36 +44,6 @@ uint64_t now(const AppHal& app) {
 
 // ---- Grant lookups ----
 
-uint8_t gpio_access(const Grant& g, uint32_t pin) {
-  uint8_t a = 0;
-  for (uint32_t i = 0; i < g.num_gpio; ++i) {
-    if (pin >= g.gpio[i].first && pin <= g.gpio[i].last) a |= g.gpio[i].access;
-  }
-  return a;
-}
-bool i2c_allowed(const Grant& g, uint32_t bus, int32_t addr) {  // addr -1: any
-  for (uint32_t i = 0; i < g.num_i2c; ++i) {
-    if (g.i2c[i].bus != bus) continue;
-    const uint32_t* m = g.i2c[i].addrs;
-    if (addr < 0 ? (m[0] | m[1] | m[2] | m[3]) != 0 : bit(m, static_cast<uint32_t>(addr))) {
-      return true;
-    }
-  }
-  return false;
-}
-const SpiGrant* spi_grant(const Grant& g, uint32_t bus, uint32_t cs) {
-  for (uint32_t i = 0; i < g.num_spi; ++i) {
-    if (g.spi[i].bus == bus && ((g.spi[i].cs_mask >> cs) & 1)) return &g.spi[i];
-  }
-  return nullptr;
-}
-uint8_t uart_access(const Grant& g, uint32_t port) {
-  uint8_t a = 0;
-  for (uint32_t i = 0; i < g.num_uart; ++i) {
-    if (g.uart[i].port == port) a |= g.uart[i].access;
-  }
-  return a;
-}
 bool mask_has(uint32_t mask, uint32_t n) {
   return n < PICOWASM_HAL_MAX_MASK_BITS && ((mask >> n) & 1);
 }

@@ -31,32 +31,6 @@ bool same_id(const Span& id, const char* name) {
   return n == id.size && std::memcmp(id.data, name, n) == 0;
 }
 
-uint8_t gpio_access(const Grant& g, uint32_t pin) {
-  uint8_t a = 0;
-  for (uint32_t i = 0; i < g.num_gpio; ++i) {
-    if (pin >= g.gpio[i].first && pin <= g.gpio[i].last) a |= g.gpio[i].access;
-  }
-  return a;
-}
-bool i2c_allowed(const Grant& g, uint32_t bus, uint32_t addr) {
-  for (uint32_t i = 0; i < g.num_i2c; ++i) {
-    if (g.i2c[i].bus == bus && ((g.i2c[i].addrs[addr >> 5] >> (addr & 31)) & 1)) return true;
-  }
-  return false;
-}
-const board::SpiGrant* spi_entry(const Grant& g, uint32_t bus) {
-  for (uint32_t i = 0; i < g.num_spi; ++i) {
-    if (g.spi[i].bus == bus) return &g.spi[i];
-  }
-  return nullptr;
-}
-uint8_t uart_access(const Grant& g, uint32_t port) {
-  uint8_t a = 0;
-  for (uint32_t i = 0; i < g.num_uart; ++i) {
-    if (g.uart[i].port == port) a |= g.uart[i].access;
-  }
-  return a;
-}
 uint32_t lowest_bit(uint32_t mask) {
   uint32_t n = 0;
   while (!((mask >> n) & 1)) ++n;
@@ -68,29 +42,32 @@ uint32_t lowest_bit(uint32_t mask) {
 Result within(const Grant& req, const Grant& allow) {
   for (uint32_t i = 0; i < req.num_gpio; ++i) {
     for (uint32_t pin = req.gpio[i].first; pin <= req.gpio[i].last; ++pin) {
-      const uint8_t missing = req.gpio[i].access & ~gpio_access(allow, pin);
+      const uint8_t missing = req.gpio[i].access & ~board::gpio_access(allow, pin);
       if (missing) return denied(Class::gpio, Field::gpio, pin, missing);
     }
   }
   for (uint32_t i = 0; i < req.num_i2c; ++i) {
     for (uint32_t a = 0; a < 128; ++a) {
-      if (((req.i2c[i].addrs[a >> 5] >> (a & 31)) & 1) && !i2c_allowed(allow, req.i2c[i].bus, a)) {
+      if (((req.i2c[i].addrs[a >> 5] >> (a & 31)) & 1) &&
+          !board::i2c_allowed(allow, req.i2c[i].bus, static_cast<int32_t>(a))) {
         return denied(Class::i2c, Field::i2c, req.i2c[i].bus, a);
       }
     }
   }
   for (uint32_t i = 0; i < req.num_spi; ++i) {
     const board::SpiGrant& s = req.spi[i];
-    const board::SpiGrant* a = spi_entry(allow, s.bus);
-    const uint32_t extra = s.cs_mask & ~(a ? a->cs_mask : 0u);
-    if (extra) return denied(Class::spi, Field::spi, s.bus, lowest_bit(extra));
-    // A clock cap in the allowance binds: the request must name one at or below it.
-    if (a && a->max_hz != 0 && (s.max_hz == 0 || s.max_hz > a->max_hz)) {
-      return denied(Class::spi, Field::spi, s.bus, s.max_hz);
+    for (uint32_t cs = 0; cs < PICOWASM_HAL_MAX_MASK_BITS; ++cs) {
+      if (!((s.cs_mask >> cs) & 1)) continue;
+      const board::SpiGrant* a = board::spi_grant(allow, s.bus, cs);
+      if (!a) return denied(Class::spi, Field::spi, s.bus, cs);
+      // A clock cap in the allowance binds: the request must name one at or below it.
+      if (a->max_hz != 0 && (s.max_hz == 0 || s.max_hz > a->max_hz)) {
+        return denied(Class::spi, Field::spi, s.bus, s.max_hz);
+      }
     }
   }
   for (uint32_t i = 0; i < req.num_uart; ++i) {
-    const uint8_t missing = req.uart[i].access & ~uart_access(allow, req.uart[i].port);
+    const uint8_t missing = req.uart[i].access & ~board::uart_access(allow, req.uart[i].port);
     if (missing) return denied(Class::uart, Field::uart, req.uart[i].port, missing);
   }
   if (uint32_t extra = req.pwm_channels & ~allow.pwm_channels) {

@@ -124,6 +124,43 @@ struct BoardClass {
 // True if the grant gives anything of class `c` (pw_hal: always).
 bool class_granted(const Grant& grant, Class c);
 
+// Grant lookups, shared by the HAL's call-time checks and package admission (package/).
+// The access bits the grant gives pin `pin` (kInput | kOutput; 0: none).
+inline uint8_t gpio_access(const Grant& g, uint32_t pin) {
+  uint8_t a = 0;
+  for (uint32_t i = 0; i < g.num_gpio; ++i) {
+    if (pin >= g.gpio[i].first && pin <= g.gpio[i].last) a |= g.gpio[i].access;
+  }
+  return a;
+}
+// Whether 7-bit address `addr` (< 128) on `bus` is granted; addr -1: any address on that bus.
+inline bool i2c_allowed(const Grant& g, uint32_t bus, int32_t addr) {
+  for (uint32_t i = 0; i < g.num_i2c; ++i) {
+    if (g.i2c[i].bus != bus) continue;
+    const uint32_t* m = g.i2c[i].addrs;
+    if (addr < 0 ? (m[0] | m[1] | m[2] | m[3]) != 0
+                 : ((m[static_cast<uint32_t>(addr) >> 5] >> (addr & 31)) & 1) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+// The grant's entry for chip select `cs` (< 32) on `bus`, or nullptr.
+inline const SpiGrant* spi_grant(const Grant& g, uint32_t bus, uint32_t cs) {
+  for (uint32_t i = 0; i < g.num_spi; ++i) {
+    if (g.spi[i].bus == bus && ((g.spi[i].cs_mask >> cs) & 1)) return &g.spi[i];
+  }
+  return nullptr;
+}
+// The access bits the grant gives UART `port` (kRead | kWrite; 0: none).
+inline uint8_t uart_access(const Grant& g, uint32_t port) {
+  uint8_t a = 0;
+  for (uint32_t i = 0; i < g.num_uart; ++i) {
+    if (g.uart[i].port == port) a |= g.uart[i].access;
+  }
+  return a;
+}
+
 // ---- Per-app HAL state (caller memory) --------------------------------------------------------
 
 struct ClassStats {
