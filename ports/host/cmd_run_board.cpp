@@ -319,7 +319,6 @@ int cmd_run_board(const Args& args) {
   vboard::VirtualBoard vb;
   for (const ScriptEvent& e : run.events) vb.schedule(e);
   vb.set_us_per_op(run.us_per_op);
-  vb.advance_to(0);  // what is scripted for time 0 holds from the start
   std::FILE* uart_file = nullptr;
   if (!run.uart_out.empty()) {
     uart_file = std::fopen(run.uart_out.c_str(), "wb");

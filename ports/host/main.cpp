@@ -65,7 +65,7 @@ const Command kCommands[] = {
      "spi:0:1[@HZ]\n"
      "                           uart:0  uart:0:r|w  pwm:0  adc:1  time  log  board:relay[:0,1]\n"
      "                           rate:CLASS:N/s[,NB/s] (calls, bytes per second)  all\n"
-     "    --grants FILE          one SPEC per line, '#' starts a comment\n"
+     "    --grants FILE          one SPEC (or trap-on-denial) per line, '#' starts a comment\n"
      "    --trap-on-denial       a DENIED or REVOKED call traps instead of returning the status\n"
      "    --stub-ungranted       link imports of ungranted classes (their calls answer DENIED)\n"
      "                           instead of refusing the app\n"

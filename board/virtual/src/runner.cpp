@@ -42,8 +42,11 @@ std::string wait_text(const board::WaitState& w) {
 
 RunOutcome AppRunner::run(const LoadedModule& module, const RunConfig& config) {
   RunOutcome out;
+  if (instance_) unload(*instance_);  // a second run starts afresh
+  instance_ = nullptr;
   board::hal_init(*hal_, board_.board(), grant_, kBoardClasses, 1);
   board_.attach(hal_.get());
+  board_.advance_to(board_.now_us());  // what is scripted for now holds from the start
 
   out.link = board::check_imports(module, *hal_, config.link);
   if (!out.link.ok()) {
