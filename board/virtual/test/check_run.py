@@ -2,11 +2,12 @@
 """Runs `picowasm run --board virtual ...` and checks what it did.
 
   check_run.py --cli PATH --status N [--stdin-file F] [--stdout-file F] [--stdout-regex R] [--stderr-regex R]
+               [--stderr-printable]
                [--json-check EXPR]... -- ARG...
 
 --stdout-file: stdout must equal the file byte for byte (the app's UART output, written by hand
 from the app's source). --json-check: a Python expression over `j` (the --json object on stdout)
-that must be true; `ops(cls, op)` lists the trace entries of one kind. Everything the CLI printed
+that must be true (--stderr-printable: no control character but tab and newline on stderr); `ops(cls, op)` lists the trace entries of one kind. Everything the CLI printed
 is shown on failure.
 """
 import argparse
@@ -24,6 +25,7 @@ def main():
     parser.add_argument("--stdout-file")
     parser.add_argument("--stdout-regex")
     parser.add_argument("--stderr-regex")
+    parser.add_argument("--stderr-printable", action="store_true")
     parser.add_argument("--json-check", action="append", default=[])
     parser.add_argument("args", nargs=argparse.REMAINDER)
     a = parser.parse_args()
@@ -43,6 +45,8 @@ def main():
         problems.append(f"stdout does not match {a.stdout_regex!r}")
     if a.stderr_regex and not re.search(a.stderr_regex, err, re.S):
         problems.append(f"stderr does not match {a.stderr_regex!r}")
+    if a.stderr_printable and re.search(r"[\x00-\x08\x0b-\x1f\x7f]", err):
+        problems.append("stderr contains a raw control character")
     if a.json_check:
         try:
             j = json.loads(out)
