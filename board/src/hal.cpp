@@ -620,8 +620,10 @@ Class class_of(const Name& module, const BoardClass* classes, uint32_t num_class
   return Class::hal;
 }
 
-LinkError check(const LoadedModule& module, const Grant& grant, const BoardClass* classes,
-                uint32_t num_classes, Link policy) {
+}  // namespace
+
+LinkError check_imports(const LoadedModule& module, const Grant& grant, Link policy,
+                        const BoardClass* classes, uint32_t num_classes) {
   LinkError out;
   if (policy == Link::stub_denied) return out;
   const Module& m = module.module;
@@ -637,15 +639,6 @@ LinkError check(const LoadedModule& module, const Grant& grant, const BoardClass
   }
   return out;
 }
-}  // namespace
-
-LinkError check_imports(const LoadedModule& module, const Grant& grant, Link policy) {
-  return check(module, grant, nullptr, 0, policy);
-}
-
-LinkError check_imports(const LoadedModule& module, const AppHal& app, Link policy) {
-  return check(module, *app.grant, app.board_classes, app.num_board_classes, policy);
-}
 
 InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size,
                           const HostFunction* functions, size_t num_functions) {
@@ -656,10 +649,6 @@ InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size,
   cfg.num_host_functions = num_functions;
   cfg.user = &app;
   return cfg;
-}
-
-InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size) {
-  return app_config(app, arena, arena_size, kHalFunctions, kNumHalFunctions);
 }
 
 size_t hal_function_table(const HostFunction* extra, size_t num_extra, HostFunction* out,

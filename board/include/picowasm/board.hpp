@@ -284,17 +284,24 @@ struct LinkError {
 };
 // Refuses a module importing from a pw_* class the grant gives nothing of. Imports of other
 // modules, and unknown pw_* functions, are left to instantiate() (unknown_import as usual).
-LinkError check_imports(const LoadedModule& module, const Grant& grant, Link policy = Link::refuse);
+// With `classes`, imports of those board-specific classes are checked too.
+LinkError check_imports(const LoadedModule& module, const Grant& grant, Link policy = Link::refuse,
+                        const BoardClass* classes = nullptr, uint32_t num_classes = 0);
 // The same for the app's grant, board-specific classes of its board included.
-LinkError check_imports(const LoadedModule& module, const AppHal& app, Link policy = Link::refuse);
+inline LinkError check_imports(const LoadedModule& module, const AppHal& app,
+                               Link policy = Link::refuse) {
+  return check_imports(module, *app.grant, policy, app.board_classes, app.num_board_classes);
+}
 
-// An InstanceConfig linking the HAL functions, with `app` as the user pointer; set limits and
-// externs on the result as needed.
-InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size);
-// The same linking `functions` instead: a board with classes of its own links kHalFunctions and
-// its functions together, copied into one table with hal_function_table.
+// An InstanceConfig linking `functions` (a board with classes of its own links kHalFunctions
+// and its functions together, copied into one table with hal_function_table), with `app` as the
+// user pointer; set limits and externs on the result as needed.
 InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size,
                           const HostFunction* functions, size_t num_functions);
+// The same linking the HAL functions.
+inline InstanceConfig app_config(AppHal& app, void* arena, size_t arena_size) {
+  return app_config(app, arena, arena_size, kHalFunctions, kNumHalFunctions);
+}
 // Copies kHalFunctions followed by `extra` into out[0..capacity); the count, or 0 if it does not
 // fit.
 size_t hal_function_table(const HostFunction* extra, size_t num_extra, HostFunction* out,
