@@ -45,6 +45,8 @@ RunOutcome AppRunner::run(const LoadedModule& module, const RunConfig& config) {
   if (instance_) unload(*instance_);  // a second run starts afresh
   instance_ = nullptr;
   board::hal_init(*hal_, board_.board(), grant_, kBoardClasses, 1);
+  hal_->audit = config.audit;
+  hal_->audit_ctx = config.audit_ctx;
   board_.attach(hal_.get());
   board_.advance_to(board_.now_us());  // what is scripted for now holds from the start
 

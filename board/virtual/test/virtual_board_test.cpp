@@ -330,6 +330,33 @@ const char* kFiveSeconds = R"(
       (br_if $next (i32.lt_u (local.get $i) (i32.const 5)))))
     (i32.const 0))";
 
+TEST(BoardClass, AuditedLikeBuiltInClasses) {
+  // A denied relay, a rate-limited one and a denied GPIO pin reach the audit callback.
+  AppRun r(guest(R"(
+    (drop (call $set (i32.const 3) (i32.const 1)))
+    (drop (call $set (i32.const 0) (i32.const 1)))
+    (drop (call $set (i32.const 0) (i32.const 0)))
+    (drop (call $configure (i32.const 7) (i32.const 3)))
+    (i32.const 0))"));
+  GrantSet g;
+  grants(&g, {"board:relay:0", "gpio:0", "time", "rate:relay:1/s"});
+  std::vector<board::AuditEvent> events;
+  RunConfig c;
+  c.audit = [](void* ctx, const board::AuditEvent& e) {
+    static_cast<std::vector<board::AuditEvent>*>(ctx)->push_back(e);
+  };
+  c.audit_ctx = &events;
+  ASSERT_EQ(r.go(g, c).status, RunStatus::ok);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].cls, board::board_class(kRelayClass));
+  EXPECT_EQ(events[0].status, PW_HAL_E_DENIED);
+  EXPECT_EQ(events[0].resource, 3u);
+  EXPECT_EQ(events[1].cls, board::board_class(kRelayClass));
+  EXPECT_EQ(events[1].status, PW_HAL_E_RATE_LIMITED);
+  EXPECT_EQ(events[2].cls, board::Class::gpio);
+  EXPECT_EQ(events[2].resource, 7u);
+}
+
 TEST(BoardClass, RevokedAtAVirtualTime) {
   // Calls at t = 0, 1, 2, 3, 4 s; the relay class is revoked at 2.5 s.
   AppRun r(guest(kFiveSeconds, "(local $i i32)"));

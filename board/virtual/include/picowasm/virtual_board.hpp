@@ -290,6 +290,9 @@ struct RunConfig {
   // refuse: an import of an ungranted class is a link error; stub_denied: it links, and every
   // call of it answers DENIED (for apps that ask pw_hal.query first and degrade).
   board::Link link = board::Link::refuse;
+  // Optional: told of every denial and rate-limit hit (board::AppHal::audit).
+  board::AuditFn audit = nullptr;
+  void* audit_ctx = nullptr;
 };
 
 enum class RunStatus : uint8_t {
