@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick look at picowasm: installs missing Debian packages (as root), builds the host CLI and the
 # example modules into build/, inspects one example module and runs two others, then runs the
-# guest apps on the virtual board (and, where QEMU is installed, on the Cortex-M4 board).
+# guest apps on the virtual board, signs and verifies an app package (and, where QEMU is
+# installed, runs the apps on the Cortex-M4 board).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -70,6 +71,28 @@ show "${board[@]}" --grant gpio:2:out --grant time --grant log --revoke gpio@120
 show_status "${board[@]}" --grant log --fuel 1000000 "$apps/spin.wasm"
 show_status "${board[@]}" --grant log --max-memory-pages 16 "$apps/memory_bomb.wasm"
 show_status "${board[@]}" --grant log --grant uart:0:w "$apps/wild_pointer.wasm"
+
+# Signed app packages (docs/lifecycle.md): a publisher key, blink packed with its manifest (the
+# grants it asks for, its resource needs), verified, and refused once a code byte changes or when
+# checked against another key. Keys and packages go to a scratch folder.
+pkg=$(mktemp -d)
+show "$picowasm" keygen "$pkg/vendor"
+"$picowasm" keygen "$pkg/other" >/dev/null
+cat >"$pkg/blink.json" <<'JSON'
+{"app_id": "blink", "version": 3, "min_hal_abi": "1.0",
+ "resources": {"memory_bytes": 65536, "stack_bytes": 4096, "fuel": 1000000},
+ "grants": ["gpio:2:out", "time", "log"]}
+JSON
+show "$picowasm" pack "$apps/blink.wasm" --manifest "$pkg/blink.json" --key "$pkg/vendor" \
+  -o "$pkg/blink.pkg.wasm"
+show "$picowasm" verify "$pkg/blink.pkg.wasm" --pub "$pkg/vendor.pub"
+echo; echo "\$ $picowasm inspect $pkg/blink.pkg.wasm | sed -n '/^package:/,\$p'"
+"$picowasm" inspect "$pkg/blink.pkg.wasm" | sed -n '/^package:/,$p'
+show_status "$picowasm" verify "$pkg/blink.pkg.wasm" --pub "$pkg/other.pub"
+python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[100] ^= 1
+open(sys.argv[2], "wb").write(bytes(d))' "$pkg/blink.pkg.wasm" "$pkg/tampered.wasm"
+show_status "$picowasm" verify "$pkg/tampered.wasm" --pub "$pkg/vendor.pub"
+rm -rf "$pkg"
 
 # The same apps on the Cortex-M4 board, where QEMU and the Arm toolchain are installed: firmware
 # hal-apps-m4 on QEMU mps2-an386 runs each app on the board's real peripherals (its LEDs, the
