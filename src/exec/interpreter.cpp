@@ -148,6 +148,9 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   const uint64_t fuel_at_start = fuel;
   ErrorCode trap = ErrorCode::ok;
   const char* trap_message = nullptr;
+#if PICOWASM_FEATURE_TAIL_CALL
+  FuncInst* tail_callee = nullptr;  // the callee of the tail call being made
+#endif
   PauseReason pause = PauseReason::none;
   CallResult result;
 
@@ -240,25 +243,6 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
       LOAD_MEMORY();                                                  \
     }                                                                 \
   } while (0)
-
-  // Tail call of `f` (return_call*) with its arguments at slot `args`: they move down to slot 0
-  // and a wasm callee runs in the running function's place (same frame start, same return
-  // address, no call frame pushed). A host callee is called like with `call`, its results landing
-  // in slots 0..n-1; `next` is the translator's `ret` after the tail call, which returns them.
-#define TAIL_CALL(f, args, next)                                                      \
-  {                                                                                   \
-    for (uint32_t i_ = 0; i_ < (f)->type->num_params; ++i_) fp[i_] = fp[(args) + i_]; \
-    if ((f)->host) CALL_HOST(f, fp, next);                                            \
-    const CompiledFunc* tcf_ = (f)->code;                                             \
-    if (fp + tcf_->frame_slots > stack_end) TRAP(ErrorCode::call_stack_exhausted);    \
-    init_frame(fp, *tcf_);                                                            \
-    pc = tcf_->code;                                                                  \
-    if ((f)->instance != in) {                                                        \
-      in = (f)->instance;                                                             \
-      LOAD_MEMORY();                                                                  \
-    }                                                                                 \
-    NEXT();                                                                           \
-  }
 
   // The callee of call_indirect / return_call_indirect (type F, table F, index slot at pc[5]),
   // or a trap.
@@ -474,16 +458,36 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     NEXT();
   }
 #if PICOWASM_FEATURE_TAIL_CALL
+  // Tail calls: the arguments move down to slot 0 and a wasm callee runs in the running
+  // function's place (same frame start, same return address, no call frame pushed). A host callee
+  // is called like with `call`, leaving its results in slots 0..n-1 for the translator's `ret`
+  // after the tail call. Both forms share the body below: pc already points to that `ret` (which
+  // belongs to the same wasm instruction, so traps report the same place) and pc[-1] is the
+  // argument slot.
   CASE_X(return_call) {
     SAFE_POINT();
-    FuncInst* f = in->funcs[read_u32(pc + 1)];
-    TAIL_CALL(f, pc[3], pc + 4);
+    tail_callee = in->funcs[read_u32(pc + 1)];
+    pc += 4;
+    goto do_tail_call;
   }
   CASE_X(return_call_indirect) {
     SAFE_POINT();
-    FuncInst* f;
-    INDIRECT_CALLEE(f);  // checked before the arguments move: they may overwrite the index
-    TAIL_CALL(f, pc[6], pc + 7);
+    INDIRECT_CALLEE(tail_callee);  // checked before the arguments move: they may overwrite it
+    pc += 7;
+  do_tail_call:
+    FuncInst* const f = tail_callee;
+    const uint64_t* const args = fp + pc[-1];
+    for (uint32_t i = 0; i < f->type->num_params; ++i) fp[i] = args[i];
+    if (f->host) CALL_HOST(f, fp, pc);
+    const CompiledFunc* const cf = f->code;
+    if (fp + cf->frame_slots > stack_end) TRAP(ErrorCode::call_stack_exhausted);
+    init_frame(fp, *cf);
+    pc = cf->code;
+    if (f->instance != in) {
+      in = f->instance;
+      LOAD_MEMORY();
+    }
+    NEXT();
   }
 #else
   CASE_X(return_call)
@@ -907,7 +911,6 @@ return result;
 #undef JUMP
 #undef CALL_HOST
 #undef ENTER
-#undef TAIL_CALL
 #undef INDIRECT_CALLEE
 #undef CASE_W
 #undef CASE_X
