@@ -214,6 +214,22 @@ TEST(VirtualBoard, UartInputArrivesAtItsTimeAndClockStepsPerOperation) {
   EXPECT_EQ(format_trace(vb.trace()[1]), "t=1000 uart 0 read value=1 text=\"i\"");
 }
 
+TEST(VirtualBoard, EntropyIsReproduciblePerSeed) {
+  VirtualBoard a, b, c;
+  a.set_entropy_seed(42);
+  b.set_entropy_seed(42);
+  c.set_entropy_seed(43);
+  uint8_t x[16], y[16], z[16];
+  const pw_board& board = a.board();
+  ASSERT_NE(board.entropy, nullptr);
+  EXPECT_EQ(board.entropy->fill(board.entropy_ctx, x, sizeof x), PW_HAL_OK);
+  b.entropy_fill(y, sizeof y);
+  c.entropy_fill(z, sizeof z);
+  EXPECT_EQ(B(x, x + 16), B(y, y + 16));
+  EXPECT_NE(B(x, x + 16), B(z, z + 16));
+  EXPECT_NE(B(x, x + 8), B(x + 8, x + 16));  // the stream moves on
+}
+
 TEST(VirtualBoard, TraceIsBounded) {
   VirtualBoard vb;
   vb.gpio_configure(1, 3);
