@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -146,6 +147,11 @@ ManifestInput manifest_from_json(const std::string& text) {
       if (m.app_id.empty() || m.app_id.size() > PICOWASM_PKG_MAX_APP_ID) {
         fail("manifest: 'app_id' must have 1 to " + std::to_string(PICOWASM_PKG_MAX_APP_ID) +
              " bytes");
+      }
+      for (char ch : m.app_id) {
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') {
+          fail("manifest: 'app_id' may only hold letters, digits, '.', '_' and '-'");
+        }
       }
     } else if (k == "version") {
       m.version = json_u32(v, k);

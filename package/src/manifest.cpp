@@ -220,6 +220,17 @@ bool parse_digest(Reader& rd, Manifest* m) {
   return true;
 }
 
+// App ids are [A-Za-z0-9._-]: they end up in logs and on consoles, so no byte of one may be a
+// control character or need decoding.
+bool app_id_ok(const Span& id) {
+  for (uint32_t i = 0; i < id.size; ++i) {
+    const uint8_t c = id.data[i];
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!alnum && c != '.' && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
 void reset(Manifest* m) {
   m->app_id = Span();
   m->version = 0;
@@ -356,6 +367,7 @@ Result parse_manifest(const uint8_t* data, size_t size, Manifest* m, uint32_t ba
       case kAppId:
         rd.field = Field::app_id;
         ok = rd.string(cbor::kText, &m->app_id, 1, PICOWASM_PKG_MAX_APP_ID);
+        if (ok && !app_id_ok(m->app_id)) ok = rd.fail(Status::out_of_range);
         break;
       case kVersion:
         rd.field = Field::version;

@@ -27,7 +27,7 @@ expect() {
 # (module (import "pw_gpio" "write" (func (param i32 i32) (result i32))) (memory 1))
 printf '\0asm\1\0\0\0\1\7\1\x60\2\x7f\x7f\1\x7f\2\x11\1\7pw_gpio\5write\0\0\5\3\1\0\1' >app.wasm
 cat >app.json <<'JSON'
-{"app_id": "blink\u001b[2J", "version": 3, "min_hal_abi": "1.0",
+{"app_id": "com.example.blink", "version": 3, "min_hal_abi": "1.0",
  "resources": {"memory_bytes": 65536, "stack_bytes": 4096, "fuel": 100000},
  "grants": ["gpio:13:out", "time", "rate:gpio:10/s"]}
 JSON
@@ -35,9 +35,9 @@ JSON
 expect 0 "key id: [0-9a-f]{64}" "$cli" keygen key
 [[ "$(stat -c %a key)" == 600 ]] || fail "private key mode is $(stat -c %a key), not 600"
 expect 1 "key exists; keygen never overwrites" "$cli" keygen key
-expect 0 "^packed pkg.wasm: app \"blink\\\\x1b\[2J\" version 3" \
+expect 0 "^packed pkg.wasm: app \"com.example.blink\" version 3" \
   "$cli" pack app.wasm --manifest app.json --key key -o pkg.wasm
-expect 0 "^ok: app \"blink\\\\x1b\[2J\" version 3" "$cli" verify pkg.wasm --pub key.pub
+expect 0 "^ok: app \"com.example.blink\" version 3" "$cli" verify pkg.wasm --pub key.pub
 
 # The code digest: sha256sum of the module as it was (the section is appended), and cose_tool's
 # digest of the package without its section, both as inspect shows it.
@@ -45,10 +45,12 @@ want="$(sha256sum app.wasm | cut -d' ' -f1)"
 [[ "$("$python" "$tool" codedigest pkg.wasm)" == "$want" ]] || fail "cose_tool code digest"
 expect 0 "code digest: sha-256 $want" "$cli" inspect pkg.wasm
 expect 0 "grants: gpio:13:out time rate:gpio:10/s" "$cli" inspect pkg.wasm
-expect 0 "app id: \"blink\\\\x1b\[2J\"" "$cli" inspect pkg.wasm
+expect 0 "app id: \"com.example.blink\"" "$cli" inspect pkg.wasm
 expect 0 "resources: memory 65536 bytes, stack 4096 bytes, fuel 100000 per activation" \
   "$cli" inspect pkg.wasm
-if "$cli" inspect pkg.wasm | grep -q $'\x1b'; then fail "inspect printed a raw ESC"; fi
+sed 's/com.example.blink/blink\\u001b[2J/' app.json >esc.json  # app ids never hold controls
+expect 1 "'app_id' may only hold letters, digits" \
+  "$cli" pack app.wasm --manifest esc.json --key key -o esc.wasm
 
 # openssl verifies picowasm's signature over the Sig_structure; the package digest is its SHA-256.
 "$python" "$tool" tbs pkg.wasm tbs.bin sig.der

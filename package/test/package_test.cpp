@@ -329,6 +329,13 @@ TEST_F(PackageHostile, ManifestFieldsOutOfRange) {
                   w[1] = [](ph::Cbor& c) { c.text(std::string(PICOWASM_PKG_MAX_APP_ID + 1, 'x')); };
                 }),
                 Status::too_long, Field::app_id);
+  EXPECT_STATUS(field_error([](Writer* w) { w[1] = [](ph::Cbor& c) { c.text("blink\x1b[2J"); }; }),
+                Status::out_of_range, Field::app_id);
+  EXPECT_STATUS(field_error([](Writer* w) { w[1] = [](ph::Cbor& c) { c.text("bl ink"); }; }),
+                Status::out_of_range, Field::app_id);
+  EXPECT_TRUE(field_error([](Writer* w) {
+                w[1] = [](ph::Cbor& c) { c.text("com.example_vendor.blink-2"); };
+              }).ok());
   EXPECT_STATUS(field_error([](Writer* w) { w[2] = [](ph::Cbor& c) { c.uint(0x100000000ull); }; }),
                 Status::out_of_range, Field::version);
   EXPECT_STATUS(field_error([](Writer* w) { w[2] = [](ph::Cbor& c) { c.text("3"); }; }),

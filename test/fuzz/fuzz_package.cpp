@@ -20,6 +20,10 @@ bool inside(const pk::Span& s, const uint8_t* data, size_t size) {
 void check_manifest(const pk::Manifest& m, const uint8_t* data, size_t size) {
   FUZZ_CHECK(inside(m.app_id, data, size));
   FUZZ_CHECK(m.app_id.size >= 1 && m.app_id.size <= PICOWASM_PKG_MAX_APP_ID);
+  for (uint32_t i = 0; i < m.app_id.size; ++i) {  // [A-Za-z0-9._-]: never a control character
+    const uint8_t c = m.app_id.data[i];
+    FUZZ_CHECK(c > 0x20 && c < 0x7F && c != '\\' && c != '"');
+  }
   FUZZ_CHECK(m.resources.stack_bytes >= 8 && m.resources.fuel >= 1);
   const picowasm::board::Grant& g = m.request;
   FUZZ_CHECK(g.gpio == m.gpio && g.i2c == m.i2c && g.spi == m.spi && g.uart == m.uart);
