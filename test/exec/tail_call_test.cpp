@@ -1,8 +1,8 @@
 // The tail-call proposal in execution (return_call, return_call_indirect): constant call-stack
 // space, the frame a tail call replaces, traps of the indirect form, fuel, interrupts, host yields
 // and traps, backtraces and instance switches across tail calls. Built once per dispatch mode
-// (computed goto and switch: test/CMakeLists.txt). Expected values are worked out by hand in the
-// comments beside them.
+// (computed goto and switch), and once with the proposal compiled out (test/CMakeLists.txt).
+// Expected values are worked out by hand in the comments beside them.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -133,6 +133,8 @@ struct Fixture {
   picowasm::Error err;
   std::vector<uint64_t> slots;
 };
+
+#if PICOWASM_FEATURE_TAIL_CALL
 
 constexpr uint64_t kMillion = 1000000;
 constexpr uint64_t kSumToMillion = kMillion * (kMillion + 1) / 2;  // 500000500000
@@ -319,6 +321,8 @@ TEST(TailCall, TailCallIntoAnotherInstanceSwitchesMemories) {
   EXPECT_EQ(embed_test::i32(s[0]), 1042u);  // 42 from A's memory + 1000 from B's
 }
 
+#endif  // PICOWASM_FEATURE_TAIL_CALL
+
 TEST(TailCall, RefusedWhenTheModuleConfigDisablesTheProposal) {
   const embed_test::Bytes bytes = embed_test::wat(kModule, "--enable-tail-call");
   Buffer buf(1 << 20);
@@ -331,9 +335,44 @@ TEST(TailCall, RefusedWhenTheModuleConfigDisablesTheProposal) {
   EXPECT_EQ(e.code, ErrorCode::unsupported_tail_call);
   EXPECT_EQ(e.kind(), picowasm::ErrorKind::unsupported);
   EXPECT_NE(std::string(e.message()).find("tail-call"), std::string::npos) << e.message();
-  // Only that proposal: extended-const alone disabled still loads it.
+  // Only that proposal: extended-const alone disabled still loads it (when tail-call is built in).
   c.disabled_features = picowasm::kFeatureExtendedConst;
-  EXPECT_EQ(picowasm::load(bytes.data(), bytes.size(), c, &m).code, ErrorCode::ok);
+  EXPECT_EQ(picowasm::load(bytes.data(), bytes.size(), c, &m).code,
+            PICOWASM_FEATURE_TAIL_CALL ? ErrorCode::ok : ErrorCode::unsupported_tail_call);
 }
+
+#if !PICOWASM_FEATURE_TAIL_CALL
+// Built with -DPICOWASM_FEATURE_TAIL_CALL=0: every module using the opcodes is refused, whatever
+// its ModuleConfig asks, with the error naming the proposal; other modules run as before.
+TEST(TailCall, CompiledOutRefusesTheOpcodesNamingTheProposal) {
+  for (const char* body : {"(return_call $f (i32.const 1))",
+                           "(return_call_indirect (param i32) (result i32) (i32.const 1) "
+                           "(i32.const 0))"}) {
+    const embed_test::Bytes bytes =
+        embed_test::wat(std::string("(module (table 1 funcref) (elem (i32.const 0) $f)"
+                                    " (func $f (param i32) (result i32) (local.get 0))"
+                                    " (func (export \"g\") (result i32) ") +
+                            body + "))",
+                        "--enable-tail-call");
+    Buffer buf(1 << 20);
+    picowasm::ModuleConfig c;
+    c.arena = buf.data;
+    c.arena_size = buf.size;
+    picowasm::LoadedModule* m = nullptr;
+    picowasm::Error e = picowasm::load(bytes.data(), bytes.size(), c, &m);
+    EXPECT_EQ(e.code, ErrorCode::unsupported_tail_call) << body;
+    EXPECT_NE(std::string(e.message()).find("tail-call"), std::string::npos) << e.message();
+  }
+  embed_test::Module plain(embed_test::wat(
+      "(module (func $f (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))"
+      " (func (export \"g\") (result i32) (call $f (i32.const 41))))"));
+  Buffer buf(64 * 1024);
+  picowasm::Instance* inst = nullptr;
+  ASSERT_TRUE(picowasm::instantiate(*plain.loaded, embed_test::config_for(buf), &inst).ok());
+  std::vector<uint64_t> slots;
+  ASSERT_EQ(embed_test::run(*inst, "g", slots).status, CallStatus::ok);
+  EXPECT_EQ(embed_test::i32(slots[0]), 42u);
+}
+#endif
 
 }  // namespace
