@@ -8,6 +8,9 @@
 #define MBEDTLS_ECP_C
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_NO_INTERNAL_RNG /* verification needs no random numbers */
+#ifdef PICOWASM_MBEDTLS_NIST_OPTIM /* 5x faster P-256 reduction for 0.8 KiB of flash */
+#define MBEDTLS_ECP_NIST_OPTIM
+#endif
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_ASN1_PARSE_C      /* required by ECDSA_C (DER signatures, unused here) */
 #define MBEDTLS_ASN1_WRITE_C
