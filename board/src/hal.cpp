@@ -518,6 +518,15 @@ AppHal* board_class_enter(HostContext& ctx, uint32_t k) {
   return enter(ctx, board_class(k < kMaxBoardClasses ? k : 0));
 }
 
+AppHal* class_enter(HostContext& ctx, Class c) {
+  return enter(ctx, c);
+}
+
+int32_t class_admit(HostContext& ctx, AppHal& app, Class c, bool granted, uint32_t resource,
+                    uint32_t bytes) {
+  return admit(ctx, app, c, granted, resource, bytes);
+}
+
 int32_t board_class_admit(HostContext& ctx, AppHal& app, uint32_t k, uint32_t resource,
                           uint32_t bytes) {
   if (k >= app.num_board_classes) return PW_HAL_E_NOT_PRESENT;

@@ -212,6 +212,9 @@ struct AppHal {
   // Pins this app configured (bit per pin): for "not configured, or configured the other way".
   uint32_t pin_in[(PICOWASM_HAL_MAX_PINS + 31) / 32] = {};
   uint32_t pin_out[(PICOWASM_HAL_MAX_PINS + 31) / 32] = {};
+  // State of a layer built over the HAL for this app (wasi/: its WasiContext), else null. Set by
+  // that layer after hal_init, which leaves it alone.
+  void* layer = nullptr;
 };
 
 // Resets `app` for a new app on `board` with `grant` (both must outlive it). Buckets start full.
@@ -235,6 +238,13 @@ const char* class_module(const AppHal& app, Class c);
 AppHal* board_class_enter(HostContext& ctx, uint32_t k);
 int32_t board_class_admit(HostContext& ctx, AppHal& app, uint32_t k, uint32_t resource,
                           uint32_t bytes);
+// The same gates for a built-in class, for layers over the HAL (wasi/) whose calls must be
+// counted, audited, rate-limited and revoked like HAL calls: class_enter counts a call of `c`
+// (null and a trap when the instance has no HAL state); class_admit answers REVOKED, DENIED
+// (!granted) or RATE_LIMITED, or 0 if the driver may run.
+AppHal* class_enter(HostContext& ctx, Class c);
+int32_t class_admit(HostContext& ctx, AppHal& app, Class c, bool granted, uint32_t resource,
+                    uint32_t bytes);
 // Revokes (restores) classes: class_bit(Class::i2c), or kAllClasses. ISR/thread safe; takes
 // effect at the app's next HAL call.
 inline void revoke(AppHal& app, uint32_t classes) {
