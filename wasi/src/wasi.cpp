@@ -1,0 +1,478 @@
+// wasi_snapshot_preview1 host functions over the board layer (docs/wasi.md). Every guest pointer
+// is checked before anything happens: a range outside linear memory traps (trap_memory_oob), as
+// the HAL's buffers do, so a call has either its whole effect or none.
+#include "picowasm/wasi.hpp"
+
+#include <cstring>
+#include <type_traits>
+
+namespace picowasm {
+namespace wasi {
+
+const char kModuleName[] = "wasi_snapshot_preview1";
+const char kExitMessage[] = "wasi: proc_exit";
+
+namespace {
+
+using board::AppHal;
+using board::Class;
+
+constexpr uint32_t kMaxChunk = PICOWASM_HAL_MAX_TRANSFER;  // bytes per driver call
+constexpr uint32_t kIovecSize = 8, kSubscriptionSize = 48, kEventSize = 32, kFdstatSize = 24;
+constexpr uint8_t kFiletypeCharacterDevice = 2;
+constexpr uint64_t kRightFdRead = 1u << 1, kRightFdWrite = 1u << 6,
+                   kRightPollFdReadwrite = 1u << 27;
+constexpr uint8_t kEventClock = 0, kEventFdRead = 1;
+constexpr uint32_t kClockRealtime = 0, kClockThreadCputime = 3;
+constexpr uint16_t kSubclockAbstime = 1;
+constexpr uint64_t kResolutionNs = 1000;  // the board clock counts microseconds
+
+// ---- Guest memory (little-endian, as wasm) ----
+
+// [addr, addr + len) as host memory, or a trap (the caller returns at once).
+__attribute__((noinline)) bool span(HostContext& ctx, uint32_t addr, uint64_t len, MemView* out) {
+  if (len <= 0xFFFFFFFFu && ctx.view(addr, static_cast<uint32_t>(len), out)) return true;
+  ctx.trap(ErrorCode::trap_memory_oob, "wasi: pointer outside linear memory");
+  return false;
+}
+uint32_t get32(const uint8_t* p) {
+  return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+uint64_t get64(const uint8_t* p) {
+  return get32(p) | (static_cast<uint64_t>(get32(p + 4)) << 32);
+}
+void put32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+void put64(uint8_t* p, uint64_t v) {
+  put32(p, static_cast<uint32_t>(v));
+  put32(p + 4, static_cast<uint32_t>(v >> 32));
+}
+// ---- State ----
+
+// The app's HAL and WASI state, or null and a trap when the instance has none.
+AppHal* enter(HostContext& ctx, WasiContext** w) {
+  AppHal* app = ctx.user_as<AppHal>();
+  if (app && app->board && app->layer) {
+    *w = static_cast<WasiContext*>(app->layer);
+    return app;
+  }
+  ctx.trap("wasi: instance has no WASI state");
+  return nullptr;
+}
+
+bool fd_open(const WasiContext& w, uint32_t fd) {
+  if (fd > 2 || ((w.closed >> fd) & 1)) return false;
+  if (fd == 0) return w.config->stdin_port >= 0;
+  return (fd == 1 ? w.config->out : w.config->err).sink != Sink::none;
+}
+
+// One chunk (<= kMaxChunk bytes) to a stream, through the HAL's gates: a HAL status.
+int32_t sink_write(HostContext& ctx, AppHal& app, const Stream& s, const uint8_t* data,
+                   uint32_t len) {
+  const pw_board& b = *app.board;
+  if (s.sink == Sink::uart) {
+    if (!board::class_enter(ctx, Class::uart)) return PW_HAL_E_INVALID;
+    if (!b.uart || s.port >= b.uart_ports) return PW_HAL_E_NOT_PRESENT;
+    const bool granted = (board::uart_access(*app.grant, s.port) & board::kWrite) != 0;
+    if (int32_t st = board::class_admit(ctx, app, Class::uart, granted, s.port, len)) return st;
+    return b.uart->write(b.uart_ctx, s.port, data, len);
+  }
+  if (!board::class_enter(ctx, Class::log)) return PW_HAL_E_INVALID;
+  if (!b.log) return PW_HAL_E_NOT_PRESENT;
+  if (int32_t st = board::class_admit(ctx, app, Class::log, app.grant->log, 0, len)) return st;
+  return b.log->write(b.log_ctx, s.level, reinterpret_cast<const char*>(data), len);
+}
+
+// The time grant and the clock, through the HAL's gate: 0 or a HAL status.
+int32_t time_gate(HostContext& ctx, AppHal& app) {
+  if (!board::class_enter(ctx, Class::time)) return PW_HAL_E_INVALID;
+  if (!app.board->clock) return PW_HAL_E_NOT_SUPPORTED;
+  return board::class_admit(ctx, app, Class::time, app.grant->time, 0, 0);
+}
+uint64_t now_ns(const AppHal& app) {
+  return app.board->clock->now_us(app.board->clock_ctx) * 1000;
+}
+
+// Checks an iovec array and every buffer it names; null if one is outside memory (trapped).
+const uint8_t* iovecs(HostContext& ctx, uint32_t iovs, uint32_t count) {
+  MemView arr;
+  if (!span(ctx, iovs, uint64_t{count} * kIovecSize, &arr)) return nullptr;
+  for (uint32_t i = 0; i < count; ++i) {
+    MemView b;
+    if (!span(ctx, get32(arr.data + i * kIovecSize), get32(arr.data + i * kIovecSize + 4), &b))
+      return nullptr;
+  }
+  return arr.data ? arr.data : reinterpret_cast<const uint8_t*>("");
+}
+
+// args_get/environ_get and their sizes share one body: `strings` of `count` NUL-terminated
+// strings into a pointer array and a buffer.
+uint32_t strings_size(const char* const* strings, uint32_t count) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < count; ++i) n += static_cast<uint32_t>(std::strlen(strings[i])) + 1;
+  return n;
+}
+int32_t strings_get(HostContext& ctx, const char* const* strings, uint32_t count, uint32_t ptrs,
+                    uint32_t buf) {
+  MemView p, b;
+  if (!span(ctx, ptrs, uint64_t{count} * 4, &p) ||
+      !span(ctx, buf, strings_size(strings, count), &b)) {
+    return 0;
+  }
+  uint32_t at = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t n = static_cast<uint32_t>(std::strlen(strings[i])) + 1;
+    put32(p.data + 4 * i, buf + at);
+    std::memcpy(b.data + at, strings[i], n);
+    at += n;
+  }
+  return kSuccess;
+}
+int32_t sizes_get(HostContext& ctx, const char* const* strings, uint32_t count, uint32_t count_ptr,
+                  uint32_t size_ptr) {
+  MemView a, b;
+  if (!span(ctx, count_ptr, 4, &a) || !span(ctx, size_ptr, 4, &b)) return 0;
+  put32(a.data, count);
+  put32(b.data, strings_size(strings, count));
+  return kSuccess;
+}
+
+// Stubs: every function not implemented below answers ENOSYS.
+template <typename... A>
+int32_t enosys(HostContext&, A...) {
+  return kNosys;
+}
+
+}  // namespace
+
+int32_t errno_of(int32_t s) {
+  switch (s) {
+    case PW_HAL_OK: return kSuccess;
+    case PW_HAL_E_DENIED: return kNotcapable;
+    case PW_HAL_E_REVOKED: return kAcces;
+    case PW_HAL_E_RATE_LIMITED: return kAgain;
+    case PW_HAL_E_NOT_PRESENT: return kNodev;
+    case PW_HAL_E_NOT_SUPPORTED: return kNotsup;
+    case PW_HAL_E_BUSY: return kBusy;
+    case PW_HAL_E_TIMEOUT: return kTimedout;
+    case PW_HAL_E_IO:
+    case PW_HAL_E_NACK: return kIo;
+    default: return kInval;
+  }
+}
+
+// The implemented functions, named as their imports.
+namespace impl {
+namespace {
+using I = uint32_t;
+using L = uint64_t;
+
+int32_t args_get(HostContext& ctx, I argv, I buf) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return 0;
+  return strings_get(ctx, w->config->argv, w->config->argc, argv, buf);
+}
+int32_t args_sizes_get(HostContext& ctx, I argc, I size) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return 0;
+  return sizes_get(ctx, w->config->argv, w->config->argc, argc, size);
+}
+int32_t environ_get(HostContext& ctx, I env, I buf) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return 0;
+  return strings_get(ctx, w->config->environ, w->config->environ_count, env, buf);
+}
+int32_t environ_sizes_get(HostContext& ctx, I count, I size) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return 0;
+  return sizes_get(ctx, w->config->environ, w->config->environ_count, count, size);
+}
+
+int32_t clock_res_get(HostContext& ctx, I id, I out) {
+  WasiContext* w;
+  MemView m;
+  if (!span(ctx, out, 8, &m)) return 0;
+  AppHal* app = enter(ctx, &w);
+  if (!app) return 0;
+  if (id > kClockThreadCputime) return kInval;
+  if (int32_t s = time_gate(ctx, *app)) return errno_of(s);
+  put64(m.data, kResolutionNs);
+  return kSuccess;
+}
+int32_t clock_time_get(HostContext& ctx, I id, L, I out) {
+  WasiContext* w;
+  MemView m;
+  if (!span(ctx, out, 8, &m)) return 0;
+  AppHal* app = enter(ctx, &w);
+  if (!app) return 0;
+  if (id > kClockThreadCputime) return kInval;
+  if (int32_t s = time_gate(ctx, *app)) return errno_of(s);
+  // The CPU-time clocks are the monotonic one: an app runs alone on its instance.
+  put64(m.data, now_ns(*app) + (id == kClockRealtime ? w->config->realtime_base_ns : 0));
+  return kSuccess;
+}
+
+int32_t fd_close(HostContext& ctx, I fd) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return 0;
+  if (!fd_open(*w, fd)) return kBadf;
+  w->closed = static_cast<uint8_t>(w->closed | (1u << fd));
+  return kSuccess;
+}
+
+int32_t fd_fdstat_get(HostContext& ctx, I fd, I out) {
+  WasiContext* w;
+  MemView m;
+  if (!span(ctx, out, kFdstatSize, &m)) return 0;
+  if (!enter(ctx, &w)) return 0;
+  if (!fd_open(*w, fd)) return kBadf;
+  std::memset(m.data, 0, kFdstatSize);
+  m.data[0] = kFiletypeCharacterDevice;  // no seek or tell rights: isatty() holds, as for a tty
+  put64(m.data + 8, (fd == 0 ? kRightFdRead : kRightFdWrite) | kRightPollFdReadwrite);
+  return kSuccess;
+}
+
+// No preopened directories: EBADF ends wasi-libc's scan for them at fd 3.
+int32_t fd_prestat_get(HostContext& ctx, I, I out) {
+  MemView m;
+  if (!span(ctx, out, 8, &m)) return 0;
+  return kBadf;
+}
+int32_t fd_prestat_dir_name(HostContext& ctx, I, I path, I len) {
+  MemView m;
+  if (!span(ctx, path, len, &m)) return 0;
+  return kBadf;
+}
+
+int32_t fd_read(HostContext& ctx, I fd, I iovs, I count, I nread) {
+  WasiContext* w;
+  MemView n;
+  if (!span(ctx, nread, 4, &n)) return 0;
+  const uint8_t* v = iovecs(ctx, iovs, count);
+  if (!v) return 0;
+  AppHal* app = enter(ctx, &w);
+  if (!app) return 0;
+  if (fd != 0 || !fd_open(*w, fd)) return kBadf;
+  const pw_board& b = *app->board;
+  const uint32_t port = static_cast<uint32_t>(w->config->stdin_port);
+  uint32_t total = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    MemView buf;
+    span(ctx, get32(v + i * kIovecSize), get32(v + i * kIovecSize + 4), &buf);  // checked above
+    for (uint32_t at = 0; at < buf.size;) {
+      const uint32_t want = buf.size - at < kMaxChunk ? buf.size - at : kMaxChunk;
+      if (!board::class_enter(ctx, Class::uart)) return 0;
+      int32_t got = PW_HAL_E_NOT_PRESENT;
+      if (b.uart && port < b.uart_ports) {
+        const bool granted = (board::uart_access(*app->grant, port) & board::kRead) != 0;
+        got = board::class_admit(ctx, *app, Class::uart, granted, port, want);
+        if (got == 0) got = b.uart->read(b.uart_ctx, port, buf.data + at, want);
+      }
+      if (ctx.trapped()) return 0;
+      if (got < 0) {
+        if (total) break;  // report what was read; the error comes with the next call
+        return errno_of(got);
+      }
+      // The driver has nothing now (a host stream at its end): end of input for the app.
+      if (got == 0) {
+        put32(n.data, total);
+        return kSuccess;
+      }
+      total += static_cast<uint32_t>(got);
+      at += static_cast<uint32_t>(got);
+      if (static_cast<uint32_t>(got) < want) {  // a short read: return what is there
+        put32(n.data, total);
+        return kSuccess;
+      }
+    }
+  }
+  put32(n.data, total);
+  return kSuccess;
+}
+
+int32_t fd_write(HostContext& ctx, I fd, I iovs, I count, I nwritten) {
+  WasiContext* w;
+  MemView n;
+  if (!span(ctx, nwritten, 4, &n)) return 0;
+  const uint8_t* v = iovecs(ctx, iovs, count);
+  if (!v) return 0;
+  AppHal* app = enter(ctx, &w);
+  if (!app) return 0;
+  if (fd < 1 || !fd_open(*w, fd)) return kBadf;
+  const Stream& s = fd == 1 ? w->config->out : w->config->err;
+  uint32_t total = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    MemView buf;
+    span(ctx, get32(v + i * kIovecSize), get32(v + i * kIovecSize + 4), &buf);  // checked above
+    for (uint32_t at = 0; at < buf.size;) {
+      const uint32_t len = buf.size - at < kMaxChunk ? buf.size - at : kMaxChunk;
+      const int32_t st = sink_write(ctx, *app, s, buf.data + at, len);
+      if (ctx.trapped()) return 0;
+      if (st < 0) {
+        if (total) break;
+        return errno_of(st);
+      }
+      total += len;
+      at += len;
+    }
+  }
+  put32(n.data, total);
+  return kSuccess;
+}
+
+// The standard streams are not seekable.
+int32_t fd_seek(HostContext& ctx, I fd, L, I, I out) {
+  WasiContext* w;
+  MemView m;
+  if (!span(ctx, out, 8, &m)) return 0;
+  if (!enter(ctx, &w)) return 0;
+  return fd_open(*w, fd) ? kSpipe : kBadf;
+}
+int32_t fd_tell(HostContext& ctx, I fd, I out) {
+  WasiContext* w;
+  MemView m;
+  if (!span(ctx, out, 8, &m)) return 0;
+  if (!enter(ctx, &w)) return 0;
+  return fd_open(*w, fd) ? kSpipe : kBadf;
+}
+
+// Clock subscriptions wait (the instance yields as HAL sleeps do; hal_poll ends the wait); an
+// fd subscription is answered at once (ready for an open stream, EBADF otherwise), without
+// waiting on any clock.
+int32_t poll_oneoff(HostContext& ctx, I in, I out, I count, I nevents) {
+  WasiContext* w;
+  MemView sub, ev, ne;
+  if (!span(ctx, in, uint64_t{count} * kSubscriptionSize, &sub) ||
+      !span(ctx, out, uint64_t{count} * kEventSize, &ev) || !span(ctx, nevents, 4, &ne)) {
+    return 0;
+  }
+  AppHal* app = enter(ctx, &w);
+  if (!app) return 0;
+  if (count == 0) return kInval;
+  uint32_t events = 0;
+  bool have_clock = false;
+  uint64_t earliest = 0;
+  uint32_t first = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint8_t* s = sub.data + i * kSubscriptionSize;
+    if (s[8] != kEventClock) {
+      uint8_t* e = ev.data + events++ * kEventSize;
+      std::memset(e, 0, kEventSize);
+      std::memcpy(e, s, 8);  // userdata
+      const uint32_t fd = get32(s + 16);
+      const bool ok = fd_open(*w, fd) && (s[8] == kEventFdRead) == (fd == 0);
+      e[8] = ok ? 0 : kBadf;
+      e[10] = s[8];
+      continue;
+    }
+    if (!have_clock) {
+      if (int32_t st = time_gate(ctx, *app)) return errno_of(st);
+    }
+    const uint32_t id = get32(s + 16);
+    if (id > kClockThreadCputime) return kInval;
+    const uint64_t t = now_ns(*app), timeout = get64(s + 24);
+    uint64_t deadline;
+    if (get32(s + 40) & kSubclockAbstime) {
+      const uint64_t base = id == kClockRealtime ? w->config->realtime_base_ns : 0;
+      deadline = timeout > base ? timeout - base : 0;
+    } else {
+      deadline = t + timeout < t ? ~uint64_t{0} : t + timeout;
+    }
+    if (!have_clock || deadline < earliest) earliest = deadline, first = i;
+    have_clock = true;
+  }
+  if (events == 0) {  // only clocks: the earliest one fires, now or after a wait
+    uint8_t* e = ev.data;
+    std::memset(e, 0, kEventSize);
+    std::memcpy(e, sub.data + first * kSubscriptionSize, 8);
+    e[10] = kEventClock;
+    events = 1;
+    put32(ne.data, events);
+    const uint64_t t = now_ns(*app);
+    if (earliest > t) {
+      board::WaitState& ws = app->wait;
+      ws = board::WaitState();
+      ws.kind = board::Wait::time;
+      ws.has_deadline = true;
+      ws.deadline_us = (earliest + 999) / 1000;  // never before the deadline
+      ws.instance = &ctx.instance();
+      ctx.yield();  // hal_poll sets the result (0: success) when the time has come
+    }
+    return kSuccess;
+  }
+  put32(ne.data, events);
+  return kSuccess;
+}
+
+void proc_exit(HostContext& ctx, I code) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return;
+  w->exited = true;
+  w->exit_code = code;
+  ctx.trap(kExitMessage);
+}
+
+// Pauses the app (PauseReason::host_yield with nothing to wait for: hal_poll answers idle and
+// the embedder resumes it when it likes), so a cooperative app lets the firmware run.
+int32_t sched_yield(HostContext& ctx) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return 0;
+  ctx.yield();
+  return kSuccess;
+}
+
+int32_t random_get(HostContext& ctx, I buf, I len) {
+  WasiContext* w;
+  MemView m;
+  if (!span(ctx, buf, len, &m)) return 0;
+  AppHal* app = enter(ctx, &w);
+  if (!app) return 0;
+  if (!w->config->random) return kNotcapable;
+  const pw_board& b = *app->board;
+  if (!b.entropy) return kNotsup;
+  for (uint32_t at = 0; at < m.size;) {
+    const uint32_t n = m.size - at < kMaxChunk ? m.size - at : kMaxChunk;
+    const int32_t st = b.entropy->fill(b.entropy_ctx, m.data + at, n);
+    if (st < 0) return errno_of(st);
+    at += n;
+  }
+  return kSuccess;
+}
+
+}  // namespace
+}  // namespace impl
+
+namespace {
+// The implemented functions must have the parameters the list gives them.
+template <typename... A>
+struct Params {};
+template <typename R, typename... A>
+Params<A...> params_of(R (*)(HostContext&, A...));
+using I = uint32_t;
+using L = uint64_t;
+#define WASI_IMPL(name, ...)                                                                 \
+  static_assert(std::is_same<decltype(params_of(&impl::name)), Params<__VA_ARGS__>>::value, \
+                #name ": signature differs from wasi_functions.def");
+#define WASI_STUB(name, ...)
+#include "wasi_functions.def"
+#undef WASI_IMPL
+#undef WASI_STUB
+}  // namespace
+
+const HostFunction kWasiFunctions[kNumWasiFunctions] = {
+#define WASI_IMPL(name, ...) host_function<&impl::name>(kModuleName, #name),
+#define WASI_STUB(name, ...) host_function<&enosys<__VA_ARGS__>>(kModuleName, #name),
+#include "wasi_functions.def"
+#undef WASI_IMPL
+#undef WASI_STUB
+};
+
+void wasi_init(WasiContext& w, board::AppHal& app, const WasiConfig& config) {
+  w = WasiContext();
+  w.config = &config;
+  app.layer = &w;
+}
+
+}  // namespace wasi
+}  // namespace picowasm
