@@ -49,6 +49,10 @@ int cmd_inspect(const Args& args);
 int cmd_run(const Args& args);
 // `run --board virtual ...` (cmd_run_board.cpp); cmd_run hands over when it sees --board.
 int cmd_run_board(const Args& args);
+// A WASI command (cmd_run_wasi.cpp): cmd_run hands over when is_wasi_command says the module
+// imports wasi_snapshot_preview1 (or --env is given).
+bool is_wasi_command(const Args& args);
+int cmd_run_wasi(const Args& args);
 int cmd_keygen(const Args& args);
 int cmd_pack(const Args& args);
 int cmd_verify(const Args& args);

@@ -405,6 +405,7 @@ int cmd_run(const Args& args) {
   for (const std::string& a : args) {
     if (a == "--board" || a.compare(0, 8, "--board=") == 0) return cmd_run_board(args);
   }
+  if (is_wasi_command(args)) return cmd_run_wasi(args);
   const RunArgs run = parse_run_args(args);
   auto loaded = load_file(run.path);
   if (!loaded->error.ok()) {
