@@ -77,6 +77,11 @@
 #ifndef PICOWASM_MAX_CONST_EXPR_STACK
 #define PICOWASM_MAX_CONST_EXPR_STACK 16u
 #endif
+// Snapshots store linear memory in chunks of this many bytes, leaving out chunks that are all
+// zero (a power of two, at least 8): smaller chunks elide more, at one bitmap bit per chunk.
+#ifndef PICOWASM_SNAPSHOT_CHUNK_BYTES
+#define PICOWASM_SNAPSHOT_CHUNK_BYTES 256u
+#endif
 
 // ---- Validation working set ------------------------------------------------------------------
 // The validator borrows scratch space from the caller's arena for these two stacks and returns it

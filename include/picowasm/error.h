@@ -125,14 +125,21 @@ enum class ErrorKind : uint8_t {
   X(bad_argument, usage, "invalid argument")                                                 \
   X(start_pending, usage, "instance not started: call start() first")                        \
   X(instance_failed, usage, "instance unusable: its start function failed")                  \
-  /* --- configuration (picowasm.hpp check_config(); Error::function = entry index) --- */      \
+  /* --- configuration (picowasm.hpp check_config(); Error::function = entry index) --- */   \
   X(config_null_arena, usage, "config: null arena with a nonzero arena_size")                \
   X(config_bad_arena, usage, "config: arena + arena_size wraps around")                      \
   X(config_null_table, usage, "config: null table with a nonzero count")                     \
   X(config_null_name, usage, "config: null module or field name")                            \
   X(config_null_function, usage, "config: host function without thunk or type")              \
   X(config_bad_extern, usage, "config: extern value without an object")                      \
-  X(config_bad_limit, usage, "config: limit outside the range config.h allows")
+  X(config_bad_limit, usage, "config: limit outside the range config.h allows")              \
+  /* --- snapshots (snapshot(), restore(); Error::offset: where in the image) --- */         \
+  X(snapshot_malformed, malformed, "snapshot: malformed, truncated or corrupted image")      \
+  X(snapshot_foreign_module, unlinkable, "snapshot: taken from another module")              \
+  X(snapshot_foreign_build, unlinkable, "snapshot: another translation of the module")       \
+  X(snapshot_unsupported, unsupported, "snapshot: state not capturable (see snapshot())")    \
+  X(snapshot_does_not_fit, resource, "snapshot: instance limits below the image's")          \
+  X(snapshot_buffer_too_small, resource, "snapshot: buffer too small for the image")
 
 enum class ErrorCode : uint8_t {
 #define PICOWASM_ERROR_ENUM(name, kind, msg) name,

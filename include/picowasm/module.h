@@ -187,6 +187,9 @@ struct Module {
   // Filled by validation: one bit per function, set when the function may be the target of
   // `ref.func` inside a body (it appears in an element segment, export or global initializer).
   const uint8_t* declared_refs = nullptr;
+  // Set by validation when some function body puts a reference (funcref, externref) on its
+  // operand stack: then the value stack may hold references, which snapshots cannot capture.
+  bool ref_values = false;
 
   const FuncType& func_type(uint32_t func_index) const {
     return types[functions[func_index].type_index];

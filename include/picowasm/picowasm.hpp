@@ -634,6 +634,30 @@ bool is_paused(const Instance& instance);
 // the function's result count.
 bool set_yield_results(Instance& instance, const uint64_t* values, uint32_t count);
 
+// ---- Snapshots ----------------------------------------------------------------------------------
+// An image of an instance that is idle (between calls) or paused (out of fuel, interrupted, host
+// yield): linear memory (chunks that are all zero left out), globals, tables, dropped segments,
+// the value and call stacks and where the call paused. The image holds positions, not addresses;
+// it is checksummed and bound to the module's bytes and to their translation by this engine.
+// restore() writes it into another instance of the same module (any address, same or larger
+// limits) that is not running or paused: a paused image then continues with resume() exactly as
+// the original would (fuel counts on from the pause), and one image can be restored into many
+// instances (clones). A host function's own state (what a HAL wait waits for) is not in the image.
+// Not capturable (snapshot_unsupported): modules whose code handles references (funcref,
+// externref values, reference-typed globals or function types), imported memories, tables or
+// globals, and calls paused inside another instance. Not while running (bad_argument).
+//
+// The exact size of the image snapshot() would write now.
+Error snapshot_size(const Instance& instance, size_t* bytes);
+// Writes the image into buffer[0, size) (snapshot_buffer_too_small with Error::needed otherwise).
+Error snapshot(const Instance& instance, void* buffer, size_t size, size_t* written);
+// Replaces the state of `instance` with the image's. Every field is checked before anything is
+// written: snapshot_malformed (corrupted or truncated; Error::offset in the image),
+// snapshot_foreign_module, snapshot_foreign_build (another translation of the module, e.g. another
+// engine version), snapshot_does_not_fit (the instance's limits are smaller: Error::needed,
+// available, lower name them). On an error the instance is as it was.
+Error restore(Instance& instance, const void* image, size_t size);
+
 // Asks the running (or next) call on `instance` to pause at its next safe point with
 // PauseReason::interrupted. Safe to call from an interrupt handler or another thread: it only
 // stores to one flag. The flag is cleared when the call pauses.

@@ -227,12 +227,16 @@ class FuncValidator {
   bool push(uint8_t t) {
     if (height_ == vals_capacity_ && !grow_operands(height_ + 1)) return false;
     vals_[height_++] = t;
+    scratch_.ref_values |= is_reftype(static_cast<ValType>(t));
     return true;
   }
 
   bool push_types(const ValType* types, uint32_t n) {
     if (n > vals_capacity_ - height_ && !grow_operands(height_ + n)) return false;
-    for (uint32_t i = 0; i < n; ++i) vals_[height_ + i] = static_cast<uint8_t>(types[i]);
+    for (uint32_t i = 0; i < n; ++i) {
+      vals_[height_ + i] = static_cast<uint8_t>(types[i]);
+      scratch_.ref_values |= is_reftype(types[i]);
+    }
     height_ += n;
     return true;
   }

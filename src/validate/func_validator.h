@@ -35,6 +35,8 @@ struct BodyScratch {
   // (used when the arena is too small to hold it).
   uint32_t* local_ends = nullptr;
   uint32_t local_ends_capacity = 0;
+  // Set when a body pushes a reference type onto its operand stack (Module::ref_values).
+  bool ref_values = false;
 };
 
 // Validates the body of defined function `func_index`. The module-level parts the body relies on

@@ -345,7 +345,7 @@ Error prefer_malformed(const Module& m, uint32_t first_unscanned, Error err) {
   return err;
 }
 
-Error check_bodies(const Module& m, Arena& arena) {
+Error check_bodies(const Module& m, Arena& arena, bool* ref_values) {
   BodyScratch scratch;
   scratch.arena = &arena;
   uint32_t max_runs = 0;
@@ -361,14 +361,15 @@ Error check_bodies(const Module& m, Arena& arena) {
     Error err = validate_function_body(m, f, scratch);
     if (!err.ok()) return prefer_malformed(m, f, err);
   }
+  *ref_values = scratch.ref_values;
   return Error{};
 }
 
-Error check_module(const Module& m, Arena& arena) {
+Error check_module(const Module& m, Arena& arena, bool* ref_values) {
   Error err = check_module_fields(m);
   if (!err.ok()) return prefer_malformed(m, m.num_imported_functions, err);
   Arena::ScratchMark mark = arena.scratch_mark();
-  err = check_bodies(m, arena);
+  err = check_bodies(m, arena, ref_values);
   arena.rewind_scratch(mark);
   if (!err.ok()) return err;
   err = check_start(m);
@@ -384,6 +385,7 @@ Error validate_module(Module& module, Arena& arena, uint32_t features) {
   Arena::Mark start = arena.mark();
   module.features = features & kAllFeatures;
   module.declared_refs = nullptr;
+  module.ref_values = false;
   if (module.num_functions > 0 && !module.functions) return make_error(ErrorCode::bad_argument, 0);
   uint8_t* refs = arena.allocate_array<uint8_t>((size_t{module.num_functions} + 7) / 8);
   if (!refs) return make_error(ErrorCode::out_of_arena, 0);
@@ -391,7 +393,7 @@ Error validate_module(Module& module, Arena& arena, uint32_t features) {
   module.declared_refs = refs;
 
   Arena::ScratchMark scratch = arena.scratch_mark();
-  Error err = check_module(module, arena);
+  Error err = check_module(module, arena, &module.ref_values);
   arena.rewind_scratch(scratch);
   if (!err.ok()) {
     // Leave nothing behind on failure.
