@@ -13,8 +13,11 @@ packages=(
   libmbedtls-dev openssl                            # app packages: SHA-256, ECDSA; interop test
   lld                                               # wasm-ld: benchmark modules (clang wasm32)
   binaryen python3                                  # differential test: wasm-opt -ttf, driver
+  wasi-libc libclang-rt-14-dev-wasm32               # WASI test programs (clang wasm32-wasi)
   gcc-arm-none-eabi libnewlib-arm-none-eabi         # Cortex-M4 port: cross compiler, newlib-nano,
-  libstdc++-arm-none-eabi-newlib qemu-system-arm    # libstdc++ headers; QEMU mps2-an386
+  libstdc++-arm-none-eabi-newlib qemu-system-arm    # libstdc++ headers; QEMU mps2-an38x/an505
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # RISC-V port: rv32imac compiler, C library,
+  qemu-system-misc                                  # qemu-system-riscv32 (virt)
 )
 
 is_installed() {
