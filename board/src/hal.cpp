@@ -561,6 +561,7 @@ void hal_init(AppHal& app, const pw_board& board, const Grant& grant, const Boar
   app.audit = nullptr;
   app.audit_ctx = nullptr;
   app.wait = WaitState();
+  app.layer = nullptr;
   std::memset(app.pin_in, 0, sizeof app.pin_in);
   std::memset(app.pin_out, 0, sizeof app.pin_out);
   const uint64_t t = now(app);

@@ -212,8 +212,8 @@ struct AppHal {
   // Pins this app configured (bit per pin): for "not configured, or configured the other way".
   uint32_t pin_in[(PICOWASM_HAL_MAX_PINS + 31) / 32] = {};
   uint32_t pin_out[(PICOWASM_HAL_MAX_PINS + 31) / 32] = {};
-  // State of a layer built over the HAL for this app (wasi/: its WasiContext), else null. Set by
-  // that layer after hal_init, which leaves it alone.
+  // State of a layer built over the HAL for this app (wasi/: its WasiContext), else null.
+  // hal_init clears it; the layer sets it afterwards (wasi_init).
   void* layer = nullptr;
 };
 
