@@ -427,7 +427,10 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     if (!frame->return_pc) goto on_return;
     pc = frame->return_pc;
     fp = frame->fp;
-    if (frame->instance != in) {
+    // Returns across instances are rare; the hint keeps GCC from spending an instruction on the
+    // common path (measured: +1 x86 instruction per call in fib without it once the tail-call
+    // handlers joined the function).
+    if (__builtin_expect(frame->instance != in, 0)) {
       in = frame->instance;
       LOAD_MEMORY();
     }
