@@ -1,22 +1,27 @@
-# CMake toolchain file: bare-metal Cortex-M4F with the Arm GNU toolchain (Debian gcc-arm-none-eabi)
-# and newlib-nano. Usage:
+# CMake toolchain file: bare-metal Cortex-M with the Arm GNU toolchain (Debian gcc-arm-none-eabi)
+# and newlib-nano. The core is a parameter (default cortex-m4):
 #   cmake -S . -B build-m4 -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi-gcc.cmake \
-#         -DCMAKE_BUILD_TYPE=MinSizeRel
-set(CMAKE_SYSTEM_NAME Generic)
+#         -DCMAKE_BUILD_TYPE=MinSizeRel [-DPICOWASM_ARM_CPU=cortex-m0|cortex-m3|cortex-m4|cortex-m33]
 set(CMAKE_SYSTEM_PROCESSOR arm)
-set(CMAKE_CROSSCOMPILING ON)
-
 set(PICOWASM_ARM_PREFIX arm-none-eabi- CACHE STRING "Prefix of the cross tools")
-set(CMAKE_C_COMPILER ${PICOWASM_ARM_PREFIX}gcc)
-set(CMAKE_CXX_COMPILER ${PICOWASM_ARM_PREFIX}g++)
-set(CMAKE_ASM_COMPILER ${PICOWASM_ARM_PREFIX}gcc)
-find_program(CMAKE_OBJCOPY ${PICOWASM_ARM_PREFIX}objcopy)
-find_program(CMAKE_SIZE ${PICOWASM_ARM_PREFIX}size)
+set(PICOWASM_CROSS_PREFIX ${PICOWASM_ARM_PREFIX})
+include(${CMAKE_CURRENT_LIST_DIR}/bare-metal-gcc.cmake)
 
-# A bare-metal link needs a linker script and startup code that try_compile() cannot know about.
-set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
-
-set(PICOWASM_ARM_CPU_FLAGS "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16")
+set(PICOWASM_ARM_CPU cortex-m4 CACHE STRING "Cortex-M core: cortex-m0, cortex-m3, cortex-m4, cortex-m33")
+# try_compile() projects read this file again: hand them the core too.
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES PICOWASM_ARM_CPU)
+# Cores with a single-precision FPU use it (hard-float ABI); the others call libgcc's soft float.
+if(PICOWASM_ARM_CPU STREQUAL "cortex-m4")
+  set(_fpu "-mfloat-abi=hard -mfpu=fpv4-sp-d16")
+elseif(PICOWASM_ARM_CPU STREQUAL "cortex-m33")
+  set(_fpu "-mfloat-abi=hard -mfpu=fpv5-sp-d16")
+elseif(PICOWASM_ARM_CPU MATCHES "^cortex-m(0|0plus|3)$")
+  set(_fpu "-mfloat-abi=soft")
+else()
+  message(FATAL_ERROR "PICOWASM_ARM_CPU=${PICOWASM_ARM_CPU}: expected cortex-m0, cortex-m3, "
+                      "cortex-m4 or cortex-m33")
+endif()
+set(PICOWASM_ARM_CPU_FLAGS "-mcpu=${PICOWASM_ARM_CPU} -mthumb ${_fpu}")
 # Per-function sections let --gc-sections drop everything the firmware does not call.
 set(CMAKE_C_FLAGS_INIT "${PICOWASM_ARM_CPU_FLAGS} -ffunction-sections -fdata-sections")
 # No unwinding tables, no RTTI, no guard variables, no __cxa_atexit registry: none of it is needed
@@ -27,9 +32,3 @@ set(CMAKE_ASM_FLAGS_INIT "${PICOWASM_ARM_CPU_FLAGS}")
 # newlib-nano for memcpy & co.; nosys stubs satisfy any syscall a library function may reference.
 set(CMAKE_EXE_LINKER_FLAGS_INIT
     "${PICOWASM_ARM_CPU_FLAGS} --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections")
-
-# Never pick up host libraries or headers.
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)

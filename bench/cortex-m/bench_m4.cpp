@@ -1,4 +1,5 @@
-// Cortex-M4 benchmark firmware (QEMU mps2-an386): runs every benchmark program natively and as an
+// Benchmark firmware for every bare-metal port (first the Cortex-M4 on QEMU mps2-an386; the board
+// API of ports/common/board_api.h is all it uses): runs every benchmark program natively and as an
 // embedded wasm module under picowasm, checks that both give the same result bits, and prints
 // guest instruction counts (board_cycles() under -icount shift=0) and the wasm/native ratio.
 //
@@ -247,9 +248,9 @@ WasmRun run_wasm(const bench_program& program, const embedded_module& module, in
 int main() {
   board_init();
   board_printf(
-      "picowasm Cortex-M4 benchmark (%s parameters), arena %lu bytes, stack %lu slots, "
+      "picowasm benchmark on %s (%s parameters), arena %lu bytes, stack %lu slots, "
       "%lu frames\n",
-      kSmoke ? "smoke" : "Cortex-M", static_cast<unsigned long>(kArenaBytes),
+      BENCH_TARGET_NAME, kSmoke ? "smoke" : "Cortex-M", static_cast<unsigned long>(kArenaBytes),
       static_cast<unsigned long>(kStackSlots), static_cast<unsigned long>(kCallDepth));
   const struct {
     const char* title;

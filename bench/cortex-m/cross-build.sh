@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Configures (cheap when nothing changed) and builds targets of a Cortex-M4 cross build of picowasm.
-#   bench/cortex-m/cross-build.sh BUILD_DIR speed|size TARGET...
+# Configures (cheap when nothing changed) and builds targets of a cross build of picowasm.
+#   [PICOWASM_TARGET=cortex_m4|cortex_m3|cortex_m33|riscv32] \
+#     bench/cortex-m/cross-build.sh BUILD_DIR speed|size TARGET...
+# PICOWASM_TARGET picks the toolchain file and core (default cortex_m4); the port follows from them
+# (CMakeLists.txt, docs/porting.md). A build dir keeps the target it was configured for.
 # speed: Release with -O2 for everything (engine, board, native programs): the benchmark build.
 # size:  MinSizeRel (-Os): the footprint build.
 # PICOWASM_M4_EXTRA_FLAGS is appended to the compile flags (e.g. "-O3" to compare).
@@ -23,10 +26,13 @@ case "$profile" in
 esac
 flags="$flags${PICOWASM_M4_EXTRA_FLAGS:+ $PICOWASM_M4_EXTRA_FLAGS}"
 
+source "$root/scripts/targets.sh"
+picowasm_target "${PICOWASM_TARGET:-cortex_m4}" || exit 2
+
 mkdir -p "$build_dir"
 log="$build_dir/cross-build.log"
-if ! { cmake -S "$root" -B "$build_dir" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi-gcc.cmake" \
-         -DCMAKE_BUILD_TYPE="$build_type" -DCMAKE_C_FLAGS_"$flags_suffix"="$flags" \
+if ! { cmake -S "$root" -B "$build_dir" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/$target_toolchain" \
+         "${target_cmake_args[@]}" -DCMAKE_BUILD_TYPE="$build_type" -DCMAKE_C_FLAGS_"$flags_suffix"="$flags" \
          -DCMAKE_CXX_FLAGS_"$flags_suffix"="$flags" &&
        cmake --build "$build_dir" -j"${PICOWASM_JOBS:-2}" --target "$@"; } >"$log" 2>&1; then
   tail -n 60 "$log" >&2

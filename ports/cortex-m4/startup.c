@@ -1,4 +1,5 @@
-// Reset, vector table, fault reporting and semihosting exit for QEMU mps2-an386.
+// Reset, vector table, fault reporting and semihosting exit for QEMU mps2-an386 / an385 (and, with
+// its own linker script and timer IRQ, mps2-an505: ports/cortex-m33-an505).
 #include <stdint.h>
 
 #include "board.h"
@@ -54,9 +55,12 @@ void board_init(void) {
 // ---- Reset --------------------------------------------------------------------------------------
 void reset_handler(void) __attribute__((noreturn));
 void reset_handler(void) {
+#if defined(__ARM_FP)
   // FPU first: hard-float code (even memcpy) may touch s0-s31, which faults while CP10/11 are off.
+  // A core without one (Cortex-M3) has no CPACR bits to set: the compiler says which it is.
   SCB_CPACR |= 0xFu << 20;
   __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
 
   for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) *dst++ = *src++;
   for (uint32_t* dst = __bss_start; dst < __bss_end;) *dst++ = 0;
@@ -110,7 +114,7 @@ __attribute__((naked)) static void fault_handler(void) {
 // -------------------------------------
 typedef void (*vector_fn)(void);
 #define IRQ_COUNT 32  // QEMU models 32 external interrupts on the AN385/AN386 images
-#define TIMER0_IRQ 8
+#define TIMER0_IRQ MPS2_TIMER0_IRQ
 
 __attribute__((section(".vectors"), used)) const vector_fn g_vector_table[16 + IRQ_COUNT] = {
     [0] = (vector_fn)__stack_top,

@@ -13,7 +13,7 @@
 
 #include "board.h"
 
-#define TIMER0_BASE 0x40000000u
+#define TIMER0_BASE MPS2_TIMER0_BASE
 #define TIMER_CTRL (*(volatile uint32_t*)(TIMER0_BASE + 0x00u))
 #define TIMER_VALUE (*(volatile uint32_t*)(TIMER0_BASE + 0x04u))
 #define TIMER_RELOAD (*(volatile uint32_t*)(TIMER0_BASE + 0x08u))
@@ -22,7 +22,7 @@
 #define TIMER_CTRL_IRQ_ENABLE 0x8u
 
 #define NVIC_ISER0 (*(volatile uint32_t*)0xE000E100u)
-#define TIMER0_IRQ 8u
+#define TIMER0_IRQ MPS2_TIMER0_IRQ
 
 // Upper 32 bits of the tick count: the hardware counter is 32 bits and wraps every ~172 s of
 // virtual time (1.7e11 instructions at shift=0).
