@@ -100,12 +100,14 @@ open(sys.argv[3], "w").write(
     f"static const uint8_t kPublicKey[65] = {{{arr(point)}}};\n")
 PY
 port="$root/ports/cortex-m4"
-for f in startup uart timer; do
-  arm-none-eabi-gcc "${cpu[@]}" -Os -ffunction-sections -fdata-sections -c "$port/$f.c" \
-    -o "$obj/port_$f.o"
+# The board library: the port's sources and the printf every port shares (ports/common).
+for f in "$port/startup.c" "$port/uart.c" "$port/timer.c" "$root/ports/common/board_printf.c"; do
+  arm-none-eabi-gcc "${cpu[@]}" -Os -ffunction-sections -fdata-sections -I"$port" \
+    -I"$root/ports/common" -c "$f" -o "$obj/port_$(basename "$f" .c).o"
 done
 arm-none-eabi-g++ -std=c++17 "${common[@]}" -fno-exceptions -fno-rtti -fno-threadsafe-statics \
-  -I"$port" -I"$build" -nostartfiles -T"$port/mps2_an386.ld" -Wl,--gc-sections \
+  -I"$port" -I"$root/ports/common" -I"$build" -nostartfiles -T"$port/mps2_an386.ld" -L"$port" \
+  -Wl,--gc-sections \
   --specs=nano.specs --specs=nosys.specs "$root/package/footprint/verify_m4.cpp" \
   "$obj"/port_*.o "$obj/libpkg.a" -o "$build/verify_m4.elf"
 out=$(QEMU_M4_TIMEOUT=120 bash "$root/scripts/run-qemu-m4.sh" "$build/verify_m4.elf")
