@@ -39,6 +39,11 @@ expect 0 "^packed pkg.wasm: app \"com.example.blink\" version 3" \
   "$cli" pack app.wasm --manifest app.json --key key -o pkg.wasm
 expect 0 "^ok: app \"com.example.blink\" version 3" "$cli" verify pkg.wasm --pub key.pub
 
+# Any Wasm tool still reads a package: wabt validates it and lists the custom section.
+command -v wasm-validate >/dev/null && command -v wasm-objdump >/dev/null || fail "wabt is missing"
+wasm-validate pkg.wasm || fail "wasm-validate refuses the package"
+wasm-objdump -h pkg.wasm | grep -q 'Custom .*"picowasm.package"' || fail "wasm-objdump: no section"
+
 # The code digest: sha256sum of the module as it was (the section is appended), and cose_tool's
 # digest of the package without its section, both as inspect shows it.
 want="$(sha256sum app.wasm | cut -d' ' -f1)"
