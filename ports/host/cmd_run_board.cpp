@@ -17,6 +17,7 @@
 #include "cli_json.h"
 #include "picowasm/picowasm.hpp"
 #include "picowasm/virtual_board.hpp"
+#include "picowasm/wasi.hpp"
 
 namespace picowasm::host {
 namespace {
@@ -355,6 +356,19 @@ int cmd_run_board(const Args& args) {
   config.link = run.stub_ungranted ? board::Link::stub_denied : board::Link::refuse;
   config.limits.memory_pages = run.max_memory_pages;
   config.limits.table_elems = run.max_table_elems;
+  // A WASI command: stdin and stdout are UART 0, stderr the log (each needs its grant).
+  const char* const wasi_argv[] = {run.path.c_str()};
+  wasi::WasiConfig wasi_config;
+  wasi_config.argv = wasi_argv;
+  wasi_config.argc = 1;
+  wasi_config.stdin_port = 0;
+  wasi_config.out = {wasi::Sink::uart, 0, 0};
+  wasi_config.err = {wasi::Sink::log, 0, 0};
+  wasi_config.random = true;
+  for (uint32_t i = 0; i < module->module.num_imports; ++i) {
+    if (module->module.imports[i].module.equals(wasi::kModuleName, std::strlen(wasi::kModuleName)))
+      config.wasi = &wasi_config;
+  }
   const vboard::RunOutcome out = runner.run(*module, config);
   if (uart_file) std::fclose(uart_file);
 
@@ -437,8 +451,9 @@ int cmd_run_board(const Args& args) {
   }
   switch (out.status) {
     case vboard::RunStatus::ok:
-      std::fprintf(stderr, "picowasm: pw_main returned %d at t=%lluus (fuel used %llu)\n",
-                   out.exit_code, static_cast<unsigned long long>(vb.now_us()),
+      std::fprintf(stderr, "picowasm: %s %d at t=%lluus (fuel used %llu)\n",
+                   config.wasi ? "the WASI command exited with" : "pw_main returned", out.exit_code,
+                   static_cast<unsigned long long>(vb.now_us()),
                    static_cast<unsigned long long>(out.fuel_used));
       break;
     case vboard::RunStatus::trap:

@@ -57,8 +57,18 @@ RunOutcome AppRunner::run(const LoadedModule& module, const RunConfig& config) {
     return out;
   }
 
-  InstanceConfig cfg =
-      board::app_config(*hal_, nullptr, 0, board_.functions(), board_.num_functions());
+  const HostFunction* functions = board_.functions();
+  size_t num_functions = board_.num_functions();
+  if (config.wasi) {
+    if (!wasi_) wasi_.reset(new wasi::WasiContext());
+    wasi::wasi_init(*wasi_, *hal_, *config.wasi);
+    functions_.assign(functions, functions + num_functions);
+    functions_.insert(functions_.end(), wasi::kWasiFunctions,
+                      wasi::kWasiFunctions + wasi::kNumWasiFunctions);
+    functions = functions_.data();
+    num_functions = functions_.size();
+  }
+  InstanceConfig cfg = board::app_config(*hal_, nullptr, 0, functions, num_functions);
   cfg.limits = config.limits;
   size_t need = 0;
   out.error = instance_size(module, cfg, &need);
@@ -79,16 +89,19 @@ RunOutcome AppRunner::run(const LoadedModule& module, const RunConfig& config) {
     return out;
   }
 
-  FuncInst* entry = find_function(*instance_, "pw_main");
+  const bool command = config.wasi != nullptr;
+  FuncInst* entry = find_function(*instance_, command ? "_start" : "pw_main");
   if (!entry) {
     out.status = RunStatus::load_error;
-    out.message = "the module exports no pw_main function";
+    out.message = command ? "the WASI command exports no _start function"
+                          : "the module exports no pw_main function";
     return out;
   }
   const FuncType& type = function_type(*entry);
-  if (type.num_params != 0 || type.num_results != 1 || type.results[0] != ValType::i32) {
+  if (type.num_params != 0 || type.num_results != (command ? 0 : 1) ||
+      (!command && type.results[0] != ValType::i32)) {
     out.status = RunStatus::load_error;
-    out.message = "pw_main must be () -> i32";
+    out.message = command ? "_start must be () -> ()" : "pw_main must be () -> i32";
     return out;
   }
 
@@ -101,6 +114,10 @@ RunOutcome AppRunner::run(const LoadedModule& module, const RunConfig& config) {
   const auto drive = [&](CallResult r) -> bool {
     for (;;) {
       out.fuel_used += r.fuel_used;
+      if (r.status == CallStatus::trap && command && wasi::exited(*wasi_)) {
+        out.exit_code = static_cast<int32_t>(wasi_->exit_code);  // proc_exit: a normal end
+        return false;
+      }
       if (r.status == CallStatus::trap) {
         out.status = RunStatus::trap;
         out.error = r.error;
@@ -130,7 +147,7 @@ RunOutcome AppRunner::run(const LoadedModule& module, const RunConfig& config) {
   };
   if (!drive(start(*instance_, config.fuel))) return out;
   if (!drive(call(*instance_, entry, slots, left()))) return out;
-  out.exit_code = static_cast<int32_t>(static_cast<uint32_t>(slots[0]));
+  out.exit_code = command ? 0 : static_cast<int32_t>(static_cast<uint32_t>(slots[0]));
   return out;
 }
 

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "picowasm/board.hpp"
+#include "picowasm/wasi.hpp"
 
 namespace picowasm {
 namespace vboard {
@@ -293,6 +294,9 @@ struct RunConfig {
   // Optional: told of every denial and rate-limit hit (board::AppHal::audit).
   board::AuditFn audit = nullptr;
   void* audit_ctx = nullptr;
+  // A WASI command (docs/wasi.md): links wasi_snapshot_preview1 besides the board's functions
+  // and runs _start instead of pw_main; proc_exit ends the run with status ok and its exit code.
+  const wasi::WasiConfig* wasi = nullptr;
 };
 
 enum class RunStatus : uint8_t {
@@ -335,6 +339,8 @@ class AppRunner {
   std::unique_ptr<board::AppHal> hal_;
   std::unique_ptr<uint8_t[]> arena_;
   Instance* instance_ = nullptr;
+  std::unique_ptr<wasi::WasiContext> wasi_;
+  std::vector<HostFunction> functions_;  // the board's and WASI's, for a WASI command
 };
 
 // ---- Grant specs (the CLI's --grant SPEC, docs/hal-abi.md)
