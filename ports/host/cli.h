@@ -72,6 +72,15 @@ std::string check_declared_sizes(const Module& m, uint32_t max_memory_pages,
                                  uint32_t max_table_elems);
 // A trap and its backtrace, readably, on stderr.
 void print_trap(const Instance& instance, const Module& m);
+// A module file loaded through the public API (load()), with the buffers it lives in.
+struct PublicModule {
+  std::unique_ptr<uint8_t[]> bytes, arena;
+  picowasm::LoadedModule* module = nullptr;
+};
+// Reads `path` (throws as read_whole_file does), loads it and checks its declared sizes against
+// the limits: false, with the error printed on stderr, if it cannot be loaded or is too large.
+bool load_public_module(const std::string& path, uint32_t max_memory_pages,
+                        uint32_t max_table_elems, PublicModule* out);
 
 // ---- Loading
 // -------------------------------------------------------------------------------------

@@ -400,6 +400,30 @@ void print_trap(const Instance& instance, const Module& m) {
     std::fprintf(stderr, "  ... %u more frames\n", report.total_frames - report.num_frames);
 }
 
+bool load_public_module(const std::string& path, uint32_t max_memory_pages,
+                        uint32_t max_table_elems, PublicModule* out) {
+  size_t size = 0;
+  out->bytes = read_whole_file(path, &size);
+  const size_t arena_size = arena_size_for(size);
+  out->arena.reset(new uint8_t[arena_size + 16]);
+  ModuleConfig mc;
+  mc.arena = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(out->arena.get()) + 15) &
+                                     ~uintptr_t{15});
+  mc.arena_size = arena_size;
+  const Error error = load(out->bytes.get(), size, mc, &out->module);
+  if (!error.ok()) {
+    std::fprintf(stderr, "%s\n", format_error(error).c_str());
+    return false;
+  }
+  const std::string too_large =
+      check_declared_sizes(out->module->module, max_memory_pages, max_table_elems);
+  if (!too_large.empty()) {
+    std::fprintf(stderr, "%s\n", too_large.c_str());
+    return false;
+  }
+  return true;
+}
+
 int cmd_run(const Args& args) {
   // `--board NAME` runs an app on a board instead (cmd_run_board.cpp).
   for (const std::string& a : args) {

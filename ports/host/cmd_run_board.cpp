@@ -296,26 +296,10 @@ int cmd_run_board(const Args& args) {
   run.grants.set_trap_on_denial(run.trap_on_denial);
   const board::Grant& grant = run.grants.grant();
 
-  size_t size = 0;
-  const std::unique_ptr<uint8_t[]> bytes = read_whole_file(run.path, &size);
-  const size_t module_arena_size = arena_size_for(size);
-  std::unique_ptr<uint8_t[]> module_arena(new uint8_t[module_arena_size + 16]);
-  ModuleConfig mc;
-  mc.arena = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(module_arena.get()) + 15) &
-                                     ~uintptr_t{15});
-  mc.arena_size = module_arena_size;
-  picowasm::LoadedModule* module = nullptr;
-  const Error load_error = load(bytes.get(), size, mc, &module);
-  if (!load_error.ok()) {
-    std::fprintf(stderr, "%s\n", format_error(load_error).c_str());
+  PublicModule loaded;
+  if (!load_public_module(run.path, run.max_memory_pages, run.max_table_elems, &loaded))
     return kExitFailure;
-  }
-  const std::string too_large =
-      check_declared_sizes(module->module, run.max_memory_pages, run.max_table_elems);
-  if (!too_large.empty()) {
-    std::fprintf(stderr, "%s\n", too_large.c_str());
-    return kExitFailure;
-  }
+  const picowasm::LoadedModule* module = loaded.module;
 
   vboard::VirtualBoard vb;
   for (const ScriptEvent& e : run.events) vb.schedule(e);

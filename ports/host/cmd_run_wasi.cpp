@@ -26,6 +26,7 @@ namespace {
 constexpr uint32_t kDefaultMemoryPages = 1024;  // as `picowasm run`
 constexpr uint32_t kStackBytes = 8u << 20;      // wasm value stack (C keeps its own in memory)
 constexpr uint32_t kCallDepth = 100000;
+constexpr uint32_t kMaxTableElems = 65536;  // as `picowasm run`
 constexpr int kExitWasiTrap = 134;  // a trap ends a WASI command as an abort would (wasmtime)
 
 struct WasiArgs {
@@ -159,26 +160,10 @@ int cmd_run_wasi(const Args& args) {
   WasiArgs run;
   parse_wasi_args(args, &run, true);
 
-  size_t size = 0;
-  const std::unique_ptr<uint8_t[]> bytes = read_whole_file(run.path, &size);
-  const size_t module_arena_size = arena_size_for(size);
-  std::unique_ptr<uint8_t[]> module_arena(new uint8_t[module_arena_size + 16]);
-  ModuleConfig mc;
-  mc.arena = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(module_arena.get()) + 15) &
-                                     ~uintptr_t{15});
-  mc.arena_size = module_arena_size;
-  picowasm::LoadedModule* module = nullptr;
-  const Error load_error = load(bytes.get(), size, mc, &module);
-  if (!load_error.ok()) {
-    std::fprintf(stderr, "%s\n", format_error(load_error).c_str());
+  PublicModule loaded;
+  if (!load_public_module(run.path, run.max_memory_pages, kMaxTableElems, &loaded))
     return kExitFailure;
-  }
-  const std::string too_large =
-      check_declared_sizes(module->module, run.max_memory_pages, 65536);
-  if (!too_large.empty()) {
-    std::fprintf(stderr, "%s\n", too_large.c_str());
-    return kExitFailure;
-  }
+  const picowasm::LoadedModule* module = loaded.module;
 
   std::vector<const char*> argv, env;
   for (const std::string& a : run.argv) argv.push_back(a.c_str());
