@@ -189,18 +189,8 @@ int32_t environ_sizes_get(HostContext& ctx, I count, I size) {
   return sizes_get(ctx, w->config->environ, w->config->environ_count, count, size);
 }
 
-int32_t clock_res_get(HostContext& ctx, I id, I out) {
-  WasiContext* w;
-  MemView m;
-  if (!span(ctx, out, 8, &m)) return 0;
-  AppHal* app = enter(ctx, &w);
-  if (!app) return 0;
-  if (id > kClockThreadCputime) return kInval;
-  if (int32_t s = time_gate(ctx, *app)) return errno_of(s);
-  put64(m.data, kResolutionNs);
-  return kSuccess;
-}
-int32_t clock_time_get(HostContext& ctx, I id, L, I out) {
+// clock_res_get and clock_time_get share one body: the resolution, or the time of clock `id`.
+int32_t clock_get(HostContext& ctx, I id, I out, bool resolution) {
   WasiContext* w;
   MemView m;
   if (!span(ctx, out, 8, &m)) return 0;
@@ -209,8 +199,15 @@ int32_t clock_time_get(HostContext& ctx, I id, L, I out) {
   if (id > kClockThreadCputime) return kInval;
   if (int32_t s = time_gate(ctx, *app)) return errno_of(s);
   // The CPU-time clocks are the monotonic one: an app runs alone on its instance.
-  put64(m.data, now_ns(*app) + (id == kClockRealtime ? w->config->realtime_base_ns : 0));
+  const uint64_t base = id == kClockRealtime ? w->config->realtime_base_ns : 0;
+  put64(m.data, resolution ? kResolutionNs : now_ns(*app) + base);
   return kSuccess;
+}
+int32_t clock_res_get(HostContext& ctx, I id, I out) {
+  return clock_get(ctx, id, out, true);
+}
+int32_t clock_time_get(HostContext& ctx, I id, L, I out) {
+  return clock_get(ctx, id, out, false);
 }
 
 int32_t fd_close(HostContext& ctx, I fd) {
@@ -321,20 +318,19 @@ int32_t fd_write(HostContext& ctx, I fd, I iovs, I count, I nwritten) {
   return kSuccess;
 }
 
-// The standard streams are not seekable.
-int32_t fd_seek(HostContext& ctx, I fd, L, I, I out) {
+// The standard streams are not seekable (fd_seek and fd_tell).
+int32_t not_seekable(HostContext& ctx, I fd, I out) {
   WasiContext* w;
   MemView m;
   if (!span(ctx, out, 8, &m)) return 0;
   if (!enter(ctx, &w)) return 0;
   return fd_open(*w, fd) ? kSpipe : kBadf;
 }
+int32_t fd_seek(HostContext& ctx, I fd, L, I, I out) {
+  return not_seekable(ctx, fd, out);
+}
 int32_t fd_tell(HostContext& ctx, I fd, I out) {
-  WasiContext* w;
-  MemView m;
-  if (!span(ctx, out, 8, &m)) return 0;
-  if (!enter(ctx, &w)) return 0;
-  return fd_open(*w, fd) ? kSpipe : kBadf;
+  return not_seekable(ctx, fd, out);
 }
 
 // Clock subscriptions wait (the instance yields as HAL sleeps do; hal_poll ends the wait); an
