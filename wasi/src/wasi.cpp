@@ -358,7 +358,7 @@ int32_t poll_oneoff(HostContext& ctx, I in, I out, I count, I nevents) {
       std::memcpy(e, s, 8);  // userdata
       const uint32_t fd = get32(s + 16);
       const bool ok = fd_open(*w, fd) && (s[8] == kEventFdRead) == (fd == 0);
-      e[8] = ok ? 0 : kBadf;
+      e[8] = static_cast<uint8_t>(ok ? kSuccess : kBadf);
       e[10] = s[8];
       continue;
     }
