@@ -10,8 +10,9 @@
 #                       which includes the module's one 64 KiB page of linear memory
 #   ram_beyond_mem      static_ram + arena_peak - 65536: RAM the minimal instance needs besides
 #                       its linear memory (the translator's scratch is part of the peak)
-#   smoke_ratio         geometric mean of wasm/native guest instructions over the benchmark
-#                       programs at their smoke parameters (bench-smoke-S, -O2, -icount shift=0)
+#   bench_ratio         geometric mean of wasm/native guest instructions over the benchmark
+#                       programs at their Cortex-M parameters (bench-S, -O2, -icount shift=0: the
+#                       figure scripts/bench-cortex-m.sh prints for the M4)
 # Usage: scripts/sizes.sh [BUILD_BASE [TARGET...]]   (default build/sizes, all targets)
 # Builds go to BUILD_BASE/TARGET-Os and BUILD_BASE/TARGET-O2. The last lines are exactly
 # `size <target> engine_flash_bytes=N` (N: flash_Os), one per target.
@@ -45,7 +46,7 @@ for target in "${targets[@]}"; do
   for profile in size speed; do
     dir=$base/$target-$([[ $profile == size ]] && echo Os || echo O2)
     extra=()
-    [[ $profile == speed ]] && extra=(bench-smoke-$s)
+    [[ $profile == speed ]] && extra=(bench-$s)
     echo "== $target: building footprint-$s, footprint-base-$s ${extra[*]} ($profile) in $dir" >&2
     PICOWASM_TARGET=$target bash bench/cortex-m/cross-build.sh "$dir" "$profile" "footprint-$s" \
       "footprint-base-$s" "${extra[@]}"
@@ -59,8 +60,8 @@ for target in "${targets[@]}"; do
       static_ram=$(((e_data + e_bss) - (b_data + b_bss)))
       arena_peak=$(sed -n 's/.*arena_bytes=\([0-9]*\) of.*/\1/p' <<<"$engine_out")
     else
-      smoke_out=$(run "$fw/bench-smoke-$s.elf")
-      ratio=$(sed -n 's/^geomean_insn_ratio_vs_native=//p' <<<"$smoke_out")
+      bench_out=$(run "$fw/bench-$s.elf")
+      ratio=$(sed -n 's/^geomean_insn_ratio_vs_native=//p' <<<"$bench_out")
     fi
   done
   rows+=("$(printf '%-11s %9d %9d %10d %10d %14d %11s' "$target" "${flash[size]}" \
@@ -72,7 +73,7 @@ done
 echo "== picowasm engine size per target (bytes), arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion)," \
   "riscv64-unknown-elf-gcc $(riscv64-unknown-elf-gcc -dumpversion) =="
 printf '%-11s %9s %9s %10s %10s %14s %11s\n' target flash_Os flash_O2 static_ram arena_peak \
-  ram_beyond_mem smoke_ratio
+  ram_beyond_mem bench_ratio
 printf '%s\n' "${rows[@]}"
 echo
 printf '%s\n' "${summary[@]}"
