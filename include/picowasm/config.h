@@ -209,6 +209,27 @@
 #define PICOWASM_PKG_MAX_I2C_ADDRS 16u
 #endif
 
+// ---- Supervisor (supervisor/: several apps on one core, docs/supervisor.md) -------------------
+// App slots one supervisor may own (the caller's array may be smaller).
+#ifndef PICOWASM_SUPERVISOR_MAX_APPS
+#define PICOWASM_SUPERVISOR_MAX_APPS 16u
+#endif
+// Default fuel per turn (the scheduling quantum): the watchdog reacts within one slice.
+#ifndef PICOWASM_SUPERVISOR_DEFAULT_SLICE_FUEL
+#define PICOWASM_SUPERVISOR_DEFAULT_SLICE_FUEL 1000u
+#endif
+// Default watchdog period (microseconds of the board clock) over which the fuel budget counts.
+#ifndef PICOWASM_SUPERVISOR_DEFAULT_PERIOD_US
+#define PICOWASM_SUPERVISOR_DEFAULT_PERIOD_US 1000000u
+#endif
+// Default restart back-off: the first delay, doubled per restart up to the maximum.
+#ifndef PICOWASM_SUPERVISOR_DEFAULT_BACKOFF_US
+#define PICOWASM_SUPERVISOR_DEFAULT_BACKOFF_US 100000u
+#endif
+#ifndef PICOWASM_SUPERVISOR_DEFAULT_BACKOFF_MAX_US
+#define PICOWASM_SUPERVISOR_DEFAULT_BACKOFF_MAX_US 60000000u
+#endif
+
 // ---- Semantic limits fixed by the specification ----------------------------------------------
 #define PICOWASM_PAGE_SIZE 65536u
 #define PICOWASM_MAX_MEMORY_PAGES 65536u  // 4 GiB address space of wasm32
