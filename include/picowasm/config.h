@@ -174,6 +174,13 @@
 #define PICOWASM_HAL_MAX_BOARD_CLASSES 4u
 #endif
 
+// ---- WASI (wasi/, docs/wasi.md) ---------------------------------------------------------------
+// Files and directories a WASI command may hold open at once on the host CLI (`run --dir`),
+// the preopened directories included: fds 3 .. 3 + this - 1; one more open is EMFILE.
+#ifndef PICOWASM_WASI_MAX_FILES
+#define PICOWASM_WASI_MAX_FILES 32u
+#endif
+
 // ---- App packages (package/: signed manifests, docs/lifecycle.md) ----------------------------
 // A package is a module with one custom section of this name holding a COSE_Sign1 structure
 // whose payload is the manifest. The parser reads it in place with no heap; every bound here is
