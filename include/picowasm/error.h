@@ -139,7 +139,12 @@ enum class ErrorKind : uint8_t {
   X(snapshot_foreign_build, unlinkable, "snapshot: another translation of the module")       \
   X(snapshot_unsupported, unsupported, "snapshot: state not capturable (see snapshot())")    \
   X(snapshot_does_not_fit, resource, "snapshot: instance limits below the image's")          \
-  X(snapshot_buffer_too_small, resource, "snapshot: buffer too small for the image")
+  X(snapshot_buffer_too_small, resource, "snapshot: buffer too small for the image")         \
+  /* --- supervisor (supervisor/: init(), add()) --- */                                      \
+  X(supervisor_bad_board, usage, "supervisor: board without a clock, or too many slots")     \
+  X(supervisor_full, resource, "supervisor: no free app slot")                               \
+  X(supervisor_bad_spec, usage, "supervisor: app without module, grant, buffer or name")     \
+  X(supervisor_bad_entry, unlinkable, "supervisor: entry missing or not () -> i32")
 
 enum class ErrorCode : uint8_t {
 #define PICOWASM_ERROR_ENUM(name, kind, msg) name,
