@@ -1,0 +1,492 @@
+// store_power_loss: a scenario (install, trial, confirm, rollback by trap and by a missing outcome,
+// install over a pending update, revoke by digest, versions and key, uninstall) replayed from the
+// start with the power cut at the k-th flash program or erase, for every k. After each cut the
+// store is mounted again and compared with an independent model of the expected states (written
+// here from the rules in docs/lifecycle.md, not from the store's answers): the state must be the
+// one before the interrupted operation or the one after it (or, for an install into a slot that
+// held an old version, the one where only that old version is forgotten), every version it names
+// must be byte for byte the package the test wrote, and the store must go on working.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "flash.hpp"
+#include "test_packages.hpp"
+
+namespace {
+
+namespace ps = picowasm::store;
+namespace pt = picowasm::store::test;
+using ps::Outcome;
+using ps::Status;
+
+// Small geometry: seconds for every cut point. Metadata: 32 + 2 * 260 bytes, commit unit 16:
+// 576 bytes, 3 blocks per copy; then 2 apps x 2 slots x 4 blocks.
+constexpr uint32_t kBlock = 256, kProg = 16, kSlot = 1024, kApps = 2;
+constexpr uint32_t kMetaBlocks = 3;
+constexpr uint32_t kBlocks = 2 * kMetaBlocks + kApps * 2 * (kSlot / kBlock);
+constexpr uint16_t kConfirmAfter = 2;
+
+// ---- The model
+// ------------------------------------------------------------------------------------
+
+struct AppModel {
+  bool used = false;
+  std::string id;
+  uint32_t min = 0, conf = 0, cand = 0, prev = 0;  // versions; 0: none
+  bool trial = false;
+  uint16_t started = 0, clean = 0;
+  bool operator==(const AppModel& o) const {
+    return used == o.used && (!used || (id == o.id && min == o.min && conf == o.conf &&
+                                        cand == o.cand && prev == o.prev && trial == o.trial &&
+                                        started == o.started && clean == o.clean));
+  }
+};
+struct Model {
+  AppModel app[kApps];
+  bool operator==(const Model& o) const { return app[0] == o.app[0] && app[1] == o.app[1]; }
+  int index(const std::string& id) const {
+    for (uint32_t i = 0; i < kApps; ++i) {
+      if (app[i].used && app[i].id == id) return static_cast<int>(i);
+    }
+    return -1;
+  }
+};
+
+std::string describe(const Model& m) {
+  std::string s;
+  for (const AppModel& a : m.app) {
+    if (!a.used) continue;
+    s += a.id + "{min " + std::to_string(a.min) + " conf " + std::to_string(a.conf) + " cand " +
+         std::to_string(a.cand) + (a.trial ? " trial " : " pending ") + std::to_string(a.started) +
+         "/" + std::to_string(a.clean) + " prev " + std::to_string(a.prev) + "} ";
+  }
+  return s;
+}
+
+enum class Kind {
+  install,
+  activate,
+  report,
+  confirm,
+  rollback,
+  revoke_digest,
+  revoke_versions,
+  revoke_key,
+  uninstall
+};
+struct Op {
+  Kind kind;
+  std::string app;
+  uint32_t version = 0;  // install, revoke_digest: the version; revoke_versions: first..last
+  uint32_t last = 0;
+  Outcome outcome = Outcome::clean;
+};
+
+void confirm_model(AppModel& a) {
+  a.prev = a.conf;
+  a.conf = a.cand;
+  if (a.cand > a.min) a.min = a.cand;
+  a.cand = 0;
+  a.trial = false;
+  a.started = a.clean = 0;
+}
+
+// The state after `op`, and the intermediate states a cut may leave besides before and after.
+Model apply(const Model& before, const Op& op, std::vector<Model>* intermediate) {
+  Model m = before;
+  int i = m.index(op.app);
+  switch (op.kind) {
+    case Kind::install: {
+      if (i < 0) {
+        for (i = 0; i < static_cast<int>(kApps) && m.app[i].used; ++i) {
+        }
+        m.app[i] = AppModel{};
+        m.app[i].used = true;
+        m.app[i].id = op.app;
+      } else if (m.app[i].cand != 0 || m.app[i].prev != 0) {
+        // The target slot's old version (pending, or previous) is forgotten first.
+        Model mid = m;
+        mid.app[i].cand = 0;
+        mid.app[i].prev = 0;
+        mid.app[i].trial = false;
+        intermediate->push_back(mid);
+      }
+      AppModel& a = m.app[i];
+      a.prev = 0;
+      a.cand = op.version;
+      a.trial = false;
+      a.started = a.clean = 0;
+      break;
+    }
+    case Kind::activate: {
+      AppModel& a = m.app[i];
+      if (a.trial && a.started > a.clean) {  // the last trial activation never ended
+        a.cand = 0;
+        a.trial = false;
+        a.started = a.clean = 0;
+      } else if (a.cand != 0) {
+        a.trial = true;
+        ++a.started;
+      }
+      break;
+    }
+    case Kind::report: {
+      AppModel& a = m.app[i];
+      if (!a.trial) break;
+      if (op.outcome != Outcome::clean) {
+        a.cand = 0;
+        a.trial = false;
+        a.started = a.clean = 0;
+      } else if (++a.clean >= kConfirmAfter) {
+        confirm_model(a);
+      }
+      break;
+    }
+    case Kind::confirm: confirm_model(m.app[i]); break;
+    case Kind::rollback:
+      m.app[i].cand = 0;
+      m.app[i].trial = false;
+      m.app[i].started = m.app[i].clean = 0;
+      break;
+    case Kind::revoke_digest:
+    case Kind::revoke_versions:
+    case Kind::revoke_key:
+      for (AppModel& a : m.app) {
+        if (!a.used) continue;
+        auto hit = [&](uint32_t v) {
+          if (v == 0) return false;
+          if (op.kind == Kind::revoke_key) return true;  // every package here is signed by A
+          if (a.id != op.app) return false;
+          return op.kind == Kind::revoke_digest ? v == op.version : v >= op.version && v <= op.last;
+        };
+        if (hit(a.cand)) {
+          a.cand = 0;
+          a.trial = false;
+          a.started = a.clean = 0;
+        }
+        const bool conf_hit = hit(a.conf), prev_hit = hit(a.prev);
+        if (conf_hit) a.conf = 0;
+        if (prev_hit) a.prev = 0;
+        if (a.conf == 0 && a.prev != 0) {
+          a.conf = a.prev;
+          a.prev = 0;
+        }
+      }
+      break;
+    case Kind::uninstall:
+      m.app[i].conf = m.app[i].cand = m.app[i].prev = 0;
+      m.app[i].trial = false;
+      m.app[i].started = m.app[i].clean = 0;
+      break;
+  }
+  return m;
+}
+
+// ---- The test
+// ------------------------------------------------------------------------------------
+
+class StorePowerLoss : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    keys_ = new pt::TestKeys();
+    policy_ = new pt::TestPolicy(*keys_);
+    for (const auto& [app, v] : std::vector<std::pair<std::string, uint32_t>>{{"blink", 1},
+                                                                              {"blink", 2},
+                                                                              {"blink", 3},
+                                                                              {"blink", 4},
+                                                                              {"blink", 5},
+                                                                              {"blink", 60},
+                                                                              {"clock", 1},
+                                                                              {"clock", 2},
+                                                                              {"clock", 60}}) {
+      // Sizes differ per version, so a mix of two packages cannot pass for either.
+      (*packages_)[{app, v}] = pt::make_package(keys_->a(), app, v, 300 + 40 * (v % 5));
+    }
+  }
+  static void TearDownTestSuite() {
+    delete policy_;
+    delete keys_;
+  }
+
+  static ps::Config config(const ps::BlockDevice& dev) {
+    ps::Config c;
+    c.device = &dev;
+    c.num_apps = kApps;
+    c.slot_bytes = kSlot;
+    c.confirm_after = kConfirmAfter;
+    return c;
+  }
+
+  static ps::Result install(ps::Store& store, const std::string& app, uint32_t version) {
+    const pt::Bytes& pkg = packages_->at({app, version});
+    ps::Result r = store.install_begin(app.c_str(), static_cast<uint32_t>(pkg.size()));
+    for (size_t at = 0; r.ok() && at < pkg.size(); at += 50) {  // chunks of 50: not unit-sized
+      const size_t n = pkg.size() - at < 50 ? pkg.size() - at : 50;
+      r = store.install_write(pkg.data() + at, static_cast<uint32_t>(n));
+    }
+    if (!r.ok()) return r;
+    ps::InstallInfo info;
+    return store.install_finish(policy_->admit, &info);
+  }
+
+  static ps::Result run(ps::Store& store, const Op& op) {
+    const char* id = op.app.c_str();
+    ps::Activation act;
+    ps::RevokeReport report;
+    ps::Revocation what;
+    switch (op.kind) {
+      case Kind::install: return install(store, op.app, op.version);
+      case Kind::activate: return store.activate(id, &act);
+      case Kind::report: return store.report(id, op.outcome);
+      case Kind::confirm: return store.confirm(id);
+      case Kind::rollback: return store.rollback(id);
+      case Kind::revoke_digest: {
+        const pt::Bytes& pkg = packages_->at({op.app, op.version});
+        picowasm::package::Package p;
+        EXPECT_TRUE(picowasm::package::open(pkg.data(), pkg.size(), &p).ok());
+        picowasm::package::signed_digest(p, what.digest.bytes);
+        what.kind = ps::Revocation::Kind::digest;
+        return store.revoke(what, &report);
+      }
+      case Kind::revoke_versions:
+        what.kind = ps::Revocation::Kind::versions;
+        what.versions.app_id = id;
+        what.versions.first = op.version;
+        what.versions.last = op.last;
+        return store.revoke(what, &report);
+      case Kind::revoke_key:
+        what.kind = ps::Revocation::Kind::key;
+        std::copy(keys_->trusted()[0].key_id, keys_->trusted()[0].key_id + 32, what.key.bytes);
+        return store.revoke(what, &report);
+      case Kind::uninstall: return store.uninstall(id);
+    }
+    return ps::Result{};
+  }
+
+  // The store's state in the model's terms, checking each named version's bytes in flash against
+  // the package the test made (the layout: slots after the two metadata copies).
+  static Model observe(const ps::Store& store, const std::vector<uint8_t>& flash) {
+    Model m;
+    for (uint32_t i = 0; i < kApps; ++i) {
+      ps::AppInfo info;
+      if (!store.inspect(i, &info)) continue;
+      AppModel& a = m.app[i];
+      a.used = true;
+      a.id = info.app_id;
+      a.min = info.min_version;
+      a.started = info.trial_started;
+      a.clean = info.trial_clean;
+      for (int s = 0; s < 2; ++s) {
+        const ps::SlotInfo& slot = info.slots[s];
+        switch (slot.state) {
+          case ps::SlotState::confirmed: a.conf = slot.version; break;
+          case ps::SlotState::pending:
+          case ps::SlotState::trial:
+            a.cand = slot.version;
+            a.trial = slot.state == ps::SlotState::trial;
+            break;
+          case ps::SlotState::previous: a.prev = slot.version; break;
+          default: continue;
+        }
+        const auto it = packages_->find({a.id, slot.version});
+        EXPECT_NE(it, packages_->end()) << a.id << " version " << slot.version;
+        if (it == packages_->end()) continue;
+        const size_t at = (2 * kMetaBlocks * kBlock) + (i * 2 + s) * kSlot;
+        EXPECT_EQ(slot.length, it->second.size());
+        EXPECT_TRUE(std::equal(it->second.begin(), it->second.end(), flash.begin() + at))
+            << a.id << " version " << slot.version << " in slot " << s << " is not its package";
+      }
+    }
+    return m;
+  }
+
+  static std::vector<Op> scenario() {
+    const Outcome clean = Outcome::clean, trap = Outcome::trap;
+    return {
+        {Kind::install, "blink", 1},
+        {Kind::activate, "blink"},
+        {Kind::report, "blink", 0, 0, clean},
+        {Kind::activate, "blink"},
+        {Kind::report, "blink", 0, 0, clean},  // two clean activations: v1 confirmed
+        {Kind::install, "blink", 2},
+        {Kind::install, "blink", 3},  // over a pending one
+        {Kind::activate, "blink"},
+        {Kind::report, "blink", 0, 0, trap},  // rolls back
+        {Kind::install, "blink", 4},
+        {Kind::activate, "blink"},
+        {Kind::confirm, "blink"},  // explicit: v4 confirmed, v1 previous
+        {Kind::install, "clock", 1},
+        {Kind::activate, "clock"},
+        {Kind::report, "clock", 0, 0, clean},
+        {Kind::activate, "clock"},
+        {Kind::report, "clock", 0, 0, clean},
+        {Kind::revoke_digest, "blink", 4},  // blink falls back to v1
+        {Kind::install, "blink", 5},
+        {Kind::rollback, "blink"},
+        {Kind::install, "clock", 2},
+        {Kind::activate, "clock"},
+        {Kind::activate, "clock"},  // the first trial activation never reported: rolled back
+        {Kind::revoke_versions, "clock", 1, 1},  // clock has nothing left to run
+        {Kind::uninstall, "clock"},
+        {Kind::revoke_key, "blink"},
+    };
+  }
+
+  static pt::TestKeys* keys_;
+  static pt::TestPolicy* policy_;
+  static std::map<std::pair<std::string, uint32_t>, pt::Bytes>* packages_;
+};
+pt::TestKeys* StorePowerLoss::keys_ = nullptr;
+pt::TestPolicy* StorePowerLoss::policy_ = nullptr;
+std::map<std::pair<std::string, uint32_t>, pt::Bytes>* StorePowerLoss::packages_ =
+    new std::map<std::pair<std::string, uint32_t>, pt::Bytes>();
+
+TEST_F(StorePowerLoss, EveryCutPoint) {
+  const std::vector<Op> ops = scenario();
+  // The models before and after each operation, and the intermediates a cut may leave.
+  std::vector<Model> states(1);
+  std::vector<std::vector<Model>> intermediates(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    states.push_back(apply(states.back(), ops[i], &intermediates[i]));
+  }
+
+  // A formatted flash: the starting point of every run.
+  ps::host::FaultFlash base(kBlock, kProg, kBlocks);
+  {
+    ps::Store store;
+    ASSERT_TRUE(store.format(config(base.device())).ok());
+  }
+  const std::vector<uint8_t> formatted = base.bytes();
+
+  // The uncut run: each operation succeeds and the store follows the model. It also counts the
+  // flash operations (the cut points).
+  uint64_t total_ops = 0;
+  {
+    ps::host::FaultFlash flash(kBlock, kProg, kBlocks);
+    flash.bytes() = formatted;
+    flash.cut_at(0);
+    ps::Store store;
+    ASSERT_TRUE(store.mount(config(flash.device())).ok());
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const ps::Result r = run(store, ops[i]);
+      ASSERT_TRUE(r.ok()) << "op " << i << ": " << ps::status_name(r.status) << " "
+                          << picowasm::package::status_name(r.package.status);
+      ASSERT_TRUE(observe(store, flash.bytes()) == states[i + 1])
+          << "op " << i << ": " << describe(observe(store, flash.bytes())) << " expected "
+          << describe(states[i + 1]);
+    }
+    total_ops = flash.ops();
+  }
+  ASSERT_GT(total_ops, 100u);
+
+  uint64_t cuts = 0;
+  std::map<std::string, int> landed;  // which kind of operation each cut interrupted
+  for (uint64_t k = 1; k <= total_ops; ++k) {
+    ps::host::FaultFlash flash(kBlock, kProg, kBlocks);
+    flash.bytes() = formatted;
+    flash.cut_at(k);
+    size_t interrupted = ops.size();
+    {
+      ps::Store store;
+      ASSERT_TRUE(store.mount(config(flash.device())).ok());
+      for (size_t i = 0; i < ops.size(); ++i) {
+        const ps::Result r = run(store, ops[i]);
+        if (!flash.powered()) {
+          EXPECT_EQ(r.status, Status::io_error) << "cut " << k;
+          interrupted = i;
+          break;
+        }
+        ASSERT_TRUE(r.ok()) << "cut " << k << " op " << i << ": " << ps::status_name(r.status);
+      }
+    }
+    ASSERT_LT(interrupted, ops.size()) << "cut " << k << " never happened";
+    ++cuts;
+    ++landed[std::to_string(static_cast<int>(ops[interrupted].kind))];
+
+    // Power back on: a new store object (RAM lost) mounts the flash as the cut left it.
+    flash.power_on();
+    ps::Store store;
+    const ps::Result m = store.mount(config(flash.device()));
+    ASSERT_TRUE(m.ok()) << "cut " << k << ": mount " << ps::status_name(m.status);
+    const Model seen = observe(store, flash.bytes());
+    const Model& before = states[interrupted];
+    const Model& after = states[interrupted + 1];
+    bool allowed = seen == before || seen == after;
+    for (const Model& mid : intermediates[interrupted]) allowed = allowed || seen == mid;
+    ASSERT_TRUE(allowed) << "cut " << k << " in op " << interrupted << ": " << describe(seen)
+                         << "\n  before: " << describe(before) << "\n  after:  " << describe(after);
+
+    // What runs is the model's version, checked from flash; then the store still takes updates.
+    for (uint32_t i = 0; i < kApps; ++i) {
+      const AppModel& a = seen.app[i];
+      if (!a.used) continue;
+      ps::Activation act;
+      const ps::Result r = store.activate(a.id.c_str(), &act);
+      const bool crashed_trial = a.trial && a.started > a.clean;
+      const uint32_t expect = a.cand != 0 && !crashed_trial ? a.cand : a.conf;
+      if (expect == 0) {
+        EXPECT_EQ(r.status, Status::nothing_to_run) << "cut " << k;
+        continue;
+      }
+      ASSERT_TRUE(r.ok()) << "cut " << k << ": activate " << a.id << " "
+                          << ps::status_name(r.status);
+      EXPECT_EQ(act.version, expect) << "cut " << k;
+      const pt::Bytes& pkg = packages_->at({a.id, expect});
+      ASSERT_EQ(act.size, pkg.size());
+      EXPECT_TRUE(std::equal(pkg.begin(), pkg.end(), act.bytes)) << "cut " << k;
+      if (act.trial) {
+        EXPECT_TRUE(store.rollback(a.id.c_str()).ok());
+      }
+    }
+    const ps::Result r = install(store, "blink", 60);
+    EXPECT_TRUE(r.ok()) << "cut " << k << ": install after recovery " << ps::status_name(r.status)
+                        << " " << picowasm::package::status_name(r.package.status);
+  }
+  std::printf("store_power_loss: %llu cut points tested over %zu operations (",
+              static_cast<unsigned long long>(cuts), ops.size());
+  for (const auto& [kind, n] : landed) std::printf(" kind%s:%d", kind.c_str(), n);
+  std::printf(" ), every one mounted to the state before or after its operation\n");
+  EXPECT_EQ(cuts, total_ops);
+}
+
+// A cut while formatting: the flash mounts as blank, corrupt, the old store or the new empty one.
+TEST_F(StorePowerLoss, CutWhileFormatting) {
+  ps::host::FaultFlash flash(kBlock, kProg, kBlocks);
+  {
+    ps::Store store;
+    ASSERT_TRUE(store.format(config(flash.device())).ok());
+    ASSERT_TRUE(install(store, "blink", 1).ok());
+  }
+  const std::vector<uint8_t> old = flash.bytes();
+  flash.cut_at(0);
+  {
+    ps::Store store;
+    ASSERT_TRUE(store.format(config(flash.device())).ok());
+  }
+  const uint64_t total = flash.ops();
+  ASSERT_GT(total, 0u);
+  for (uint64_t k = 1; k <= total; ++k) {
+    flash.bytes() = old;
+    flash.power_on();
+    flash.cut_at(k);
+    ps::Store store;
+    EXPECT_EQ(store.format(config(flash.device())).status, Status::io_error);
+    flash.power_on();
+    const ps::Result r = store.mount(config(flash.device()));
+    if (r.ok()) {
+      ps::AppInfo info;
+      const bool has_blink = store.inspect(0, &info);
+      if (has_blink) {
+        EXPECT_EQ(info.slots[0].version, 1u) << k;  // the old store, intact
+      }
+    } else {
+      EXPECT_TRUE(r.status == Status::blank || r.status == Status::corrupt_metadata) << k;
+    }
+  }
+}
+
+}  // namespace
