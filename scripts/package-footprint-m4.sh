@@ -101,7 +101,8 @@ open(sys.argv[3], "w").write(
 PY
 port="$root/ports/cortex-m4"
 # The board library: the port's sources and the printf every port shares (ports/common).
-for f in "$port/startup.c" "$port/uart.c" "$port/timer.c" "$root/ports/common/board_printf.c"; do
+for f in "$port/startup.c" "$port/uart.c" "$port/timer.c" "$root/ports/common/arm_semihosting.c" \
+  "$root/ports/common/board_printf.c"; do
   arm-none-eabi-gcc "${cpu[@]}" -Os -ffunction-sections -fdata-sections -I"$port" \
     -I"$root/ports/common" -c "$f" -o "$obj/port_$(basename "$f" .c).o"
 done

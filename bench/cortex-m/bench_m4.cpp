@@ -34,16 +34,39 @@ using picowasm::Instance;
 using picowasm::InstanceLimits;
 using picowasm::Module;
 
+#ifdef BENCH_SMALL_RAM
+// A board with a few KiB of RAM (bench/cortex-m/small_ram.cmake): the modules declare exactly the
+// bytes of their data and stack (1-byte pages), and only those that fit are embedded. The deepest
+// program (fib(25)) touches 52 value-stack slots and 26 frames.
+constexpr uint32_t kStackSlots = 96;  // 768 bytes
+constexpr uint32_t kCallDepth = 32;
+// Everything of one module at a time: decoded module, translated code, instance with its linear
+// memory and stacks, and the translator's scratch while compiling (arena_peak column). What is
+// left of the 16 KiB is .data/.bss and the C stack (ports/cortex-m0-microbit/microbit.ld).
+constexpr size_t kArenaBytes = 13 * 1024;
+#else
 // Instance sizing: the modules declare exactly one 64 KiB page; the deepest program (fib(25))
 // touches 52 value-stack slots and 26 frames (the "stack" and "frames" columns), far below these.
 constexpr uint32_t kStackSlots = 1024;  // 8 KiB
 constexpr uint32_t kCallDepth = 128;
-// The peak is compile_module's scratch (arena_peak column, ~230 KiB for every module: the
-// translator reserves its operand and control stacks at their maximum size), plus margin. In .bss:
-// QEMU's 4 MiB SSRAM.
+// The peak is the module's page plus its translated code and the translator's scratch (arena_peak
+// column), plus margin. In .bss: QEMU's 4 MiB SSRAM.
 constexpr size_t kArenaBytes = 288 * 1024;
-alignas(8) uint8_t g_arena[kArenaBytes];
+#endif
+#ifdef BENCH_SMALL_RAM
+// Shared with the native programs' static data (ports/cortex-m0-microbit/microbit.ld): cleared
+// before each native run, which expects its arrays zero as C guarantees.
+#define BENCH_ARENA_SECTION __attribute__((section(".bss.bench_arena")))
+#else
+#define BENCH_ARENA_SECTION
+#endif
+alignas(8) uint8_t g_arena[kArenaBytes] BENCH_ARENA_SECTION;
 
+#ifdef BENCH_SMALL_RAM
+constexpr bool kSmallRam = true;
+#else
+constexpr bool kSmallRam = false;
+#endif
 #ifdef BENCH_M4_SMOKE
 constexpr bool kSmoke = true;
 #else
@@ -110,13 +133,6 @@ uint64_t reference_bits(const bench_program& program, const ReferenceResult& row
     }
   }
   return 0;
-}
-
-const embedded_module* find_module(const char* name) {
-  for (uint32_t i = 0; i < embedded_module_count; ++i) {
-    if (strcmp(embedded_modules[i].name, name) == 0) return &embedded_modules[i];
-  }
-  return nullptr;
 }
 
 // board_printf pads numbers only: strings are padded here (negative width: left-aligned).
@@ -264,6 +280,7 @@ int main() {
   board_putc('\n');
 
   int failures = 0;  // programs that failed
+  int skipped = 0;   // programs a small-RAM board does not embed
   double log_ratio_sum = 0.0;
   int measured = 0;
   size_t max_high_water = 0;
@@ -275,13 +292,19 @@ int main() {
       continue;
     }
     const int32_t param = kSmoke ? reference->param : program.cortex_m_param;
-    const embedded_module* module = find_module(program.name);
+    const embedded_module* module = embedded_module_find(program.name);
     if (module == nullptr) {
+      if (kSmallRam) {  // a fixed list (small_ram.cmake), not a failure
+        board_printf("skip %s: not built for this board's RAM\n", program.name);
+        ++skipped;
+        continue;
+      }
       board_printf("FAIL %s: module not embedded\n", program.name);
       ++failures;
       continue;
     }
 
+    if (kSmallRam) memset(g_arena, 0, sizeof g_arena);
     uint64_t start = board_cycles();
     bench_mark();
     const uint64_t native_bits = bench_run_native(&program, param);
@@ -336,7 +359,11 @@ int main() {
 
   board_printf("arena high-water (largest): %lu of %lu bytes\n",
                static_cast<unsigned long>(max_high_water), static_cast<unsigned long>(kArenaBytes));
-  board_printf("%d passed, %d failed\n", BENCH_PROGRAM_COUNT - failures, failures);
+#ifdef BENCH_SMALL_RAM
+  board_printf("stack high-water: %lu bytes\n", static_cast<unsigned long>(board_stack_peak()));
+#endif
+  board_printf("%d passed, %d failed, %d skipped\n", BENCH_PROGRAM_COUNT - failures - skipped,
+               failures, skipped);
   if (measured > 0) {
     const double geomean = exp(log_ratio_sum / measured);
     board_puts("geomean_insn_ratio_vs_native=");

@@ -20,6 +20,9 @@ typedef struct embedded_module {
 extern const embedded_module embedded_modules[];
 extern const uint32_t embedded_module_count;
 
+// The module embedded under `name`, or NULL.
+const embedded_module* embedded_module_find(const char* name);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,7 +26,7 @@ endfunction()
 
 # picowasm_embed_modules(<target> NAMES <name>... FILES <file>... [DEPENDS <target>...]):
 # a static library <target> holding each file as a const array in flash and the table
-# `embedded_modules` (embedded_module.h) naming them in order. embed_file.cmake converts each file
+# `embedded_modules` (embedded_module.h) naming them in order, with embedded_module_find(). embed_file.cmake converts each file
 # at build time into a fragment the table source includes; DEPENDS names the targets that produce
 # the files (they may come from another directory).
 function(picowasm_embed_modules target)
@@ -64,7 +64,8 @@ const embedded_module embedded_modules[] = {
 @entries@};
 const uint32_t embedded_module_count = ${count}u;
 " @ONLY)
-  add_library(${target} STATIC ${out_dir}/embedded_modules.c ${fragments})
+  add_library(${target} STATIC ${out_dir}/embedded_modules.c
+              ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/embedded_module.c ${fragments})
   set_source_files_properties(${fragments} PROPERTIES HEADER_FILE_ONLY ON)
   target_include_directories(${target} PRIVATE ${out_dir})
   target_link_libraries(${target} PUBLIC picowasm_port)

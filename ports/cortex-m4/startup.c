@@ -1,9 +1,9 @@
-// Reset, vector table, fault reporting and semihosting exit for QEMU mps2-an386 / an385 (and, with
-// its own linker script and timer IRQ, mps2-an505: ports/cortex-m33-an505).
+// Reset, vector table and fault reporting for QEMU mps2-an386 / an385 (and, with its own linker
+// script and timer IRQ, mps2-an505: ports/cortex-m33-an505). The semihosting exit is shared by the
+// Arm ports (ports/common/arm_semihosting.c).
 #include <stdint.h>
 
 #include "board.h"
-#include "semihosting.h"
 #include "timer.h"
 #include "uart.h"
 
@@ -22,30 +22,6 @@ extern init_fn __init_array_start[], __init_array_end[];
 #define SCB_HFSR REG32(0xE000ED2Cu)
 #define SCB_MMFAR REG32(0xE000ED34u)
 #define SCB_BFAR REG32(0xE000ED38u)
-
-// ---- Semihosting -------------------------------------------------------------------------------
-#define SEMIHOSTING_SYS_EXIT 0x18u
-#define SEMIHOSTING_SYS_EXIT_EXTENDED 0x20u
-#define ADP_STOPPED_APPLICATION_EXIT 0x20026u
-#define ADP_STOPPED_RUNTIME_ERROR_UNKNOWN 0x20023u
-
-uint32_t semihosting_call(uint32_t op, uint32_t arg) {
-  register uint32_t r0 __asm__("r0") = op;
-  register uint32_t r1 __asm__("r1") = arg;
-  // BKPT 0xAB is the M-profile semihosting trap; QEMU services it when started with -semihosting.
-  __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
-  return r0;
-}
-
-void board_exit(int code) {
-  // SYS_EXIT_EXTENDED carries the status code (plain AArch32 SYS_EXIT can only say ok / not ok).
-  uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)code};
-  semihosting_call(SEMIHOSTING_SYS_EXIT_EXTENDED, (uint32_t)block);
-  // Still here: the host lacks the extension; fall back to the pass/fail form.
-  semihosting_call(SEMIHOSTING_SYS_EXIT,
-                   code == 0 ? ADP_STOPPED_APPLICATION_EXIT : ADP_STOPPED_RUNTIME_ERROR_UNKNOWN);
-  for (;;) __asm__ volatile("bkpt 0");  // no semihosting at all: stop here for a debugger
-}
 
 void board_init(void) {
   uart_init();

@@ -34,7 +34,6 @@ alignas(16) uint8_t g_instance_arena[kInstanceArenaBytes] BOARD_PSRAM;
 constexpr uint64_t kFuel = 1000000;    // safe points per app: the well-behaved ones need far fewer
 constexpr uint32_t kMemoryPages = 16;  // what memory.grow may reach (memory_bomb stops here)
 constexpr uint64_t kEdgePollUs = 10000;  // no GPIO interrupts: edges are sampled this often
-constexpr size_t kCmdlineBytes = 128;
 
 // ---- Grants (flash), and the same grant in the CLI's syntax ----------------------------------
 constexpr pb::GpioGrant kPin2Out[] = {{2, 2, pb::kOutput}};
@@ -199,29 +198,6 @@ void report_spi_registers(Console& out) {
            static_cast<unsigned long>(misc));
 }
 
-const embedded_module* find_module(const char* name) {
-  for (uint32_t i = 0; i < embedded_module_count; ++i) {
-    if (strcmp(embedded_modules[i].name, name) == 0) return &embedded_modules[i];
-  }
-  return nullptr;
-}
-
-// The app named on the semihosting command line ("ELF NAME": QEMU puts the kernel's path first),
-// or "" for none.
-void selected_app(char* name, size_t size) {
-  char cmdline[kCmdlineBytes] = {};
-  uint32_t block[2] = {reinterpret_cast<uint32_t>(cmdline), sizeof cmdline - 1};
-  name[0] = '\0';
-  if (semihosting_call(SEMIHOSTING_SYS_GET_CMDLINE, reinterpret_cast<uint32_t>(block)) != 0) return;
-  const char* arg = strchr(cmdline, ' ');
-  if (!arg) return;
-  while (*arg == ' ') ++arg;
-  size_t n = strcspn(arg, " \n");
-  if (n >= size) n = size - 1;
-  memcpy(name, arg, n);
-  name[n] = '\0';
-}
-
 }  // namespace
 
 int main() {
@@ -230,11 +206,11 @@ int main() {
   mps2_hal_init(&hal);
   Console out{&hal.log};
   char name[32];
-  selected_app(name, sizeof name);
+  semihosting_first_argument(name, sizeof name);
   int ran = 0;
   for (const AppSpec& spec : kApps) {
     if (name[0] != '\0' && strcmp(name, spec.name) != 0) continue;
-    const embedded_module* wasm = find_module(spec.name);
+    const embedded_module* wasm = embedded_module_find(spec.name);
     if (!wasm) {
       out.line("== %s: not embedded in this firmware", spec.name);
       return 1;
