@@ -8,7 +8,8 @@
 # modules ($PICOWASM_FUZZ_SEEDS, else build/spec/**/*.wasm), else from examples/, plus the regression
 # corpus (test/regression/, its minimised fuzz corpora included), then runs picowasm-fuzz (decode +
 # validate), picowasm-fuzz-exec (the whole pipeline under fuel), picowasm-fuzz-c-api (the C
-# API) and picowasm-fuzz-package (the app-package parser; PICOWASM_FUZZ_PACKAGE_SECONDS, 20). On a
+# API), picowasm-fuzz-package (the app-package parser; PICOWASM_FUZZ_PACKAGE_SECONDS, 20) and
+# picowasm-fuzz-store (the app store on random flash images; PICOWASM_FUZZ_STORE_SECONDS, 20). On a
 # crash it copies the input to test/regression/<component>-<bug>-<hash>.wasm and exits non-zero. Long runs: scripts/fuzz-long.sh.
 set -euo pipefail
 
@@ -24,7 +25,7 @@ cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang
   -DPICOWASM_BUILD_TOOLS=OFF >"$build/configure.log" 2>&1 ||
   { cat "$build/configure.log"; exit 1; }
 cmake --build "$build" --target picowasm-fuzz picowasm-fuzz-exec picowasm-fuzz-c-api \
-  picowasm-fuzz-package -j"$jobs" >"$build/build.log" 2>&1 ||
+  picowasm-fuzz-package picowasm-fuzz-store -j"$jobs" >"$build/build.log" 2>&1 ||
   { tail -n 60 "$build/build.log"; exit 1; }
 fuzzer="$build/test/fuzz/picowasm-fuzz"
 [[ -x "$fuzzer" ]] || { echo "picowasm-fuzz was not built (is the compiler Clang?)"; exit 1; }
@@ -107,4 +108,6 @@ run_fuzzer "$build/test/fuzz/picowasm-fuzz-exec" "${PICOWASM_FUZZ_EXEC_SECONDS:-
 run_fuzzer "$build/test/fuzz/picowasm-fuzz-c-api" "${PICOWASM_FUZZ_C_API_SECONDS:-30}"
 # The app-package parser (section, COSE_Sign1, manifest); seeds in test/regression/corpus/package.
 run_fuzzer "$build/test/fuzz/picowasm-fuzz-package" "${PICOWASM_FUZZ_PACKAGE_SECONDS:-20}"
+# The app store on arbitrary flash images (mount, then every operation).
+run_fuzzer "$build/test/fuzz/picowasm-fuzz-store" "${PICOWASM_FUZZ_STORE_SECONDS:-20}"
 echo "== fuzz smoke passed"
