@@ -181,6 +181,27 @@
 #define PICOWASM_WASI_MAX_FILES 32u
 #endif
 
+// ---- Run records (board/include/picowasm/run_record.h, docs/run-record.md) -------------------
+// Bytes of the app's UART output, and of its log output, one record keeps (the newest; the rest
+// are counted as dropped).
+#ifndef PICOWASM_RECORD_OUTPUT_BYTES
+#define PICOWASM_RECORD_OUTPUT_BYTES 256u
+#endif
+// Bytes of a record's app name, and of its message and trap host message (NUL included).
+#ifndef PICOWASM_RECORD_NAME_BYTES
+#define PICOWASM_RECORD_NAME_BYTES 32u
+#endif
+#ifndef PICOWASM_RECORD_MESSAGE_BYTES
+#define PICOWASM_RECORD_MESSAGE_BYTES 96u
+#endif
+// Results, and trap backtrace frames, one record keeps.
+#ifndef PICOWASM_RECORD_MAX_RESULTS
+#define PICOWASM_RECORD_MAX_RESULTS 4u
+#endif
+#ifndef PICOWASM_RECORD_TRAP_FRAMES
+#define PICOWASM_RECORD_TRAP_FRAMES 8u
+#endif
+
 // ---- App packages (package/: signed manifests, docs/lifecycle.md) ----------------------------
 // A package is a module with one custom section of this name holding a COSE_Sign1 structure
 // whose payload is the manifest. The parser reads it in place with no heap; every bound here is

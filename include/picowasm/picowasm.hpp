@@ -762,6 +762,18 @@ struct ArenaUse {
 };
 ArenaUse instance_arena_use(const Instance& instance);
 
+// High-water marks of an instance since it was instantiated (or restored: a restored paused call
+// counts as in use), for run records (board/include/picowasm/run_record.h). Counted on wasm calls
+// only, so they cost nothing per instruction.
+struct InstanceUse {
+  uint64_t memory_bytes = 0;            // accessible linear-memory bytes (memory never shrinks)
+  uint32_t stack_slots_high_water = 0;  // value-stack slots (8 bytes) ever in use by wasm frames
+  uint32_t stack_slots = 0;             // value-stack slots reserved
+  uint32_t call_depth_high_water = 0;   // deepest nesting of wasm calls
+  uint32_t call_depth = 0;              // nesting allowed
+};
+InstanceUse instance_use(const Instance& instance);
+
 // Ends the instance: a paused call is abandoned. Afterwards nothing refers to its buffer (unless
 // the host kept pointers to its exports or placed its functions in another instance's table).
 void unload(Instance& instance);

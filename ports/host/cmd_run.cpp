@@ -39,6 +39,8 @@ struct RunArgs {
   bool json = false;
   uint32_t max_memory_pages = kDefaultMemoryPages;
   uint32_t max_table_elems = kDefaultTableElems;
+  std::string snapshot_out;   // written when the call pauses
+  std::string from_snapshot;  // restored before the call
   Args values;
 };
 
@@ -200,50 +202,6 @@ uint64_t parse_arg(const std::string& text, ValType type, size_t index) {
   return slot;
 }
 
-// ---- Results
-// ------------------------------------------------------------------------------------
-
-// The shortest decimal that reads back as the same value, so nothing is lost and 0.1 stays 0.1.
-template <typename Float>
-std::string format_float(Float value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  constexpr int kMaxDigits = sizeof(Float) == 4 ? 9 : 17;
-  char text[40];
-  for (int digits = 1; digits <= kMaxDigits; ++digits) {
-    std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(value));
-    Float back = sizeof(Float) == 4 ? std::strtof(text, nullptr) : std::strtod(text, nullptr);
-    if (back == value) break;
-  }
-  return text;
-}
-
-std::string format_result(ValType type, uint64_t slot) {
-  std::string value;
-  switch (type) {
-    // An i32 owns only the low half of its slot; the upper half may hold anything.
-    case ValType::i32: value = std::to_string(static_cast<int32_t>(slot & 0xFFFFFFFFu)); break;
-    case ValType::i64: value = std::to_string(static_cast<int64_t>(slot)); break;
-    case ValType::f32: {
-      float f = 0;
-      const auto bits = static_cast<uint32_t>(slot);
-      std::memcpy(&f, &bits, sizeof f);
-      value = format_float(f);
-      break;
-    }
-    case ValType::f64: {
-      double d = 0;
-      std::memcpy(&d, &slot, sizeof d);
-      value = format_float(d);
-      break;
-    }
-    case ValType::funcref:
-    case ValType::externref: value = slot == 0 ? "null" : fmt::format("0x{:x}", slot); break;
-    case ValType::v128: value = "?"; break;
-  }
-  return std::string(valtype_name(type)) + ":" + value;
-}
-
 // ---- Command
 // ------------------------------------------------------------------------------------
 
@@ -311,6 +269,10 @@ RunArgs parse_run_args(const Args& args) {
       run.max_memory_pages = parse_limit("--max-memory-pages", value, PICOWASM_MAX_MEMORY_PAGES);
     } else if (options && take_option(args, &i, "--max-table-elems", "a number N", &value)) {
       run.max_table_elems = parse_limit("--max-table-elems", value, UINT32_MAX);
+    } else if (options && take_option(args, &i, "--snapshot-out", "a FILE", &value)) {
+      run.snapshot_out = value;
+    } else if (options && take_option(args, &i, "--from-snapshot", "a FILE", &value)) {
+      run.from_snapshot = value;
     } else if (!have_path) {
       run.path = a;
       have_path = true;
@@ -329,6 +291,37 @@ void print_error(const std::string& what, const Error& error) {
   std::fprintf(stderr, "\n");
 }
 
+// A record for a run that never started (the module or the snapshot could not be used).
+nlohmann::json failure_json(pw_run_status status, const std::string& message) {
+  pw_run_record rec;
+  pw_record_clear(&rec);
+  rec.status = status;
+  pw_record_text(rec.message, sizeof rec.message, message.c_str());
+  return record_json(rec, nullptr);
+}
+
+// Writes the paused instance's snapshot to `path`: false, with the error on stderr, if it cannot.
+bool write_snapshot(const Instance& instance, const std::string& path) {
+  size_t size = 0;
+  Error err = snapshot_size(instance, &size);
+  std::vector<uint8_t> image(size);
+  if (err.ok()) err = snapshot(instance, image.data(), image.size(), &size);
+  if (!err.ok()) {
+    std::fprintf(stderr, "error: cannot take a snapshot: %s\n", format_error(err).c_str());
+    return false;
+  }
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  const bool ok = f && std::fwrite(image.data(), 1, size, f) == size;
+  if (f && std::fclose(f) != 0) return false;
+  if (!ok) {
+    std::fprintf(stderr, "error: cannot write --snapshot-out %s: %s\n", escape_text(path).c_str(),
+                 std::strerror(errno));
+    return false;
+  }
+  spdlog::info("snapshot: {} bytes written to {}", size, path);
+  return true;
+}
+
 // Traps and stack exhaustion end a run with their own exit status; anything else is a failure.
 int report_execution_error(const Error& error) {
   if (error.kind() == ErrorKind::trap || error.kind() == ErrorKind::exhaustion) {
@@ -342,42 +335,7 @@ int report_execution_error(const Error& error) {
   return kExitFailure;
 }
 
-const char* pause_reason_name(PauseReason r) {
-  switch (r) {
-    case PauseReason::out_of_fuel: return "out_of_fuel";
-    case PauseReason::interrupted: return "interrupted";
-    case PauseReason::host_yield: return "host_yield";
-    case PauseReason::none: break;
-  }
-  return "none";
-}
-
 }  // namespace
-
-nlohmann::json trap_json(const Instance& instance, const Module& m) {
-  const TrapReport report = trap_report(instance);
-  nlohmann::json frames = nlohmann::json::array();
-  for (uint32_t i = 0; i < report.num_frames; ++i) {
-    const TrapFrame& f = report.frames[i];
-    nlohmann::json frame = {{"function", f.function}};
-    Name name;
-    frame["name"] = function_name(m, f.function, &name) ? nlohmann::json(json_text(name))
-                                                        : nlohmann::json(nullptr);
-    frame["module_offset"] = f.module_offset == TrapFrame::kUnknownOffset
-                                 ? nlohmann::json(nullptr)
-                                 : nlohmann::json(f.module_offset);
-    frames.push_back(frame);
-  }
-  return {{"code", error_code_name(report.code)},
-          {"kind", error_kind_name(error_kind(report.code))},
-          {"message", error_message(report.code)},
-          {"host_message",
-           report.host_message
-               ? nlohmann::json(json_text(report.host_message, std::strlen(report.host_message)))
-               : nlohmann::json(nullptr)},
-          {"frames", frames},
-          {"total_frames", report.total_frames}};
-}
 
 // A trap and its backtrace, readably, on stderr.
 void print_trap(const Instance& instance, const Module& m) {
@@ -446,6 +404,13 @@ int cmd_run(const Args& args) {
                    escape_text(imp.field).c_str(), extern_kind_name(imp.kind));
     }
     std::fprintf(stderr, "picowasm run can only run modules without imports\n");
+    if (run.json) {
+      const Import& imp = m.imports[0];
+      print_json(failure_json(PW_RUN_LINK_ERROR,
+                              fmt::format("unknown import {}.{}: picowasm run can only run modules "
+                                          "without imports",
+                                          escape_text(imp.module), escape_text(imp.field))));
+    }
     return kExitFailure;
   }
 
@@ -515,46 +480,55 @@ int cmd_run(const Args& args) {
   for (uint32_t i = 0; i < type.num_params; ++i)
     slots[i] = parse_arg(run.values[i], type.params[i], i);
 
+  // With --from-snapshot the instance continues from the image: a paused image resumes the call
+  // it holds (the start function first, if it paused there), an idle one takes the call.
+  bool restored_paused = false;
+  if (!run.from_snapshot.empty()) {
+    size_t image_size = 0;
+    const std::unique_ptr<uint8_t[]> image = read_whole_file(run.from_snapshot, &image_size);
+    err = restore(*instance, image.get(), image_size);
+    if (!err.ok()) {
+      const std::string what = fmt::format("cannot restore {}", escape_text(run.from_snapshot));
+      if (run.json) print_json(failure_json(PW_RUN_LOAD_ERROR, what + ": " + format_error(err)));
+      std::fprintf(stderr, "error: %s: %s\n", what.c_str(), format_error(err).c_str());
+      return kExitFailure;
+    }
+    restored_paused = is_paused(*instance);
+  }
+  // A resumed call returns the paused function's results (the image says which it was).
+  const FuncType& result_type =
+      restored_paused && instance->paused_call.type ? *instance->paused_call.type : type;
+  slots.resize(std::max<size_t>(slots.size(), result_type.num_results));
+
   // The start function and then the call share the --fuel budget, so that no module can keep the
   // CLI busy beyond it, not even from its start function.
-  CallResult result = start(*instance, run.fuel);
-  const bool in_start = result.status != CallStatus::ok;
+  const bool start_was_pending = instance->start_state == StartState::pending;
+  CallResult result =
+      restored_paused ? resume(*instance, slots.data(), run.fuel) : start(*instance, run.fuel);
   uint64_t fuel_used = result.fuel_used;
-  if (!in_start) {
+  // Resuming a paused call other than the start function ends with that call.
+  const bool call_done = restored_paused && !start_was_pending;
+  const bool in_start = !call_done && result.status != CallStatus::ok;
+  if (!call_done && !in_start) {
     const uint64_t left = run.fuel == kUnlimitedFuel ? kUnlimitedFuel : run.fuel - fuel_used;
     result = call(*instance, ext.func, slots.data(), left);
     fuel_used += result.fuel_used;
   }
   const char* const phase = in_start ? "start" : "call";
+  if (result.status == CallStatus::paused && !run.snapshot_out.empty()) {
+    if (!write_snapshot(*instance, run.snapshot_out)) return kExitFailure;
+  }
+  const int status = result.status == CallStatus::ok     ? kExitOk
+                     : result.status == CallStatus::trap ? kExitTrap
+                                                         : kExitPaused;
   if (run.json) {
-    nlohmann::json out = {{"fuel_used", fuel_used}, {"phase", phase}};
-    int status = kExitOk;
-    switch (result.status) {
-      case CallStatus::ok: {
-        out["status"] = "ok";
-        nlohmann::json results = nlohmann::json::array();
-        for (uint32_t i = 0; i < type.num_results; ++i) {
-          const std::string text = format_result(type.results[i], slots[i]);
-          const size_t colon = text.find(':');
-          results.push_back({{"type", text.substr(0, colon)}, {"value", text.substr(colon + 1)}});
-        }
-        out["results"] = results;
-        break;
-      }
-      case CallStatus::trap:
-        out["status"] = "trap";
-        out["trap"] = trap_json(*instance, m);
-        status = kExitTrap;
-        break;
-      case CallStatus::paused:
-        out["status"] = "paused";
-        out["pause_reason"] = pause_reason_name(result.pause);
-        status = kExitPaused;
-        break;
-    }
-    // ensure_ascii: the output is printable ASCII whatever the names contain; every string from
-    // the module went through json_text, `replace` is only a safety net.
-    std::printf("%s\n", out.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace).c_str());
+    pw_run_record rec;
+    board::record_begin(rec, nullptr);
+    board::record_end(rec, *instance, result, nullptr, &result_type, slots.data());
+    rec.fuel_used = fuel_used;
+    nlohmann::json out = record_json(rec, &m);
+    out["phase"] = phase;
+    print_json(out);
     return status;
   }
   if (result.status == CallStatus::paused) {
@@ -570,8 +544,8 @@ int cmd_run(const Args& args) {
     print_trap(*instance, m);
     return kExitTrap;
   }
-  for (uint32_t i = 0; i < type.num_results; ++i)
-    std::printf("%s\n", format_result(type.results[i], slots[i]).c_str());
+  for (uint32_t i = 0; i < result_type.num_results; ++i)
+    std::printf("%s\n", format_result(result_type.results[i], slots[i]).c_str());
   return kExitOk;
 }
 

@@ -252,19 +252,6 @@ void parse(const Args& args, BoardArgs& run) {
 
 const char* kLevelNames[] = {"error", "warn", "info", "debug"};
 
-nlohmann::json hal_json(const board::AppHal& hal) {
-  nlohmann::json out = nlohmann::json::object();
-  // pw_hal (queries), the built-in classes and the relay.
-  for (uint32_t k = 0; k < board::kNumClasses + 1; ++k) {
-    const board::Class c = k < board::kNumClasses ? static_cast<board::Class>(k)
-                                                  : board::board_class(vboard::kRelayClass);
-    const board::ClassStats& s = hal.stats[static_cast<uint32_t>(c)];
-    out[vboard::class_name(c)] = {
-        {"calls", s.calls}, {"denied", s.denied}, {"rate_limited", s.rate_limited}};
-  }
-  return out;
-}
-
 std::string hex(const std::vector<uint8_t>& bytes) {
   std::string s;
   for (uint8_t b : bytes) s += fmt::format("{:02x}", b);
@@ -286,6 +273,56 @@ nlohmann::json trace_json(const vboard::TraceEntry& e) {
   }
   if (e.status) j["status"] = e.status;
   return j;
+}
+
+// The record of a whole run on the virtual board (rec: begun before it, with its output).
+void fill_record(pw_run_record& rec, const vboard::RunOutcome& out, vboard::AppRunner& runner,
+                 const vboard::VirtualBoard& vb, bool wasi_command, const std::string& message) {
+  CallResult r;
+  r.fuel_used = out.fuel_used;
+  switch (out.status) {
+    case vboard::RunStatus::ok: break;
+    case vboard::RunStatus::trap:
+      r.status = CallStatus::trap;
+      r.error = out.error;
+      break;
+    case vboard::RunStatus::out_of_fuel:
+      r.status = CallStatus::paused;
+      r.pause = PauseReason::out_of_fuel;
+      break;
+    default:  // stalled: paused in a HAL wait; link and load errors: no instance
+      r.status = CallStatus::paused;
+      r.pause = PauseReason::host_yield;
+      break;
+  }
+  if (runner.instance()) {
+    board::record_end(rec, *runner.instance(), r, &runner.hal());
+  } else {
+    rec.status = out.status == vboard::RunStatus::trap ? PW_RUN_TRAP : PW_RUN_LOAD_ERROR;
+    rec.trap_code = static_cast<uint32_t>(out.error.code);
+    rec.fuel_used = out.fuel_used;
+    rec.time_us = vb.now_us();
+  }
+  rec.elapsed_us = rec.time_us;  // the run starts at virtual time 0
+  switch (out.status) {
+    case vboard::RunStatus::ok: {
+      const auto* w = static_cast<const wasi::WasiContext*>(runner.hal().layer);
+      rec.status = wasi_command && w && wasi::exited(*w) ? PW_RUN_EXITED : PW_RUN_OK;
+      rec.has_exit_code = 1;
+      rec.exit_code = out.exit_code;
+      break;
+    }
+    case vboard::RunStatus::out_of_fuel: rec.status = PW_RUN_OUT_OF_FUEL; break;
+    case vboard::RunStatus::stalled: rec.status = PW_RUN_STALLED; break;
+    case vboard::RunStatus::link_error: rec.status = PW_RUN_LINK_ERROR; break;
+    case vboard::RunStatus::load_error: rec.status = PW_RUN_LOAD_ERROR; break;
+    case vboard::RunStatus::trap: break;  // trap, or revoked (record_end tells)
+  }
+  if (rec.status != PW_RUN_OK && rec.status != PW_RUN_EXITED && rec.status != PW_RUN_TRAP &&
+      rec.status != PW_RUN_REVOKED) {
+    pw_record_text(rec.message, sizeof rec.message,
+                   (message.empty() ? out.message : message).c_str());
+  }
 }
 
 }  // namespace
@@ -313,8 +350,12 @@ int cmd_run_board(const Args& args) {
       return kExitFailure;
     }
   }
+  // The run's record: the sinks keep the app's output in its rings as it comes.
+  pw_run_record rec;
+  board::record_begin(rec, nullptr);  // the runner's HAL counters start at zero
   // The UART bytes as they come: on stdout (text mode) and into --uart-out.
   vb.uart_sink = [&](const uint8_t* data, size_t n) {
+    pw_ring_append(&rec.uart, data, n);
     if (uart_file) std::fwrite(data, 1, n, uart_file);
     if (!run.json) {
       std::fwrite(data, 1, n, stdout);
@@ -323,6 +364,8 @@ int cmd_run_board(const Args& args) {
   };
   nlohmann::json logs = nlohmann::json::array();
   vb.log_sink = [&](uint64_t t, int32_t level, const char* text, size_t n) {
+    pw_ring_append(&rec.log, text, n);
+    pw_ring_append(&rec.log, "\n", 1);
     if (run.json) {
       logs.push_back({{"t", t}, {"level", kLevelNames[level & 3]}, {"text", json_text(text, n)}});
     } else {
@@ -398,22 +441,16 @@ int cmd_run_board(const Args& args) {
   }
 
   if (run.json) {
-    nlohmann::json j = {{"status", vboard::run_status_name(out.status)},
-                        {"fuel_used", out.fuel_used},
-                        {"time_us", vb.now_us()},
-                        {"hal", hal_json(runner.hal())},
-                        {"uart", json_text(vb.uart_output().data(), vb.uart_output().size())},
-                        {"log", logs}};
-    j["exit_code"] = out.status == vboard::RunStatus::ok ? nlohmann::json(out.exit_code)
-                                                         : nlohmann::json(nullptr);
-    if (!message.empty()) j["message"] = json_text(message.data(), message.size());
-    if (out.status == vboard::RunStatus::trap && runner.instance())
-      j["trap"] = trap_json(*runner.instance(), m);
+    fill_record(rec, out, runner, vb, config.wasi != nullptr, message);
+    nlohmann::json j = record_json(rec, &m);
+    // The virtual board's own fields: the whole UART output, the log with times, the trace.
+    j["uart"] = json_text(vb.uart_output().data(), vb.uart_output().size());
+    j["log"] = logs;
     nlohmann::json trace = nlohmann::json::array();
     for (const vboard::TraceEntry& e : vb.trace()) trace.push_back(trace_json(e));
     j["trace"] = trace;
     j["trace_dropped"] = vb.trace_dropped();
-    std::printf("%s\n", j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace).c_str());
+    print_json(j);
     return status;
   }
 

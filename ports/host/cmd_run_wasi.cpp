@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli_json.h"
 #include "picowasm/board.hpp"
 #include "picowasm/picowasm.hpp"
 #include "picowasm/wasi.hpp"
@@ -35,6 +36,7 @@ struct WasiArgs {
   std::vector<std::string> env;
   uint64_t fuel = kUnlimitedFuel;
   uint32_t max_memory_pages = kDefaultMemoryPages;
+  bool json = false;  // the outcome as one run record; the program's output goes into it
 };
 
 // Options come before APP.wasm; everything after it is the program's. False (nothing thrown) if
@@ -60,6 +62,8 @@ bool parse_wasi_args(const Args& args, WasiArgs* out, bool strict) {
     } else if (take_option(args, &i, "--max-memory-pages", "a number N", &value)) {
       out->max_memory_pages =
           parse_limit("--max-memory-pages", value, PICOWASM_MAX_MEMORY_PAGES);
+    } else if (a == "--json") {
+      out->json = true;
     } else if (a.size() > 1 && a[0] == '-') {
       if (strict) throw UsageError("unknown option " + escape_text(a) + " for a WASI command");
       return false;
@@ -81,7 +85,12 @@ bool imports_wasi(const Module& m) {
 
 // ---- The host board: UART 0 = stdin/stdout, UART 1 = stderr, a monotonic clock, getrandom ----
 
-int32_t uart_write(void*, uint32_t port, const uint8_t* data, uint32_t len) {
+int32_t uart_write(void* ctx, uint32_t port, const uint8_t* data, uint32_t len) {
+  if (ctx) {  // --json: stdout and stderr are kept in the run record (stderr as its log)
+    auto* rec = static_cast<pw_run_record*>(ctx);
+    pw_ring_append(port == 0 ? &rec->uart : &rec->log, data, len);
+    return static_cast<int32_t>(len);
+  }
   const int fd = port == 0 ? STDOUT_FILENO : STDERR_FILENO;
   for (uint32_t at = 0; at < len;) {
     const ssize_t n = ::write(fd, data + at, len - at);
@@ -119,10 +128,11 @@ const pw_uart_driver kUart = {uart_write, uart_read};
 const pw_clock_driver kClock = {clock_now_us};
 const pw_entropy_driver kEntropy = {entropy_fill};
 
-pw_board host_board() {
+pw_board host_board(pw_run_record* capture) {
   pw_board b{};
   b.uart_ports = 2;
   b.uart = &kUart;
+  b.uart_ctx = capture;
   b.clock = &kClock;
   b.entropy = &kEntropy;
   return b;
@@ -182,10 +192,12 @@ int cmd_run_wasi(const Args& args) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count());
   wc.realtime_base_ns = wall_ns - clock_now_us(nullptr) * 1000;
 
-  const pw_board board = host_board();
+  pw_run_record rec;
+  const pw_board board = host_board(run.json ? &rec : nullptr);
   const board::Grant grant = host_grant();
   board::AppHal hal;
   board::hal_init(hal, board, grant);
+  board::record_begin(rec, &hal);
   wasi::WasiContext w;
   wasi::wasi_init(w, hal, wc);
 
@@ -225,6 +237,7 @@ int cmd_run_wasi(const Args& args) {
   uint64_t slot = 0;
   uint64_t fuel = run.fuel;
   CallResult r = start(*instance, fuel);
+  uint64_t fuel_used = r.fuel_used;
   bool in_start = true;
   for (;;) {
     if (r.status == CallStatus::paused && r.pause == PauseReason::host_yield) {
@@ -235,22 +248,36 @@ int cmd_run_wasi(const Args& args) {
       }
       if (fuel != kUnlimitedFuel) fuel -= r.fuel_used;
       r = resume(*instance, &slot, fuel);
+      fuel_used += r.fuel_used;
       continue;
     }
     if (r.status == CallStatus::ok && in_start) {
       in_start = false;
       if (fuel != kUnlimitedFuel) fuel -= r.fuel_used;
       r = call(*instance, entry, &slot, fuel);
+      fuel_used += r.fuel_used;
       continue;
     }
     break;
   }
+  if (run.json) {
+    board::record_end(rec, *instance, r, &hal);
+    rec.fuel_used = fuel_used;
+    if (r.status == CallStatus::paused) rec.status = PW_RUN_OUT_OF_FUEL;  // the whole budget
+    if (r.status == CallStatus::ok || wasi::exited(w)) {
+      rec.status = wasi::exited(w) ? PW_RUN_EXITED : PW_RUN_OK;
+      rec.has_exit_code = 1;
+      rec.exit_code = wasi::exited(w) ? static_cast<int32_t>(w.exit_code) : 0;
+    }
+    print_json(record_json(rec, &module->module));
+  }
   if (r.status == CallStatus::ok) return 0;
   if (r.status == CallStatus::trap && wasi::exited(w)) return static_cast<int>(w.exit_code & 0xFF);
   if (r.status == CallStatus::paused) {
-    std::fprintf(stderr, "paused: out of fuel\n");
+    if (!run.json) std::fprintf(stderr, "paused: out of fuel\n");
     return kExitPaused;
   }
+  if (run.json) return kExitWasiTrap;
   if (r.error.kind() == ErrorKind::trap || r.error.kind() == ErrorKind::exhaustion) {
     print_trap(*instance, module->module);
   } else {

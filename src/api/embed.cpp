@@ -316,6 +316,18 @@ ArenaUse instance_arena_use(const Instance& instance) {
   return use;
 }
 
+InstanceUse instance_use(const Instance& instance) {
+  InstanceUse use;
+  if (instance.memory) use.memory_bytes = instance.memory->size;
+  use.stack_slots = static_cast<uint32_t>(instance.stack_end - instance.stack);
+  use.call_depth = instance.max_frames;
+  if (instance.stack_high)
+    use.stack_slots_high_water = static_cast<uint32_t>(instance.stack_high - instance.stack);
+  if (instance.frame_high)
+    use.call_depth_high_water = static_cast<uint32_t>(instance.frame_high - instance.frames);
+  return use;
+}
+
 MemView instance_memory(const Instance& instance) {
   const MemoryInst* m = instance.memory;
   if (!m) return MemView();

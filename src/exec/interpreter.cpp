@@ -229,19 +229,21 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
 
   // Enters wasm function code `cf_` of instance `inst_` with its frame at `nfp`, returning to
   // `ret`.
-#define ENTER(cf_expr, inst_expr, nfp, ret)                           \
-  do {                                                                \
-    const CompiledFunc* cf_ = (cf_expr);                              \
-    if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end) \
-      TRAP(ErrorCode::call_stack_exhausted);                          \
-    *frame++ = CallFrame{(ret), fp, in};                              \
-    fp = (nfp);                                                       \
-    init_frame(fp, *cf_);                                             \
-    pc = cf_->code;                                                   \
-    if ((inst_expr) != in) {                                          \
-      in = (inst_expr);                                               \
-      LOAD_MEMORY();                                                  \
-    }                                                                 \
+#define ENTER(cf_expr, inst_expr, nfp, ret)                                              \
+  do {                                                                                   \
+    const CompiledFunc* cf_ = (cf_expr);                                                 \
+    uint64_t* const top_ = (nfp) + cf_->frame_slots;                                     \
+    if (frame == frame_limit || top_ > stack_end) TRAP(ErrorCode::call_stack_exhausted); \
+    if (top_ > entry.stack_high) entry.stack_high = top_;                                \
+    *frame++ = CallFrame{(ret), fp, in};                                                 \
+    if (frame > entry.frame_high) entry.frame_high = frame;                              \
+    fp = (nfp);                                                                          \
+    init_frame(fp, *cf_);                                                                \
+    pc = cf_->code;                                                                      \
+    if ((inst_expr) != in) {                                                             \
+      in = (inst_expr);                                                                  \
+      LOAD_MEMORY();                                                                     \
+    }                                                                                    \
   } while (0)
 
   // The callee of call_indirect / return_call_indirect (type F, table F, index slot at pc[5]),
@@ -484,6 +486,7 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     if (f->host) CALL_HOST(f, fp, pc);
     const CompiledFunc* const cf = f->code;
     if (fp + cf->frame_slots > stack_end) TRAP(ErrorCode::call_stack_exhausted);
+    if (fp + cf->frame_slots > entry.stack_high) entry.stack_high = fp + cf->frame_slots;
     init_frame(fp, *cf);
     pc = cf->code;
     if (f->instance != in) {
@@ -957,6 +960,8 @@ bool enter_call(Instance& entry, FuncInst* func, uint64_t* fp, CallFrame* frame,
   if (frame >= entry.frames + entry.max_frames || fp + cf->frame_slots > entry.stack_end)
     return false;
   *frame = CallFrame{nullptr, nullptr, nullptr};  // sentinel: returns to the host
+  if (fp + cf->frame_slots > entry.stack_high) entry.stack_high = fp + cf->frame_slots;
+  if (frame + 1 > entry.frame_high) entry.frame_high = frame + 1;
   init_frame(fp, *cf);
   *state = PausedCall{cf->code, fp, frame + 1, func->instance, func->type->num_results, func->type};
   return true;

@@ -135,6 +135,10 @@ struct Instance {
   // (set_yield_results()); null otherwise.
   uint64_t* yield_results = nullptr;
   const FuncType* yield_type = nullptr;
+  // High-water marks (instance_use()): the highest end of a frame's value-stack slots and the
+  // highest call frame ever used, updated on each wasm call (two compares, not per instruction).
+  uint64_t* stack_high = nullptr;
+  CallFrame* frame_high = nullptr;
   TrapFrame* trap_frames = nullptr;  // InstanceLimits::trace_frames entries
   uint32_t trap_frames_capacity = 0;
   ErrorCode trap_code = ErrorCode::ok;
