@@ -297,12 +297,19 @@ namespace {
 
 // Reads copy `copy`'s header and checks its commit record against the CRC of header and entries,
 // streamed through `chunk`. Sets *valid and *header.
-Result probe_copy(const BlockDevice& dev, uint32_t base, Header* header, bool* valid) {
+// A header whose table would not fit the copy's `limit` bytes (another layout: more apps) is
+// reported through *too_big and never read past.
+Result probe_copy(const BlockDevice& dev, uint32_t base, uint32_t limit, Header* header,
+                  bool* valid, bool* too_big) {
   *valid = false;
   Result r = read_at(dev, base, reinterpret_cast<uint8_t*>(header), sizeof *header);
   if (!r.ok()) return r;
   if (header->magic != kMagic || header->format != kFormat || header->num_apps == 0 ||
       header->num_apps > kMaxApps || header->body_bytes != body_bytes(header->num_apps)) {
+    return r;
+  }
+  if (align_up(header->body_bytes, dev.prog_size) + align_up(kCommitBytes, dev.prog_size) > limit) {
+    *too_big = true;
     return r;
   }
   uint32_t crc =
@@ -377,10 +384,12 @@ Result Store::mount(const Config& config) {
   const BlockDevice& dev = *config.device;
   Header h[2];
   bool valid[2];
+  bool too_big = false;
   for (uint32_t c = 0; c < 2; ++c) {
-    r = probe_copy(dev, c * mb * dev.block_size, &h[c], &valid[c]);
+    r = probe_copy(dev, c * mb * dev.block_size, mb * dev.block_size, &h[c], &valid[c], &too_big);
     if (!r.ok()) return r;
   }
+  if (!valid[0] && !valid[1] && too_big) return fail(Status::layout_mismatch);
   if (!valid[0] && !valid[1]) {
     // Blank if the whole metadata area is erased, else something else lives here (or damage).
     uint8_t chunk[kReadChunk];

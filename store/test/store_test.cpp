@@ -392,6 +392,15 @@ TEST_F(Store, MountOnBlankGarbageAndDamage) {
   EXPECT_STORE(s.mount(c), Status::layout_mismatch);
   c.slot_bytes = 100;
   EXPECT_STORE(s.mount(c), Status::bad_config);
+  {  // The other way round: a one-app store mounted as a two-app one.
+    ps::host::RamFlash small(kBlock, kProg, kBlocks);
+    ps::Config one = config_;
+    one.device = &small.device();
+    one.num_apps = 1;
+    ASSERT_TRUE(s.format(one).ok());
+    one.num_apps = 2;
+    EXPECT_STORE(s.mount(one), Status::layout_mismatch);
+  }
   c = config_;
   c.slot_bytes = kSlot * 8;
   EXPECT_STORE(s.mount(c), Status::bad_config);  // does not fit
