@@ -18,6 +18,7 @@
 #include "picowasm/picowasm.hpp"
 #include "picowasm/virtual_board.hpp"
 #include "picowasm/wasi.hpp"
+#include "run_apps.h"
 
 namespace picowasm::host {
 namespace {
@@ -193,35 +194,8 @@ void parse(const Args& args, BoardArgs& run) {
       run.max_time_us = parse_u64("--max-time", v, v);
     } else if (take_option(args, &i, "--uart-out", "a FILE", &v)) {
       run.uart_out = v;
-    } else if (take_option(args, &i, "--uart-input", "TEXT", &v)) {
-      ScriptEvent e;
-      e.kind = ScriptEvent::Kind::uart_input;
-      e.bytes = unescape(v);
-      run.events.push_back(e);
-    } else if (take_option(args, &i, "--uart-input-file", "a FILE (- for stdin)", &v)) {
-      // Read whole before the run: the app sees it as input that was there from the start.
-      ScriptEvent e;
-      e.kind = ScriptEvent::Kind::uart_input;
-      if (v == "-") {
-        e.bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-      } else {
-        std::ifstream in(v, std::ios::binary);
-        if (!in) bad("--uart-input-file", v, "cannot be read");
-        e.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      }
-      run.events.push_back(e);
-    } else if (take_option(args, &i, "--temp", "a temperature C[@US]", &v)) {
-      ScriptEvent e;
-      e.kind = ScriptEvent::Kind::temperature;
-      e.value = parse_celsius(v, split_time("--temp", v, &t));
-      e.time_us = t;
-      run.events.push_back(e);
-    } else if (take_option(args, &i, "--button", "PIN:LEVEL@US", &v)) {
-      run.events.push_back(
-          numbered_event("--button", v, ScriptEvent::Kind::pin_level, vboard::kPins - 1, 1));
-    } else if (take_option(args, &i, "--adc", "CHANNEL:SAMPLE[@US]", &v)) {
-      run.events.push_back(numbered_event("--adc", v, ScriptEvent::Kind::adc_sample,
-                                          vboard::kAdcChannels - 1, 4095));
+    } else if (take_board_event(args, &i, &run.events)) {
+      // --uart-input, --uart-input-file, --temp, --button, --adc
     } else if (take_option(args, &i, "--revoke", "CLASS@US", &v)) {
       const std::string name = split_time("--revoke", v, &t);
       board::Class c;
@@ -327,7 +301,46 @@ void fill_record(pw_run_record& rec, const vboard::RunOutcome& out, vboard::AppR
 
 }  // namespace
 
+bool take_board_event(const Args& args, size_t* i, std::vector<ScriptEvent>* events) {
+  std::string v;
+  uint64_t t = 0;
+  if (take_option(args, i, "--uart-input", "TEXT", &v)) {
+    ScriptEvent e;
+    e.kind = ScriptEvent::Kind::uart_input;
+    e.bytes = unescape(v);
+    events->push_back(e);
+  } else if (take_option(args, i, "--uart-input-file", "a FILE (- for stdin)", &v)) {
+    // Read whole before the run: the app sees it as input that was there from the start.
+    ScriptEvent e;
+    e.kind = ScriptEvent::Kind::uart_input;
+    if (v == "-") {
+      e.bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+      std::ifstream in(v, std::ios::binary);
+      if (!in) bad("--uart-input-file", v, "cannot be read");
+      e.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    events->push_back(e);
+  } else if (take_option(args, i, "--temp", "a temperature C[@US]", &v)) {
+    ScriptEvent e;
+    e.kind = ScriptEvent::Kind::temperature;
+    e.value = parse_celsius(v, split_time("--temp", v, &t));
+    e.time_us = t;
+    events->push_back(e);
+  } else if (take_option(args, i, "--button", "PIN:LEVEL@US", &v)) {
+    events->push_back(
+        numbered_event("--button", v, ScriptEvent::Kind::pin_level, vboard::kPins - 1, 1));
+  } else if (take_option(args, i, "--adc", "CHANNEL:SAMPLE[@US]", &v)) {
+    events->push_back(
+        numbered_event("--adc", v, ScriptEvent::Kind::adc_sample, vboard::kAdcChannels - 1, 4095));
+  } else {
+    return false;
+  }
+  return true;
+}
+
 int cmd_run_board(const Args& args) {
+  if (wants_apps(args)) return cmd_run_apps(args);  // several apps: the supervisor
   BoardArgs run;
   parse(args, run);
   run.grants.set_trap_on_denial(run.trap_on_denial);

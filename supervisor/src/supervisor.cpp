@@ -32,6 +32,7 @@ const char* state_name(State s) {
 const char* event_name(EventKind k) {
   switch (k) {
     case EventKind::started: return "started";
+    case EventKind::slice: return "slice";
     case EventKind::parked: return "parked";
     case EventKind::woken: return "woken";
     case EventKind::watchdog: return "watchdog";
@@ -63,14 +64,17 @@ uint64_t min_u64(uint64_t a, uint64_t b) {
   return a < b ? a : b;
 }
 
-void emit(Supervisor& s, uint32_t i, EventKind kind, uint64_t now, uint64_t wait = kNever) {
+void emit(Supervisor& s, uint32_t i, EventKind kind, uint64_t now, uint64_t wait = kNever,
+          uint64_t fuel = 0) {
   if (!s.on_event) return;
   Event e;
   e.kind = kind;
   e.app = i;
   e.time_us = now;
   e.wait_us = wait;
+  e.fuel = fuel;
   e.activation = &s.slots[i].current;
+  if (kind == EventKind::ended) e.record = &s.slots[i].record;
   s.on_event(s.event_ctx, s.slots[i], e);
 }
 
@@ -93,6 +97,96 @@ uint64_t backoff_delay(const Policy& p, uint32_t restarts) {
   return min_u64(d, p.backoff_max_us);
 }
 
+// ---- Output of each app: the slot's board copy passes UART writes and log records to the real
+// drivers and keeps what they accepted in the run record's rings (so output is attributable).
+
+int32_t tee_uart_write(void* ctx, uint32_t port, const uint8_t* data, uint32_t len) {
+  Slot& slot = *static_cast<Slot*>(ctx);
+  const int32_t n = slot.base->uart->write(slot.base->uart_ctx, port, data, len);
+  if (n > 0) pw_ring_append(&slot.record.uart, data, static_cast<size_t>(n));
+  return n;
+}
+
+int32_t tee_uart_read(void* ctx, uint32_t port, uint8_t* buf, uint32_t len) {
+  const Slot& slot = *static_cast<const Slot*>(ctx);
+  return slot.base->uart->read(slot.base->uart_ctx, port, buf, len);
+}
+
+int32_t tee_log_write(void* ctx, int32_t level, const char* text, uint32_t len) {
+  Slot& slot = *static_cast<Slot*>(ctx);
+  const int32_t status = slot.base->log->write(slot.base->log_ctx, level, text, len);
+  if (status >= 0) {
+    pw_ring_append(&slot.record.log, text, len);
+    pw_ring_append(&slot.record.log, "\n", 1);
+  }
+  return status;
+}
+
+void tee_board(Slot& slot, const pw_board& base) {
+  slot.base = &base;
+  slot.board = base;
+  if (base.uart) {
+    slot.uart_tee = {tee_uart_write, tee_uart_read};
+    slot.board.uart = &slot.uart_tee;
+    slot.board.uart_ctx = &slot;
+  }
+  if (base.log) {
+    slot.log_tee = {tee_log_write};
+    slot.board.log = &slot.log_tee;
+    slot.board.log_ctx = &slot;
+  }
+}
+
+// Completes the slot's run record for an activation that ended with `end`.
+void finish_record(Slot& slot, End end, const Error& error) {
+  board::RunRecord& rec = slot.record;
+  if (!slot.instance) {  // it never ran: link or load error
+    const uint64_t start = rec.elapsed_us;
+    rec.status = error.kind() == ErrorKind::unlinkable ? PW_RUN_LINK_ERROR : PW_RUN_LOAD_ERROR;
+    pw_record_text(rec.message, sizeof rec.message, error.message());
+    rec.time_us = slot.current.ended_us;
+    rec.elapsed_us = start == PW_RECORD_UNKNOWN ? PW_RECORD_UNKNOWN : rec.time_us - start;
+    return;
+  }
+  CallResult r;
+  r.fuel_used = slot.current.fuel_used;
+  r.error = error;
+  switch (end) {
+    case End::returned: r.status = CallStatus::ok; break;
+    case End::trapped: r.status = CallStatus::trap; break;
+    case End::exhausted:
+      r.status = error.ok() ? CallStatus::paused : CallStatus::trap;
+      r.pause = PauseReason::out_of_fuel;
+      break;
+    default:
+      r.status = CallStatus::paused;
+      r.pause = board::hal_wait_state(slot.hal).kind != board::Wait::none
+                    ? PauseReason::host_yield
+                    : PauseReason::out_of_fuel;
+      break;
+  }
+  const bool entry = slot.phase == Phase::running && slot.entry;
+  board::record_end(rec, *slot.instance, r, &slot.hal,
+                    entry ? &function_type(*slot.entry) : nullptr, slot.slots);
+  if (end == End::returned && entry) {
+    rec.has_exit_code = 1;
+    rec.exit_code = slot.current.exit_code;
+  } else if (end == End::exhausted && error.ok()) {
+    rec.status = PW_RUN_OUT_OF_FUEL;
+    pw_record_text(rec.message, sizeof rec.message, "the app's fuel (Policy::max_fuel) ran out");
+  } else if (end == End::killed) {
+    rec.status = PW_RUN_KILLED;
+    pw_record_text(rec.message, sizeof rec.message,
+                   "watchdog: used its whole CPU budget of the period and still running");
+  } else if (end == End::revoked) {
+    rec.status = PW_RUN_REVOKED;
+    pw_record_text(rec.message, sizeof rec.message, "revoked by the firmware (revoke_app)");
+  } else if (end == End::failed) {
+    rec.status = PW_RUN_LOAD_ERROR;
+    pw_record_text(rec.message, sizeof rec.message, error.message());
+  }
+}
+
 // Ends the slot's activation: reported (the instance, its trap report included, is still intact
 // for the callback), then its paused call is discarded and the restart policy decides.
 void end_activation(Supervisor& s, uint32_t i, End end, uint64_t now, Error error = Error()) {
@@ -100,6 +194,7 @@ void end_activation(Supervisor& s, uint32_t i, End end, uint64_t now, Error erro
   slot.current.end = end;
   slot.current.ended_us = now;
   slot.current.error = error;
+  finish_record(slot, end, error);
   board::hal_cancel(slot.hal);
   emit(s, i, EventKind::ended, now);
   if (slot.instance && is_paused(*slot.instance)) abandon(*slot.instance);
@@ -132,7 +227,13 @@ Error activate(Supervisor& s, uint32_t i, uint64_t now) {
   slot.period_fuel = 0;
   slot.phase = Phase::start;
 
-  board::hal_init(slot.hal, *s.board, *spec.grant, spec.classes, spec.num_classes);
+  tee_board(slot, *s.board);
+  board::hal_init(slot.hal, slot.board, *spec.grant, spec.classes, spec.num_classes);
+  board::RunRecord& rec = slot.record;
+  board::record_begin(rec, &slot.hal);  // cleared: who it is comes after
+  pw_record_text(rec.app, sizeof rec.app, spec.name);
+  rec.slot = i;
+  rec.activation = number;
   Error err = board::check_imports(*spec.module, slot.hal, spec.link).error;
   if (err.ok()) {
     InstanceConfig cfg =
@@ -203,31 +304,38 @@ void wake(Supervisor& s, uint64_t now) {
   }
 }
 
-// One turn of app `i` with at most `fuel`.
-void turn(Supervisor& s, uint32_t i, uint64_t fuel, uint64_t now_before) {
+// One turn of app `i`: `allowance` is what its slice and limits allow, `fuel` (<= allowance) what
+// run() can give; a turn cut short continues at the next run().
+void turn(Supervisor& s, uint32_t i, uint64_t allowance, uint64_t fuel, uint64_t now_before) {
   Slot& slot = s.slots[i];
-  slot.last_turn = ++s.turns;
-  ++slot.current.slices;
+  if (s.continuing != static_cast<int32_t>(i)) {
+    slot.last_turn = ++s.turns;
+    slot.turn_fuel = 0;
+    ++slot.current.slices;
+  }
+  s.continuing = -1;
   s.running = static_cast<int32_t>(i);
-  CallResult r;
+  CallResult r;  // ok with no fuel used until something runs
   if (is_paused(*slot.instance)) {
     r = resume(*slot.instance, slot.slots, fuel);
   } else if (slot.phase == Phase::start) {
     r = start(*slot.instance, fuel);
-  } else {
+  }
+  // The start function returned (now or on this resume): the entry runs in the same turn.
+  if (r.status == CallStatus::ok && slot.phase == Phase::start) slot.phase = Phase::entry;
+  if (r.status == CallStatus::ok && slot.phase == Phase::entry) {
+    const uint64_t used = r.fuel_used;
     slot.phase = Phase::running;
-    r = call(*slot.instance, slot.entry, slot.slots, fuel);
+    r = call(*slot.instance, slot.entry, slot.slots, fuel - used);
+    r.fuel_used += used;
   }
   s.running = -1;
   slot.current.fuel_used += r.fuel_used;
   slot.period_fuel += r.fuel_used;
+  slot.turn_fuel += r.fuel_used;
   const uint64_t now = now_us(s) > now_before ? now_us(s) : now_before;
   switch (r.status) {
     case CallStatus::ok:
-      if (slot.phase == Phase::start) {
-        slot.phase = Phase::entry;  // the start function returned; pw_main next turn
-        return;
-      }
       slot.current.exit_code = static_cast<int32_t>(static_cast<uint32_t>(slot.slots[0]));
       end_activation(s, i, End::returned, now);
       return;
@@ -248,11 +356,20 @@ void turn(Supervisor& s, uint32_t i, uint64_t fuel, uint64_t now_before) {
   }
   // Out of fuel or interrupted: still running. Over its own limit, the watchdog (or exhaustion)
   // acts now, before any other app runs.
-  if (r.pause == PauseReason::out_of_fuel && app_allowance(slot) == 0) over_limit(s, i, now);
+  if (r.pause == PauseReason::out_of_fuel && app_allowance(slot) == 0) {
+    over_limit(s, i, now);
+  } else if (r.pause == PauseReason::out_of_fuel && fuel < allowance) {
+    s.continuing = static_cast<int32_t>(i);  // run()'s budget ended the turn, not the slice
+    s.continuing_fuel = allowance - r.fuel_used;
+  } else {
+    emit(s, i, EventKind::slice, now, kNever, slot.turn_fuel);
+  }
 }
 
-// The ready app to run next: highest priority, then least recently run, then lowest index.
+// The ready app to run next: one whose turn was cut short by run()'s budget, else the highest
+// priority, then the least recently run, then the lowest index.
 int32_t pick(const Supervisor& s) {
+  if (s.continuing >= 0 && s.slots[s.continuing].state == State::ready) return s.continuing;
   int32_t best = -1;
   for (uint32_t i = 0; i < s.count; ++i) {
     const Slot& c = s.slots[i];
@@ -346,11 +463,25 @@ RunResult run(Supervisor& s, uint64_t max_fuel, uint64_t until_us) {
       out.status = RunStatus::fuel_spent;
       return out;
     }
-    const uint64_t fuel = min_u64(app_allowance(s.slots[i]), max_fuel - out.fuel_used);
+    uint64_t allowance = app_allowance(s.slots[i]);
+    if (s.continuing == i) allowance = min_u64(allowance, s.continuing_fuel);
+    const uint64_t fuel = min_u64(allowance, max_fuel - out.fuel_used);
     const uint64_t before = s.slots[i].current.fuel_used;
-    turn(s, static_cast<uint32_t>(i), fuel, now);
+    turn(s, static_cast<uint32_t>(i), allowance, fuel, now);
     out.fuel_used += s.slots[i].current.fuel_used - before;
   }
+}
+
+void current_record(const Supervisor& s, uint32_t index, board::RunRecord* out, bool stalled) {
+  const Slot& slot = s.slots[index];
+  *out = slot.record;
+  if ((slot.state != State::ready && slot.state != State::parked) || !slot.instance) return;
+  CallResult r;
+  r.status = CallStatus::paused;
+  r.pause = slot.state == State::parked ? PauseReason::host_yield : PauseReason::out_of_fuel;
+  r.fuel_used = slot.current.fuel_used;
+  board::record_end(*out, *slot.instance, r, &slot.hal);
+  if (stalled) out->status = PW_RUN_STALLED;
 }
 
 void revoke_app(Supervisor& s, uint32_t index) {

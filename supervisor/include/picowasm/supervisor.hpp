@@ -29,6 +29,7 @@
 #include "picowasm/board.hpp"
 #include "picowasm/config.h"
 #include "picowasm/picowasm.hpp"
+#include "picowasm/run_record.h"
 
 namespace picowasm {
 namespace sup {
@@ -117,6 +118,12 @@ enum class Phase : uint8_t { start, entry, running };
 // One app slot (caller memory; the fields are the supervisor's: read them, do not write them).
 struct Slot {
   AppSpec spec;
+  // The board as this app sees it: the supervisor's board with UART writes and log records
+  // copied into the record's rings on their way to the real drivers.
+  pw_board board;
+  pw_uart_driver uart_tee;
+  pw_log_driver log_tee;
+  const pw_board* base = nullptr;
   board::AppHal hal;
   Instance* instance = nullptr;
   FuncInst* entry = nullptr;
@@ -127,12 +134,16 @@ struct Slot {
   uint64_t restart_at_us = 0;
   uint32_t restarts = 0;   // restarts done so far
   uint64_t last_turn = 0;  // the supervisor's turn counter when it last ran (round-robin)
+  uint64_t turn_fuel = 0;  // fuel of its current (or last) turn
   Activation current;
+  // The run record of the current (or last) activation (run_record.h): complete once it ended.
+  board::RunRecord record;
 };
 
 // Typed transitions, in the order they happen.
 enum class EventKind : uint8_t {
   started,    // an activation began (its instance is ready to run)
+  slice,      // a turn ended with the app still ready (fuel: what it used in the turn)
   parked,     // blocked in a HAL wait (wait_us: its deadline, or kNever)
   woken,      // the wait ended (the condition held or the timeout passed)
   watchdog,   // used its budget in the period and is still running: paused, now killed
@@ -148,7 +159,9 @@ struct Event {
   uint32_t app = 0;  // slot index
   uint64_t time_us = 0;
   uint64_t wait_us = kNever;
-  const Activation* activation = nullptr;  // the slot's current activation
+  uint64_t fuel = 0;                         // slice: fuel used in the turn
+  const Activation* activation = nullptr;    // the slot's current activation
+  const board::RunRecord* record = nullptr;  // ended: the activation's complete run record
 };
 using EventFn = void (*)(void* ctx, const Slot& slot, const Event& event);
 
@@ -160,6 +173,10 @@ struct Supervisor {
   void* event_ctx = nullptr;
   uint64_t turns = 0;    // slices run so far
   int32_t running = -1;  // the slot running now (-1: none), for host-function attribution
+  // A turn cut short by run()'s max_fuel continues first at the next run() (a slice is a slice,
+  // however the firmware splits its calls).
+  int32_t continuing = -1;
+  uint64_t continuing_fuel = 0;
 };
 
 // Prepares `s` over `board` (its clock is required) with `capacity` (<= kMaxApps) slots;
@@ -197,6 +214,12 @@ RunResult run(Supervisor& s, uint64_t max_fuel, uint64_t until_us = kNever);
 // restart). Not for interrupt handlers: use board::revoke(slot.hal, classes) there, which takes
 // effect at the app's next HAL call.
 void revoke_app(Supervisor& s, uint32_t index);
+
+// The run record of app `index` as it stands: for an activation still under way (ready, parked),
+// status paused (stalled when `stalled`: the caller knows nothing will wake it); for one that
+// ended, its final record.
+void current_record(const Supervisor& s, uint32_t index, board::RunRecord* out,
+                    bool stalled = false);
 
 // The slot running now (inside a host function or driver called by it), or nullptr.
 inline const Slot* running_slot(const Supervisor& s) {
