@@ -10,9 +10,11 @@
 #endif
 
 /* The largest program granularity (BlockDevice::prog_size) the store handles: install buffers one
- * such unit of a stream in RAM, so that the flash is only ever programmed in whole units. */
+ * such unit of a stream in RAM (and a metadata update one on the stack), so that the flash is only
+ * ever programmed in whole units. Internal flashes program 1 to 32 bytes at a time; an SPI NOR
+ * flash can use 1 (its prog callback splits at page boundaries). */
 #ifndef PICOWASM_STORE_MAX_PROG_BYTES
-#define PICOWASM_STORE_MAX_PROG_BYTES 256u
+#define PICOWASM_STORE_MAX_PROG_BYTES 64u
 #endif
 
 /* Bytes read at a time when the store hashes or checks flash through BlockDevice::read (on the
