@@ -19,7 +19,7 @@ namespace {
 namespace ps = picowasm::store;
 namespace pk = picowasm::package;
 
-constexpr uint32_t kBlock = 128, kProg = 8, kApps = 2, kSlot = 256;
+constexpr uint32_t kBlock = 128, kProg = 8, kApps = 2, kSlot = 512;
 // Metadata: 32-byte header + 2 x 260-byte entries, commit unit 8: 560 bytes, 5 blocks a copy.
 constexpr uint32_t kMetaBlocks = 5;
 constexpr uint32_t kBlocks = 2 * kMetaBlocks + kApps * 2 * (kSlot / kBlock);
