@@ -13,6 +13,7 @@ packages=(
   libmbedtls-dev openssl                            # app packages: SHA-256, ECDSA; interop test
   lld                                               # wasm-ld: benchmark modules (clang wasm32)
   binaryen python3                                  # differential test: wasm-opt -ttf, driver
+  python3-jsonschema                                # run records: CLI JSON against its schema
   wasi-libc libclang-rt-14-dev-wasm32               # WASI test programs (clang wasm32-wasi)
   gcc-arm-none-eabi libnewlib-arm-none-eabi         # Cortex-M4 port: cross compiler, newlib-nano,
   libstdc++-arm-none-eabi-newlib qemu-system-arm    # libstdc++ headers; QEMU mps2-an38x/an505
