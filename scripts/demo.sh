@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Quick look at picowasm: installs missing Debian packages (as root), builds the host CLI and the
 # example modules into build/, inspects one example module and runs two others, then runs the
-# guest apps on the virtual board, signs and verifies an app package (and, where QEMU is
-# installed, runs the apps on the Cortex-M4 board).
+# guest apps on the virtual board (one at a time, then three together under the supervisor),
+# signs and verifies an app package (and, where QEMU is installed, runs the apps on the Cortex-M4
+# board).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -71,6 +72,13 @@ show "${board[@]}" --grant gpio:2:out --grant time --grant log --revoke gpio@120
 show_status "${board[@]}" --grant log --fuel 1000000 "$apps/spin.wasm"
 show_status "${board[@]}" --grant log --max-memory-pages 16 "$apps/memory_bomb.wasm"
 show_status "${board[@]}" --grant log --grant uart:0:w "$apps/wild_pointer.wasm"
+
+# Three apps at once under the supervisor (docs/supervisor.md), each with its own grants and
+# policy from a board file: the thermostat (priority 1), blink, and the spin loop, which the
+# watchdog allows 20000 units of fuel a second: it is killed as soon as it has used them,
+# restarted after 0.1 s and 0.2 s (back-off doubling), then given up. Blink still toggles every
+# 0.5 s and the thermostat samples every second, as when each runs alone; every line names its app.
+show "${board[@]}" --board-file examples/boards/three_apps.board
 
 # Signed app packages (docs/lifecycle.md): a publisher key, blink packed with its manifest (the
 # grants it asks for, its resource needs), verified, and refused once a code byte changes or when
