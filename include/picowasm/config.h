@@ -72,6 +72,11 @@
 #ifndef PICOWASM_FEATURE_TAIL_CALL
 #define PICOWASM_FEATURE_TAIL_CALL 1
 #endif
+// custom-page-sizes: a memory may declare 1-byte pages (limits flag bit 3, page-size exponent 0)
+// instead of 64 KiB ones, so a module can ask for exactly the few KiB it needs.
+#ifndef PICOWASM_FEATURE_CUSTOM_PAGE_SIZES
+#define PICOWASM_FEATURE_CUSTOM_PAGE_SIZES 1
+#endif
 // Values a constant expression may stack up (extended-const arithmetic nests them).
 //                                                                 -> ErrorCode::limit_operand_stack
 #ifndef PICOWASM_MAX_CONST_EXPR_STACK
@@ -260,6 +265,9 @@
 
 // ---- Semantic limits fixed by the specification ----------------------------------------------
 #define PICOWASM_PAGE_SIZE 65536u
+#define PICOWASM_PAGE_SIZE_LOG2 16u
 #define PICOWASM_MAX_MEMORY_PAGES 65536u  // 4 GiB address space of wasm32
+// custom-page-sizes: a memory of 1-byte pages has at most 2^32 - 1 of them (memory.size is an i32).
+#define PICOWASM_MAX_BYTE_PAGES 0xFFFFFFFFu
 
 #endif  // PICOWASM_CONFIG_H

@@ -58,6 +58,8 @@ enum class ErrorKind : uint8_t {
   X(length_out_of_bounds, malformed, "length out of bounds")                                 \
   X(section_out_of_order, malformed, "unexpected content after last section")                \
   X(malformed_name_subsection, malformed, "malformed name section")                          \
+  X(malformed_page_size, malformed, "invalid custom page size: exponent above 16")           \
+  X(malformed_memory_flags, malformed, "integer too large: memory limits flags field")       \
   /* --- invalid: validation --- */                                                          \
   X(type_mismatch, invalid, "type mismatch")                                                 \
   X(unknown_type, invalid, "unknown type")                                                   \
@@ -81,10 +83,12 @@ enum class ErrorKind : uint8_t {
   X(undeclared_func_ref, invalid, "undeclared function reference")                           \
   X(invalid_result_arity, invalid, "invalid result arity")                                   \
   X(invalid_lane_index, invalid, "invalid lane index")                                       \
+  X(invalid_page_size, invalid, "invalid custom page size: exponent must be 0 or 16")        \
   /* --- unsupported features --- */                                                         \
   X(unsupported_simd, unsupported, "unsupported feature: SIMD (v128)")                       \
   X(unsupported_proposal, unsupported, "unsupported feature: post-2.0 proposal")             \
   X(unsupported_tail_call, unsupported, "unsupported feature: tail-call proposal")           \
+  X(unsupported_page_size, unsupported, "unsupported feature: custom-page-sizes proposal")   \
   /* --- implementation limits (config.h) --- */                                             \
   X(limit_module_size, limit, "implementation limit: module too large")                      \
   X(limit_types, limit, "implementation limit: too many types")                              \

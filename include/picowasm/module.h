@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "picowasm/config.h"
+
 namespace picowasm {
 
 // Value types, by their binary encoding.
@@ -62,7 +64,16 @@ struct TableType {
 };
 
 struct MemoryType {
-  Limits limits;  // in 64 KiB pages
+  Limits limits;  // in pages of page_size() bytes
+  // custom-page-sizes: log2 of the page size, 16 (64 KiB, the default) or 0 (1 byte) once valid.
+  uint8_t page_size_log2 = PICOWASM_PAGE_SIZE_LOG2;
+  bool custom_page_size = false;  // the page size was given explicitly (limits flag bit 3)
+  uint64_t page_size() const { return uint64_t{1} << page_size_log2; }
+  // Most pages a memory of this page size may have (2^32 bytes, and memory.size fits an i32).
+  uint32_t max_pages() const {
+    return page_size_log2 == PICOWASM_PAGE_SIZE_LOG2 ? PICOWASM_MAX_MEMORY_PAGES
+                                                     : PICOWASM_MAX_BYTE_PAGES;
+  }
 };
 
 struct GlobalType {
@@ -137,7 +148,9 @@ struct DataSegment {
 // ModuleConfig may disable. Only proposals compiled in (config.h PICOWASM_FEATURE_*) take effect.
 constexpr uint32_t kFeatureExtendedConst = 1u << 0;  // arithmetic in constant expressions
 constexpr uint32_t kFeatureTailCall = 1u << 1;       // return_call, return_call_indirect
-constexpr uint32_t kAllFeatures = kFeatureExtendedConst | kFeatureTailCall;
+constexpr uint32_t kFeatureCustomPageSizes = 1u << 2;  // memories of 1-byte pages
+constexpr uint32_t kAllFeatures =
+    kFeatureExtendedConst | kFeatureTailCall | kFeatureCustomPageSizes;
 
 struct Module {
   ByteSpan bytes;  // the whole binary

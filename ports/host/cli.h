@@ -126,6 +126,7 @@ std::string format_error(const Error& error);
 std::string format_functype(const FuncType& type);
 // "min=1 max=2" or "min=1".
 std::string format_limits(const Limits& limits);
+std::string format_memory_type(const MemoryType& type);
 // A name in double quotes, escaped with escape_text (a double quote as \").
 std::string quote_name(const Name& name);
 

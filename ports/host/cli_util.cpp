@@ -257,6 +257,15 @@ std::string format_limits(const Limits& limits) {
   return text;
 }
 
+// "min=1 max=2" in 64 KiB pages, "min=4096 max=4096 pagesize=1" for custom-page-sizes.
+std::string format_memory_type(const MemoryType& type) {
+  std::string text = format_limits(type.limits);
+  if (type.page_size_log2 != PICOWASM_PAGE_SIZE_LOG2) {
+    text += fmt::format(" pagesize={}", type.page_size());
+  }
+  return text;
+}
+
 std::string quote_name(const Name& name) {
   return "\"" + escape_text(name.data, name.size, '"') + "\"";
 }

@@ -19,7 +19,7 @@ std::string describe_import(const Module& m, const Import& imp, uint32_t index_i
     case ExternKind::table:
       text += fmt::format("{} {}", valtype_name(imp.table.elem), format_limits(imp.table.limits));
       break;
-    case ExternKind::memory: text += format_limits(imp.memory.limits); break;
+    case ExternKind::memory: text += format_memory_type(imp.memory); break;
     case ExternKind::global:
       text += fmt::format("{} {}", imp.global.mutable_ ? "mut" : "const",
                           valtype_name(imp.global.type));
@@ -69,6 +69,8 @@ void print_module(const std::string& path, const LoadedModule& loaded) {
 
   std::printf("tables: %u (%u imported)\n", m.num_tables, m.num_imported_tables);
   std::printf("memories: %u (%u imported)\n", m.num_memories, m.num_imported_memories);
+  for (uint32_t i = m.num_imported_memories; i < m.num_memories; ++i)
+    std::printf("  memory[%u] %s\n", i, format_memory_type(m.memories[i]).c_str());
   std::printf("globals: %u (%u imported)\n", m.num_globals, m.num_imported_globals);
   std::printf("elem segments: %u\n", m.num_elems);
   std::printf("data segments: %u\n", m.num_datas);

@@ -47,24 +47,28 @@ struct RunArgs {
 // ---- Resources
 // ----------------------------------------------------------------------------------
 
-// "4 GiB", "64 MiB", "192 KiB": the largest unit that divides `bytes` (a whole number of KiB).
+// "4 GiB", "64 MiB", "192 KiB", "100 bytes": the largest unit that divides `bytes` (memories of
+// 1-byte pages need not be a whole number of KiB).
 std::string format_size(uint64_t bytes) {
   if (bytes != 0 && bytes % (uint64_t{1} << 30) == 0) return fmt::format("{} GiB", bytes >> 30);
   if (bytes != 0 && bytes % (uint64_t{1} << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
-  return fmt::format("{} KiB", bytes >> 10);
+  if (bytes % (uint64_t{1} << 10) == 0) return fmt::format("{} KiB", bytes >> 10);
+  return fmt::format("{} bytes", bytes);
 }
 
 }  // namespace
 
 std::string check_declared_sizes(const Module& m, uint32_t max_memory_pages,
                                  uint32_t max_table_elems) {
-  uint64_t pages = 0;
-  for (uint32_t i = 0; i < m.num_memories; ++i) pages += m.memories[i].limits.min;
-  if (pages > max_memory_pages) {
+  // In bytes: a memory's pages may be 1 byte (custom-page-sizes); the limit counts 64 KiB pages.
+  uint64_t bytes = 0;
+  for (uint32_t i = 0; i < m.num_memories; ++i)
+    bytes += uint64_t{m.memories[i].limits.min} << m.memories[i].page_size_log2;
+  if (bytes > uint64_t{max_memory_pages} * kPageSize) {
     return fmt::format(
-        "error: limit: the module declares {} initial memory pages ({}), more than picowasm run "
+        "error: limit: the module declares {} of initial memory, more than picowasm run "
         "allows ({} page{} = {}); raise the limit with --max-memory-pages N",
-        pages, format_size(pages * kPageSize), max_memory_pages, max_memory_pages == 1 ? "" : "s",
+        format_size(bytes), max_memory_pages, max_memory_pages == 1 ? "" : "s",
         format_size(uint64_t{max_memory_pages} * kPageSize));
   }
   uint64_t elems = 0;
@@ -113,8 +117,13 @@ size_t runtime_arena_size(const Module& m, size_t file_size, const InstanceLimit
   uint64_t bytes = arena_size_for(file_size);
   add_bytes(&bytes, file_size, 64);
   add_bytes(&bytes, 1, uint64_t{4} << 20);
-  for (uint32_t i = m.num_imported_memories; i < m.num_memories; ++i)
-    add_bytes(&bytes, reserved(m.memories[i].limits, limits.memory_pages), kPageSize);
+  for (uint32_t i = m.num_imported_memories; i < m.num_memories; ++i) {
+    const MemoryType& t = m.memories[i];
+    const uint64_t requested = std::min<uint64_t>(
+        uint64_t{limits.memory_pages} << (PICOWASM_PAGE_SIZE_LOG2 - t.page_size_log2),
+        t.max_pages());
+    add_bytes(&bytes, reserved(t.limits, static_cast<uint32_t>(requested)), t.page_size());
+  }
   for (uint32_t i = m.num_imported_tables; i < m.num_tables; ++i)
     add_bytes(&bytes, reserved(m.tables[i].limits, limits.table_elems), sizeof(uint64_t));
   add_bytes(&bytes, limits.stack_slots, sizeof(uint64_t));

@@ -142,6 +142,36 @@ class Decoder {
     return true;
   }
 
+  // A memory's limits: flags 0/1 as for tables, and with custom-page-sizes bit 3 (0x08): a u32
+  // page-size exponent follows. Shared (bit 1) and 64-bit (bit 2) memories are not supported.
+  // An exponent up to 16 decodes (the validator accepts only 0 and 16); above is malformed.
+  bool memory_type(Reader& r, MemoryType* out) {
+    const uint8_t* start = r.pos();
+    uint8_t flags;
+    if (!r.u8(&flags)) return fail(r);
+    if (flags & 0x80) return fail_at(r, ErrorCode::integer_too_long, start);
+    constexpr uint8_t kCustomPageSize = PICOWASM_FEATURE_CUSTOM_PAGE_SIZES ? 0x08 : 0x00;
+    if ((flags & ~(kCustomPageSize | 0x01)) != 0) {
+      return fail_at(r, ErrorCode::malformed_memory_flags, start);
+    }
+    Limits& l = out->limits;
+    if (!r.u32(&l.min)) return fail(r);
+    l.has_max = flags & 0x01;
+    if (l.has_max && !r.u32(&l.max)) return fail(r);
+    out->page_size_log2 = PICOWASM_PAGE_SIZE_LOG2;
+    if (flags & kCustomPageSize) {
+      const uint8_t* exp_pos = r.pos();
+      uint32_t exponent;
+      if (!r.u32(&exponent)) return fail(r);
+      if (exponent > PICOWASM_PAGE_SIZE_LOG2) {
+        return fail_at(r, ErrorCode::malformed_page_size, exp_pos);
+      }
+      out->page_size_log2 = static_cast<uint8_t>(exponent);
+      out->custom_page_size = true;
+    }
+    return true;
+  }
+
   bool table_type(Reader& r, TableType* out) {
     if (!read_reftype(r, &out->elem)) return fail(r);
     return limits(r, &out->limits);
@@ -212,7 +242,7 @@ class Decoder {
           ++m_.num_imported_tables;
           break;
         case 2:
-          if (!limits(r, &im.memory.limits)) return false;
+          if (!memory_type(r, &im.memory)) return false;
           ++m_.num_imported_memories;
           break;
         case 3:
@@ -292,7 +322,7 @@ class Decoder {
     MemoryType* memories;
     if (!make_memories(r, n, &memories)) return false;
     for (uint32_t i = 0; i < n; ++i)
-      if (!limits(r, &memories[m_.num_imported_memories + i].limits)) return false;
+      if (!memory_type(r, &memories[m_.num_imported_memories + i])) return false;
     return true;
   }
 

@@ -545,11 +545,13 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     if (delta > m->capacity_pages - old) {
       wr<uint32_t>(fp, pc[1], 0xFFFFFFFFu);
     } else {
-      std::memset(m->data + m->size, 0, static_cast<size_t>(delta) * PICOWASM_PAGE_SIZE);
+      // Pages of the declared size (custom-page-sizes: 1 byte or 64 KiB).
+      const uint64_t bytes = static_cast<uint64_t>(delta) << m->type.page_size_log2;
+      std::memset(m->data + m->size, 0, static_cast<size_t>(bytes));
       m->pages = old + delta;
       // Added, not recomputed from pages: a memory capped below its declared size
       // (InstanceLimits::memory_bytes) can only "grow" by 0 pages, and keeps its capped size.
-      m->size += static_cast<uint64_t>(delta) * PICOWASM_PAGE_SIZE;
+      m->size += bytes;
       m->type.limits.min = m->pages;
       LOAD_MEMORY();
       wr<uint32_t>(fp, pc[1], old);

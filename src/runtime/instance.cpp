@@ -64,6 +64,8 @@ Error check_import(const Module& m, const Import& import, const ExternVal& value
       return Error{};
     case ExternKind::memory:
       if (!value.memory) return make_error(ErrorCode::bad_argument);
+      // custom-page-sizes: limits only compare in pages of the same size.
+      if (value.memory->type.page_size_log2 != import.memory.page_size_log2) break;
       if (!limits_match(value.memory->pages, value.memory->type.limits, import.memory.limits)) {
         break;
       }
@@ -167,19 +169,25 @@ struct MemoryPlan {
 
 MemoryPlan plan_memory(const MemoryType& type, const InstanceLimits& limits) {
   MemoryPlan plan;
-  plan.capacity_pages = reservation(type.limits, limits.memory_pages, PICOWASM_MAX_MEMORY_PAGES);
-  plan.size = uint64_t{type.limits.min} * PICOWASM_PAGE_SIZE;
-  plan.reserved = uint64_t{plan.capacity_pages} * PICOWASM_PAGE_SIZE;
+  // memory_pages counts 64 KiB whatever the memory's page size (custom-page-sizes): the same
+  // limit means the same bytes for every module.
+  const unsigned log2 = type.page_size_log2;
+  uint64_t requested = uint64_t{limits.memory_pages} << (PICOWASM_PAGE_SIZE_LOG2 - log2);
+  if (requested > type.max_pages()) requested = type.max_pages();
+  plan.capacity_pages =
+      reservation(type.limits, static_cast<uint32_t>(requested), type.max_pages());
+  plan.size = uint64_t{type.limits.min} << log2;
+  plan.reserved = uint64_t{plan.capacity_pages} << log2;
   if (limits.memory_bytes != 0) {
     // Whole pages only ever become accessible by growing, so growth stops at the last page that
     // fits under the cap; the declared minimum stays (memory.size reports it) but its bytes beyond
     // the cap do not exist.
-    const uint32_t cap_pages = limits.memory_bytes / PICOWASM_PAGE_SIZE;
+    const uint32_t cap_pages = limits.memory_bytes >> log2;
     uint32_t pages = plan.capacity_pages < cap_pages ? plan.capacity_pages : cap_pages;
     if (pages < type.limits.min) pages = type.limits.min;
     plan.capacity_pages = pages;
     const uint64_t cap = limits.memory_bytes;
-    const uint64_t pages_bytes = uint64_t{pages} * PICOWASM_PAGE_SIZE;
+    const uint64_t pages_bytes = uint64_t{pages} << log2;
     plan.reserved = pages_bytes < cap ? pages_bytes : cap;
     if (plan.size > cap) plan.size = cap;
   }
@@ -246,6 +254,7 @@ class Builder {
     inst_ = region_.take_array<Instance>(1);
     func_ptrs_ = region_.take_array<FuncInst*>(m_.num_functions);
     table_ptrs_ = region_.take_array<TableInst*>(m_.num_tables);
+    memory_ptrs_ = region_.take_array<MemoryInst*>(m_.num_memories);
     global_ptrs_ = region_.take_array<GlobalInst*>(m_.num_globals);
     elem_dropped_ = region_.take_array<uint8_t>(m_.num_elems);
     data_dropped_ = region_.take_array<uint8_t>(m_.num_datas);
@@ -254,9 +263,11 @@ class Builder {
     // One block for all tables' elements. Only the initial elements are cleared (in build()):
     // table.grow writes the ones it adds.
     table_elems_ = static_cast<uint64_t*>(region_.take(table_bytes(), alignof(uint64_t)));
-    if (defines_memory()) {
-      memory_ = region_.take_array<MemoryInst>(1);
-      memory_data_ = static_cast<uint8_t*>(region_.take(memory_bytes(), kMemoryAlign));
+    // Each defined memory's bytes in a block of their own (aligned for the ports).
+    memories_ = region_.take_array<MemoryInst>(m_.num_memories - m_.num_imported_memories);
+    for (uint32_t i = m_.num_imported_memories; i < m_.num_memories; ++i) {
+      uint8_t* data = static_cast<uint8_t*>(region_.take(memory_bytes(i), kMemoryAlign));
+      if (memories_) memories_[i - m_.num_imported_memories].data = data;
     }
     globals_ = region_.take_array<GlobalInst>(m_.num_globals - m_.num_imported_globals);
     // Stacks are not cleared: the interpreter writes every slot and frame before reading it.
@@ -273,6 +284,7 @@ class Builder {
     inst.module = &m_;
     inst.funcs = func_ptrs_;
     inst.tables = table_ptrs_;
+    inst.memories = memory_ptrs_;
     inst.globals = global_ptrs_;
     inst.elem_dropped = elem_dropped_;
     inst.data_dropped = data_dropped_;
@@ -280,7 +292,7 @@ class Builder {
     if (!err.ok()) return err;
     define_functions();
     define_tables();
-    define_memory();
+    define_memories();
     define_globals();
     inst.stack = stack_;
     inst.stack_end = stack_ + stack_slots(limits_);
@@ -303,7 +315,7 @@ class Builder {
       const char* limit;
       uint64_t bytes;
     } parts[] = {
-        {"memory_pages", defines_memory() ? memory_bytes() : 0},
+        {"memory_pages", all_memory_bytes()},
         {"table_elems", table_bytes()},
         {"stack_bytes", stack_bytes()},
         {"call_depth", frame_bytes()},
@@ -320,8 +332,6 @@ class Builder {
   }
 
  private:
-  bool defines_memory() const { return m_.num_imported_memories == 0 && m_.num_memories > 0; }
-
   // The reservations the limits size (reserve() takes them; largest_reservation() compares them).
   // One block for all defined tables' elements.
   uint64_t table_bytes() const {
@@ -329,7 +339,12 @@ class Builder {
     for (uint32_t i = m_.num_imported_tables; i < m_.num_tables; ++i) elems += table_capacity(i);
     return elems * sizeof(uint64_t);
   }
-  uint64_t memory_bytes() const { return plan_memory(m_.memories[0], limits_).reserved; }
+  uint64_t memory_bytes(uint32_t i) const { return plan_memory(m_.memories[i], limits_).reserved; }
+  uint64_t all_memory_bytes() const {
+    uint64_t bytes = 0;
+    for (uint32_t i = m_.num_imported_memories; i < m_.num_memories; ++i) bytes += memory_bytes(i);
+    return bytes;
+  }
   uint64_t stack_bytes() const { return uint64_t{stack_slots(limits_)} * sizeof(uint64_t); }
   uint64_t frame_bytes() const { return uint64_t{call_depth(limits_)} * sizeof(CallFrame); }
 
@@ -339,7 +354,7 @@ class Builder {
 
   Error bind_imports() {
     const uint32_t first_host = m_.num_functions - m_.num_imported_functions;
-    uint32_t funcs = 0, tables = 0, globals = 0, hosts = 0;
+    uint32_t funcs = 0, tables = 0, memories = 0, globals = 0, hosts = 0;
     for (uint32_t i = 0; i < m_.num_imports; ++i) {
       ImportBinding b;
       Error err = resolver_.resolve(resolver_.context, i, &b);
@@ -361,7 +376,7 @@ class Builder {
       switch (v.kind) {
         case ExternKind::func: inst_->funcs[funcs++] = v.func; break;
         case ExternKind::table: inst_->tables[tables++] = v.table; break;
-        case ExternKind::memory: inst_->memory = v.memory; break;
+        case ExternKind::memory: inst_->memories[memories++] = v.memory; break;
         case ExternKind::global: inst_->globals[globals++] = v.global; break;
       }
     }
@@ -394,19 +409,21 @@ class Builder {
     }
   }
 
-  void define_memory() {
-    if (!defines_memory()) return;
-    const MemoryPlan plan = plan_memory(m_.memories[0], limits_);
-    MemoryInst* mem = memory_;
-    mem->type = m_.memories[0];
-    mem->pages = mem->type.limits.min;
-    mem->size = plan.size;
-    mem->capacity_pages = plan.capacity_pages;
-    mem->data = memory_data_;
-    // Pages beyond the initial ones are zeroed by memory.grow when they come into use, so a large
-    // reservation costs nothing until then.
-    std::memset(mem->data, 0, static_cast<size_t>(mem->size));
-    inst_->memory = mem;
+  void define_memories() {
+    const uint32_t first = m_.num_imported_memories;
+    for (uint32_t i = first; i < m_.num_memories; ++i) {
+      const MemoryPlan plan = plan_memory(m_.memories[i], limits_);
+      MemoryInst* mem = &memories_[i - first];  // data set by reserve()
+      mem->type = m_.memories[i];
+      mem->pages = mem->type.limits.min;
+      mem->size = plan.size;
+      mem->capacity_pages = plan.capacity_pages;
+      // Pages beyond the initial ones are zeroed by memory.grow when they come into use, so a
+      // large reservation costs nothing until then.
+      std::memset(mem->data, 0, static_cast<size_t>(mem->size));
+      inst_->memories[i] = mem;
+    }
+    inst_->memory = m_.num_memories > 0 ? inst_->memories[0] : nullptr;
   }
 
   void define_globals() {
@@ -427,14 +444,14 @@ class Builder {
   Instance* inst_ = nullptr;
   FuncInst** func_ptrs_ = nullptr;
   TableInst** table_ptrs_ = nullptr;
+  MemoryInst** memory_ptrs_ = nullptr;
   GlobalInst** global_ptrs_ = nullptr;
   uint8_t* elem_dropped_ = nullptr;
   uint8_t* data_dropped_ = nullptr;
   FuncInst* funcs_ = nullptr;  // defined functions, then host-function imports
   TableInst* tables_ = nullptr;
   uint64_t* table_elems_ = nullptr;
-  MemoryInst* memory_ = nullptr;
-  uint8_t* memory_data_ = nullptr;
+  MemoryInst* memories_ = nullptr;  // defined memories
   GlobalInst* globals_ = nullptr;
   uint64_t* stack_ = nullptr;
   CallFrame* frames_ = nullptr;
@@ -583,7 +600,7 @@ bool find_export(const Instance& instance, const char* name, size_t name_len, Ex
     switch (e.kind) {
       case ExternKind::func: out->func = instance.funcs[e.index]; break;
       case ExternKind::table: out->table = instance.tables[e.index]; break;
-      case ExternKind::memory: out->memory = instance.memory; break;
+      case ExternKind::memory: out->memory = instance.memories[e.index]; break;
       case ExternKind::global: out->global = instance.globals[e.index]; break;
     }
     return true;

@@ -41,7 +41,7 @@ struct TableInst {
 
 struct MemoryInst {
   uint8_t* data = nullptr;
-  uint64_t size = 0;  // accessible bytes: pages * 64 KiB, less if capped (memory_bytes)
+  uint64_t size = 0;  // accessible bytes: pages * page size, less if capped (memory_bytes)
   uint32_t pages = 0;
   uint32_t capacity_pages = 0;  // pages reserved: growth beyond this fails (memory.grow -> -1)
   MemoryType type;              // declared type; limits.min is updated as the memory grows
@@ -109,7 +109,8 @@ struct Instance {
   const Module* module = nullptr;
   FuncInst** funcs = nullptr;       // function index space (imports first)
   TableInst** tables = nullptr;     // table index space
-  MemoryInst* memory = nullptr;     // memory 0, or nullptr
+  MemoryInst* memory = nullptr;     // memory 0, or nullptr (the interpreter's fast path)
+  MemoryInst** memories = nullptr;  // memory index space (imports first), memory 0 included
   GlobalInst** globals = nullptr;   // global index space
   uint8_t* elem_dropped = nullptr;  // one flag per element segment
   uint8_t* data_dropped = nullptr;  // one flag per data segment

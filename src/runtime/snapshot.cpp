@@ -17,7 +17,7 @@ namespace picowasm {
 namespace {
 
 constexpr uint32_t kMagic = 0x4E535750u;  // "PWSN" little-endian
-constexpr uint16_t kVersion = 1;
+constexpr uint16_t kVersion = 2;          // 2: every memory, with its page size
 constexpr uint32_t kNone = 0xFFFFFFFFu;  // no position / null reference
 constexpr uint32_t kChunk = PICOWASM_SNAPSHOT_CHUNK_BYTES;
 static_assert(kChunk >= 8 && (kChunk & (kChunk - 1)) == 0, "chunk size: a power of two >= 8");
@@ -236,11 +236,12 @@ Error write_image(const Instance& in, Writer& w) {
   w.u32(m.num_datas);
   for (uint32_t i = 0; i < m.num_datas; ++i) w.u8(in.data_dropped[i]);
 
-  // Memory: pages and accessible size, then one bit per chunk (set: stored) and the chunks that
-  // are not all zero.
-  w.u8(in.memory ? 1 : 0);
-  if (in.memory) {
-    const MemoryInst& mem = *in.memory;
+  // Memories, in index order: page size (log2), pages and accessible size, then one bit per
+  // chunk (set: stored) and the chunks that are not all zero.
+  w.u32(m.num_memories);
+  for (uint32_t mi = 0; mi < m.num_memories; ++mi) {
+    const MemoryInst& mem = *in.memories[mi];
+    w.u8(mem.type.page_size_log2);
     w.u32(mem.pages);
     w.u64(mem.size);
     const size_t chunks = static_cast<size_t>((mem.size + kChunk - 1) / kChunk);
@@ -467,29 +468,27 @@ Error restore(Instance& in, const void* image, size_t size) {
   for (uint32_t i = 0; i < m.num_datas; ++i)
     if (r.u8() > 1) return fail(ErrorCode::snapshot_malformed, r.at);
 
-  const uint8_t has_memory = r.u8();
-  if (!r.ok || has_memory != (in.memory ? 1 : 0)) return fail(ErrorCode::snapshot_malformed, r.at);
-  uint32_t pages = 0;
-  uint64_t mem_size = 0;
-  size_t bitmap_at = 0;
-  if (has_memory) {
-    const MemoryInst& mem = *in.memory;
-    pages = r.u32();
-    mem_size = r.u64();
-    if (!r.ok) return fail(ErrorCode::snapshot_malformed, r.at);
+  if (r.u32() != m.num_memories || !r.ok) return fail(ErrorCode::snapshot_malformed, r.at);
+  const size_t memories_at = r.at;
+  for (uint32_t mi = 0; mi < m.num_memories; ++mi) {
+    const MemoryInst& mem = *in.memories[mi];
+    const uint8_t log2 = r.u8();
+    const uint32_t pages = r.u32();
+    const uint64_t mem_size = r.u64();
+    if (!r.ok || log2 != mem.type.page_size_log2) return fail(ErrorCode::snapshot_malformed, r.at);
     // The target grows to the image's page count the way memory.grow would: its size must come
     // out the same (equal limits), within what it reserved.
     if (pages < mem.pages || pages > mem.capacity_pages ||
-        mem.size + uint64_t{pages - mem.pages} * PICOWASM_PAGE_SIZE != mem_size) {
+        mem.size + (uint64_t{pages - mem.pages} << log2) != mem_size) {
       e.code = ErrorCode::snapshot_does_not_fit;
       e.needed = static_cast<size_t>(mem_size);
-      e.available = static_cast<size_t>(mem.size + uint64_t{mem.capacity_pages - mem.pages} *
-                                                       PICOWASM_PAGE_SIZE);
+      e.available =
+          static_cast<size_t>(mem.size + (uint64_t{mem.capacity_pages - mem.pages} << log2));
       e.lower = "memory_pages";
       return e;
     }
     const size_t chunks = static_cast<size_t>((mem_size + kChunk - 1) / kChunk);
-    bitmap_at = r.at;
+    const size_t bitmap_at = r.at;
     if (size - r.at < (chunks + 7) / 8) return fail(ErrorCode::snapshot_malformed, r.at);
     r.at += (chunks + 7) / 8;
     for (size_t i = 0; i < chunks; ++i) {
@@ -541,12 +540,17 @@ Error restore(Instance& in, const void* image, size_t size) {
   }
   std::memcpy(in.elem_dropped, r.p + elems_at, m.num_elems);
   std::memcpy(in.data_dropped, r.p + datas_at, m.num_datas);
-  if (has_memory) {
-    MemoryInst& mem = *in.memory;
+  w.at = memories_at;
+  for (uint32_t mi = 0; mi < m.num_memories; ++mi) {
+    MemoryInst& mem = *in.memories[mi];
+    w.at += 1;  // page size, checked
+    const uint32_t pages = w.u32();
+    const uint64_t mem_size = w.u64();
     mem.pages = pages;
     mem.size = mem_size;
     mem.type.limits.min = pages;
     const size_t chunks = static_cast<size_t>((mem_size + kChunk - 1) / kChunk);
+    const size_t bitmap_at = w.at;
     size_t at = bitmap_at + (chunks + 7) / 8;
     for (size_t i = 0; i < chunks; ++i) {
       const size_t n =
@@ -558,6 +562,7 @@ Error restore(Instance& in, const void* image, size_t size) {
         std::memset(mem.data + i * kChunk, 0, n);
       }
     }
+    w.at = at;
   }
   return Error{};
 }

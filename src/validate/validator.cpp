@@ -175,8 +175,16 @@ Error check_table_type(const TableType& t) {
   return check_limits(t.limits, 0xFFFFFFFFu, ErrorCode::table_size_too_large);
 }
 
-Error check_memory_type(const MemoryType& t) {
-  return check_limits(t.limits, PICOWASM_MAX_MEMORY_PAGES, ErrorCode::memory_size_too_large);
+Error check_memory_type(const Module& m, const MemoryType& t) {
+  if (t.custom_page_size) {
+    if (!PICOWASM_FEATURE_CUSTOM_PAGE_SIZES || !(m.features & kFeatureCustomPageSizes)) {
+      return make_error(ErrorCode::unsupported_page_size, 0);
+    }
+    if (t.page_size_log2 != 0 && t.page_size_log2 != PICOWASM_PAGE_SIZE_LOG2) {
+      return make_error(ErrorCode::invalid_page_size, 0);
+    }
+  }
+  return check_limits(t.limits, t.max_pages(), ErrorCode::memory_size_too_large);
 }
 
 // ---- exports ----------------------------------------------------------------------------------
@@ -299,7 +307,7 @@ Error check_module_fields(const Module& m) {
   for (uint32_t i = 0; i < m.num_imports; ++i) {
     const Import& imp = m.imports[i];
     if (imp.kind == ExternKind::table) err = check_table_type(imp.table);
-    if (imp.kind == ExternKind::memory) err = check_memory_type(imp.memory);
+    if (imp.kind == ExternKind::memory) err = check_memory_type(m, imp.memory);
     if (!err.ok()) return err;
   }
   for (uint32_t i = m.num_imported_globals; i < m.num_globals; ++i) {
@@ -311,7 +319,7 @@ Error check_module_fields(const Module& m) {
     if (!err.ok()) return err;
   }
   for (uint32_t i = m.num_imported_memories; i < m.num_memories; ++i) {
-    err = check_memory_type(m.memories[i]);
+    err = check_memory_type(m, m.memories[i]);
     if (!err.ok()) return err;
   }
   for (uint32_t i = 0; i < m.num_elems; ++i) {
