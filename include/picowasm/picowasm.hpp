@@ -258,6 +258,8 @@ class HostContext {
     }
   };
 
+  // Two words: the call and how it ends (the trap message goes straight into the HostCall), so a
+  // thunk builds it with two stores and reads one byte back.
   explicit HostContext(HostCall& call) : call_(call) {}
 
   // The calling instance, and the `user` pointer of its InstanceConfig.
@@ -281,15 +283,17 @@ class HostContext {
   TrapValue trap(const char* message) { return trap(ErrorCode::trap_host, message); }
   TrapValue trap(ErrorCode code, const char* message) {
     code_ = error_kind(code) == ErrorKind::trap ? code : ErrorCode::trap_host;
-    message_ = message;
+    call_.trap_message = message;
     return TrapValue();
   }
-  bool trapped() const { return code_ != ErrorCode::ok; }
+  bool trapped() const { return code_ != ErrorCode::ok && code_ != ErrorCode::host_yield; }
 
   // Pauses the calling wasm code right after this host function returns (its results are
   // delivered): call()/resume() report CallStatus::paused with PauseReason::host_yield, and
   // resume() continues after the call instruction.
-  void yield() { yield_ = true; }
+  void yield() {
+    if (code_ == ErrorCode::ok) code_ = ErrorCode::host_yield;  // a trap wins
+  }
 
   // ---- The calling instance's linear memory (all checked against its accessible size) ----
   // The whole accessible memory (empty if the instance has none).
@@ -311,20 +315,13 @@ class HostContext {
     return true;
   }
 
-  // Internal (generated thunks): the code the host function's call ends with.
-  ErrorCode finish() const {
-    if (code_ != ErrorCode::ok) {
-      call_.trap_message = message_;
-      return code_;
-    }
-    return yield_ ? ErrorCode::host_yield : ErrorCode::ok;
-  }
+  // Internal (generated thunks): the code the host function's call ends with (ok, host_yield or
+  // the trap's code; the trap message is already in the HostCall).
+  ErrorCode finish() const { return code_; }
 
  private:
   HostCall& call_;
   ErrorCode code_ = ErrorCode::ok;
-  const char* message_ = nullptr;
-  bool yield_ = false;
 };
 
 // ---- Host function tables
@@ -461,8 +458,8 @@ struct Thunk {
     if constexpr (std::is_void<Ret>::value) {
       Fn(ctx, Param<Args>::get(ctx, args + kOffsets[I])...);
     } else {
-      const Ret r = Fn(ctx, Param<Args>::get(ctx, args + kOffsets[I])...);
-      if (!ctx.trapped()) Result<Ret>::put(call.slots, r);
+      // Stored even after a trap (its results are unspecified): no branch in every thunk.
+      Result<Ret>::put(call.slots, Fn(ctx, Param<Args>::get(ctx, args + kOffsets[I])...));
     }
     return ctx.finish();
   }

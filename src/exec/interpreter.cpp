@@ -70,11 +70,6 @@ inline void init_frame(uint64_t* fp, const CompiledFunc& cf) {
   for (uint32_t i = 0; i < cf.num_consts; ++i) fp[cf.const_slot + i] = cf.consts[i];
 }
 
-// Slots a host function's frame occupies: its arguments, overwritten by its results.
-inline uint32_t host_frame_slots(const FuncType& t) {
-  return t.num_params > t.num_results ? t.num_params : t.num_results;
-}
-
 inline bool range_oob(uint32_t start, uint32_t n, uint64_t size) {
   return static_cast<uint64_t>(start) + n > size;
 }
@@ -168,6 +163,13 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     }                              \
   } while (0)
 
+  // After a host call only the memory's size can have changed: a nested call may have grown it,
+  // in place (the instance, its functions and its memory's bytes stay where they are).
+#define LOAD_MEMORY_SIZE()                       \
+  do {                                           \
+    if (in->memory) mem_size = in->memory->size; \
+  } while (0)
+
 #define TRAP(code) \
   do {             \
     trap = (code); \
@@ -204,22 +206,23 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
 
   // Calls a host function with its frame at `nfp`; `next` is the instruction after the call.
   // Before the call, the free stack regions are published so the host function may call back into
-  // the running instance (a nested call, see call()).
+  // the running instance (a nested call, see call()). The frame size is the FuncInst's, computed
+  // at instantiation; a yield and a trap are the unlikely outcomes, kept off the straight path.
 #define CALL_HOST(f, nfp, next)                                \
   {                                                            \
-    entry.nested_stack = (nfp) + host_frame_slots(*(f)->type); \
+    entry.nested_stack = (nfp) + (f)->host_slots;              \
     entry.nested_frame = frame;                                \
     HostCall call_{in, (f)->host_user, (f)->host_data, (nfp)}; \
-    ErrorCode rc_ = (f)->host(call_);                          \
-    LOAD_MEMORY();                                             \
-    if (rc_ == ErrorCode::host_yield) {                        \
-      pc = (next);                                             \
-      entry.yield_results = (nfp); /* set_yield_results() */   \
-      entry.yield_type = (f)->type;                            \
-      pause = PauseReason::host_yield;                         \
-      goto on_pause;                                           \
-    }                                                          \
-    if (rc_ != ErrorCode::ok) {                                \
+    const ErrorCode rc_ = (f)->host(call_);                    \
+    LOAD_MEMORY_SIZE();                                        \
+    if (__builtin_expect(rc_ != ErrorCode::ok, 0)) {           \
+      if (rc_ == ErrorCode::host_yield) {                      \
+        pc = (next);                                           \
+        entry.yield_results = (nfp); /* set_yield_results() */ \
+        entry.yield_type = (f)->type;                          \
+        pause = PauseReason::host_yield;                       \
+        goto on_pause;                                         \
+      }                                                        \
       trap_message = call_.trap_message;                       \
       TRAP(rc_);                                               \
     }                                                          \

@@ -369,6 +369,7 @@ class Builder {
         f.host = b.host;
         f.host_user = b.host_user;
         f.host_data = b.host_data;
+        f.host_slots = host_frame_slots(*b.host_type);
         inst_->funcs[funcs++] = &f;
         continue;
       }

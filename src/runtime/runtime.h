@@ -30,7 +30,13 @@ struct FuncInst {
   HostFn host = nullptr;               // host functions only
   void* host_user = nullptr;
   const void* host_data = nullptr;
+  uint32_t host_slots = 0;  // host functions: host_frame_slots(*type), kept so calls skip it
 };
+
+// Slots a host function's frame occupies: its arguments, overwritten by its results.
+inline uint32_t host_frame_slots(const FuncType& t) {
+  return t.num_params > t.num_results ? t.num_params : t.num_results;
+}
 
 struct TableInst {
   uint64_t* elems = nullptr;  // references (FuncInst* for funcref), 0 = null
