@@ -95,7 +95,9 @@ int FaultFlash::do_prog(uint32_t block, uint32_t offset, const uint8_t* data, ui
   const int rc = check(block, offset, size, device_.prog_size);
   if (rc == 0) {
     uint8_t* at = bytes_.data() + static_cast<size_t>(block) * device_.block_size + offset;
-    for (uint32_t i = 0; i < size / 2; ++i) at[i] &= data[i];
+    const uint32_t from = partial_ == Partial::first_half ? 0 : size / 2;
+    const uint32_t to = partial_ == Partial::first_half ? size / 2 : size;
+    for (uint32_t i = from; i < to; ++i) at[i] &= data[i];
   }
   return kPoweredOff;
 }
@@ -104,8 +106,10 @@ int FaultFlash::do_erase(uint32_t block) {
   if (!powered_) return kPoweredOff;
   if (!cut_now()) return RamFlash::do_erase(block);
   if (block < device_.block_count) {  // half the block erased, the rest keeps its old bytes
-    std::memset(bytes_.data() + static_cast<size_t>(block) * device_.block_size, kErased,
-                device_.block_size / 2);
+    const uint32_t half = device_.block_size / 2;
+    std::memset(bytes_.data() + static_cast<size_t>(block) * device_.block_size +
+                    (partial_ == Partial::first_half ? 0 : half),
+                kErased, half);
   }
   return kPoweredOff;
 }

@@ -55,12 +55,15 @@ class RamFlash {
 };
 
 // RamFlash that loses power at the k-th prog or erase (counting both, from 1): that operation is
-// applied partly (the first half of a prog's bytes; the first half of an erased block), it and
-// every later operation fail with kPoweredOff. power_on() ends the outage (the bytes stay as they
-// are).
+// applied partly (by default the first half of a prog's bytes, or of an erased block; with
+// Partial::second_half the second half, as a flash that programs or erases out of order might),
+// it and every later operation fail with kPoweredOff. power_on() ends the outage (the bytes stay
+// as they are).
 class FaultFlash : public RamFlash {
  public:
+  enum class Partial { first_half, second_half };
   using RamFlash::RamFlash;
+  void set_partial(Partial p) { partial_ = p; }
   void cut_at(uint64_t k) {  // 0: never
     cut_at_ = k;
     ops_ = 0;
@@ -81,6 +84,7 @@ class FaultFlash : public RamFlash {
   bool cut_now();  // counts one operation; true if the power goes at this one
   uint64_t cut_at_ = 0, ops_ = 0;
   bool powered_ = true;
+  Partial partial_ = Partial::first_half;
 };
 
 // RamFlash mirrored in a file: opening reads the file (a missing file starts erased; a file of

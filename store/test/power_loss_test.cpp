@@ -363,12 +363,14 @@ class StorePowerLoss : public ::testing::Test {
 
   static Geometry geo_;
   static uint64_t total_cuts_;
+  static ps::host::FaultFlash::Partial partial_;
   static pt::TestKeys* keys_;
   static pt::TestPolicy* policy_;
   static std::map<std::pair<std::string, uint32_t>, pt::Bytes>* packages_;
 };
 Geometry StorePowerLoss::geo_ = kGeometries[0];
 uint64_t StorePowerLoss::total_cuts_ = 0;
+ps::host::FaultFlash::Partial StorePowerLoss::partial_ = ps::host::FaultFlash::Partial::first_half;
 pt::TestKeys* StorePowerLoss::keys_ = nullptr;
 pt::TestPolicy* StorePowerLoss::policy_ = nullptr;
 std::map<std::pair<std::string, uint32_t>, pt::Bytes>* StorePowerLoss::packages_ =
@@ -417,6 +419,7 @@ void StorePowerLoss::every_cut_point() {
   for (uint64_t k = 1; k <= total_ops; ++k) {
     ps::host::FaultFlash flash(geo_.block, geo_.prog, geo_.blocks());
     flash.bytes() = formatted;
+    flash.set_partial(partial_);
     flash.cut_at(k);
     size_t interrupted = ops.size();
     {
@@ -487,14 +490,20 @@ void StorePowerLoss::every_cut_point() {
 }
 
 TEST_F(StorePowerLoss, EveryCutPoint) {
-  for (const Geometry& g : kGeometries) {
-    geo_ = g;
-    every_cut_point();
-    if (HasFatalFailure()) return;
+  for (const auto partial :
+       {ps::host::FaultFlash::Partial::first_half, ps::host::FaultFlash::Partial::second_half}) {
+    partial_ = partial;
+    std::printf("the cut operation's %s half applied:\n",
+                partial == ps::host::FaultFlash::Partial::first_half ? "first" : "second");
+    for (const Geometry& g : kGeometries) {
+      geo_ = g;
+      every_cut_point();
+      if (HasFatalFailure()) return;
+    }
   }
   std::printf(
-      "store_power_loss: %llu cut points tested (%zu geometries), each mounted to the "
-      "state before or after its operation\n",
+      "store_power_loss: %llu cut points tested (%zu geometries, either half of the cut "
+      "operation applied), each mounted to the state before or after its operation\n",
       static_cast<unsigned long long>(total_cuts_), std::size(kGeometries));
 }
 
