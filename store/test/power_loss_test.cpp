@@ -1,6 +1,7 @@
 // store_power_loss: a scenario (install, trial, confirm, rollback by trap and by a missing outcome,
-// install over a pending update, revoke by digest, versions and key, uninstall) replayed from the
-// start with the power cut at the k-th flash program or erase, for every k. After each cut the
+// install over a pending update and over the previous version, revoke by digest, versions and
+// key, uninstall) replayed from the start with the power cut at the k-th flash program or erase,
+// for every k, on four flash geometries, the cut operation half applied. After each cut the
 // store is mounted again and compared with an independent model of the expected states (written
 // here from the rules in docs/lifecycle.md, not from the store's answers): the state must be the
 // one before the interrupted operation or the one after it (or, for an install into a slot that
@@ -217,17 +218,13 @@ class StorePowerLoss : public ::testing::Test {
     policy_ = new pt::TestPolicy(*keys_);
     // Each distinct signature is verified by mbedTLS once; the replays ask again hundreds of times.
     policy_->admit.verify = cached_verify;
-    for (const auto& [app, v] : std::vector<std::pair<std::string, uint32_t>>{{"blink", 1},
-                                                                              {"blink", 2},
-                                                                              {"blink", 3},
-                                                                              {"blink", 4},
-                                                                              {"blink", 5},
-                                                                              {"blink", 60},
-                                                                              {"clock", 1},
-                                                                              {"clock", 2},
-                                                                              {"clock", 60}}) {
-      // Sizes differ per version, so a mix of two packages cannot pass for either.
-      (*packages_)[{app, v}] = pt::make_package(keys_->a(), app, v, 300 + 40 * (v % 5));
+    const std::pair<const char*, std::vector<uint32_t>> versions[] = {
+        {"blink", {1, 2, 3, 4, 5, 6, 7, 8, 60}}, {"clock", {1, 2, 60}}};
+    for (const auto& [app, list] : versions) {
+      for (const uint32_t v : list) {
+        // Sizes differ per version, so a mix of two packages cannot pass for either.
+        (*packages_)[{app, v}] = pt::make_package(keys_->a(), app, v, 300 + 24 * (v % 12));
+      }
     }
   }
   static void TearDownTestSuite() {
@@ -356,6 +353,16 @@ class StorePowerLoss : public ::testing::Test {
         {Kind::revoke_versions, "clock", 1, 1},  // clock has nothing left to run
         {Kind::uninstall, "clock"},
         {Kind::revoke_key, "blink"},
+        // A fresh start after the key's revocation, then an install over the previous version.
+        {Kind::install, "blink", 6},
+        {Kind::activate, "blink"},
+        {Kind::confirm, "blink"},
+        {Kind::install, "blink", 7},
+        {Kind::activate, "blink"},
+        {Kind::confirm, "blink"},
+        {Kind::install, "blink", 8},  // into the slot of the previous version, 6
+        {Kind::activate, "blink"},
+        {Kind::report, "blink", 0, 0, Outcome::exhausted},
     };
   }
 
