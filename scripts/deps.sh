@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev        # tests and benchmarks
   libspdlog-dev libfmt-dev nlohmann-json3-dev       # host CLI and spec runner
   libmbedtls-dev openssl                            # app packages: SHA-256, ECDSA; interop test
+  dpkg-dev                                          # apt-get source mbedtls (firmware build)
   lld                                               # wasm-ld: benchmark modules (clang wasm32)
   binaryen python3                                  # differential test: wasm-opt -ttf, driver
   python3-jsonschema                                # run records: CLI JSON against its schema
@@ -20,6 +21,25 @@ packages=(
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # RISC-V port: rv32imac compiler, C library,
   qemu-system-misc                                  # qemu-system-riscv32 (virt)
 )
+
+# The Cortex-M firmware compiles mbedTLS from Debian's source package (package/device/), which
+# `apt-get source` fetches through a deb-src entry for bookworm: added here (as root) if missing.
+if ! apt-get source --print-uris mbedtls >/dev/null 2>&1; then
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "picowasm needs a deb-src entry for bookworm (apt-get source mbedtls); as root run:" >&2
+    echo "  scripts/deps.sh" >&2
+    exit 1
+  fi
+  echo "deps.sh: adding a deb-src entry for bookworm (/etc/apt/sources.list.d/picowasm-deb-src.sources)"
+  cat >/etc/apt/sources.list.d/picowasm-deb-src.sources <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  apt-get update -q
+fi
 
 is_installed() {
   [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]

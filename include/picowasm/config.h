@@ -241,6 +241,12 @@
 #ifndef PICOWASM_PKG_MAX_I2C_ADDRS
 #define PICOWASM_PKG_MAX_I2C_ADDRS 16u
 #endif
+// Bytes of the static pool mbedTLS allocates from during one signature verification on a device
+// (package::VerifyContext, picowasm/verify_pool.hpp): the high-water mark of an ECDSA P-256
+// verification (package.verify_pool measures it) with a margin.
+#ifndef PICOWASM_PKG_VERIFY_POOL_BYTES
+#define PICOWASM_PKG_VERIFY_POOL_BYTES 12288u
+#endif
 
 // ---- Supervisor (supervisor/: several apps on one core, docs/supervisor.md) -------------------
 // App slots one supervisor may own (the caller's array may be smaller).
