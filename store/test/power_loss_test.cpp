@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
@@ -310,6 +311,16 @@ class StorePowerLoss : public ::testing::Test {
             a.trial = slot.state == ps::SlotState::trial;
             break;
           case ps::SlotState::previous: a.prev = slot.version; break;
+          case ps::SlotState::empty: {
+            // A free slot's record holds nothing (docs/lifecycle.md): no stray bytes survive.
+            const ps::SlotInfo zero{};
+            EXPECT_TRUE(slot.version == 0 && slot.length == 0 &&
+                        std::memcmp(slot.image_digest, zero.image_digest, 32) == 0 &&
+                        std::memcmp(slot.signed_digest, zero.signed_digest, 32) == 0 &&
+                        std::memcmp(slot.key_id, zero.key_id, 32) == 0)
+                << a.id << " slot " << s << ": an empty slot's record is not cleared";
+            continue;
+          }
           default: continue;
         }
         const auto it = packages_->find({a.id, slot.version});
@@ -319,6 +330,15 @@ class StorePowerLoss : public ::testing::Test {
         EXPECT_EQ(slot.length, it->second.size());
         EXPECT_TRUE(std::equal(it->second.begin(), it->second.end(), flash.begin() + at))
             << a.id << " version " << slot.version << " in slot " << s << " is not its package";
+        // The record's digests and key are the package's, computed here independently.
+        const pt::Bytes sha = picowasm::package::host::sha256(it->second.data(), it->second.size());
+        EXPECT_TRUE(std::equal(sha.begin(), sha.end(), slot.image_digest)) << a.id << " " << s;
+        picowasm::package::Package p;
+        EXPECT_TRUE(picowasm::package::open(it->second.data(), it->second.size(), &p).ok());
+        uint8_t signed_digest[32];
+        picowasm::package::signed_digest(p, signed_digest);
+        EXPECT_EQ(std::memcmp(signed_digest, slot.signed_digest, 32), 0) << a.id << " " << s;
+        EXPECT_EQ(std::memcmp(keys_->trusted()[0].key_id, slot.key_id, 32), 0) << a.id << " " << s;
       }
     }
     return m;
