@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a firmware ELF of one of the bare-metal ports on its QEMU machine and exits with the
 # firmware's exit code.
-#   scripts/run-qemu.sh cortex_m4|cortex_m3|cortex_m33|riscv32 FIRMWARE.elf [extra qemu args...]
+#   scripts/run-qemu.sh TARGET FIRMWARE.elf [extra qemu args...]
+# TARGET: cortex_m4, cortex_m3, cortex_m33, cortex_m0 or riscv32 (scripts/targets.sh).
 # The console UART goes to stdout; main's return value (or board_exit's argument) becomes the exit
 # status (Arm: semihosting; RISC-V: the virt machine's test device). -icount shift=0 makes
 # board_cycles() count guest instructions. Exit status 124: the run exceeded QEMU_TIMEOUT seconds
@@ -9,7 +10,7 @@
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
-  echo "usage: $0 cortex_m4|cortex_m3|cortex_m33|riscv32 FIRMWARE.elf [extra qemu args...]" >&2
+  echo "usage: $0 cortex_m4|cortex_m3|cortex_m33|cortex_m0|riscv32 FIRMWARE.elf [qemu args...]" >&2
   exit 2
 fi
 target=$1

@@ -7,12 +7,15 @@
 #   flash_Os, flash_O2  engine flash: (text + data) difference of the two images
 #   static_ram          engine .data + .bss (the arena buffer is in both images: not counted)
 #   arena_peak          arena high-water while loading, compiling and running fib (-Os build),
-#                       which includes the module's one 64 KiB page of linear memory
-#   ram_beyond_mem      static_ram + arena_peak - 65536: RAM the minimal instance needs besides
-#                       its linear memory (the translator's scratch is part of the peak)
+#                       which includes the module's linear memory: one 64 KiB page, or on a
+#                       small-RAM target (cortex_m0) its 528 bytes of data and stack in 1-byte pages
+#   ram_beyond_mem      static_ram + arena_peak - linear memory (the firmware's
+#                       linear_memory_bytes line): RAM the minimal instance needs besides its
+#                       linear memory (the translator's scratch is part of the peak)
 #   bench_ratio         geometric mean of wasm/native guest instructions over the benchmark
 #                       programs at their Cortex-M parameters (bench-S, -O2, -icount shift=0: the
-#                       figure scripts/bench-cortex-m.sh prints for the M4)
+#                       figure scripts/bench-cortex-m.sh prints for the M4); on cortex_m0 over the
+#                       10 of 15 programs that fit its 16 KiB of RAM (bench/cortex-m/small_ram.cmake)
 # Usage: scripts/sizes.sh [BUILD_BASE [TARGET...]]   (default build/sizes, all targets)
 # Builds go to BUILD_BASE/TARGET-Os and BUILD_BASE/TARGET-O2. The last lines are exactly
 # `size <target> engine_flash_bytes=N` (N: flash_Os), one per target.
@@ -59,13 +62,15 @@ for target in "${targets[@]}"; do
     if [[ $profile == size ]]; then
       static_ram=$(((e_data + e_bss) - (b_data + b_bss)))
       arena_peak=$(sed -n 's/.*arena_bytes=\([0-9]*\) of.*/\1/p' <<<"$engine_out")
+      linear_memory=$(sed -n 's/^linear_memory_bytes=\([0-9]*\).*/\1/p' <<<"$engine_out")
     else
       bench_out=$(run "$fw/bench-$s.elf")
       ratio=$(sed -n 's/^geomean_insn_ratio_vs_native=//p' <<<"$bench_out")
     fi
   done
   rows+=("$(printf '%-11s %9d %9d %10d %10d %14d %11s' "$target" "${flash[size]}" \
-    "${flash[speed]}" "$static_ram" "$arena_peak" $((static_ram + arena_peak - 65536)) "$ratio")")
+    "${flash[speed]}" "$static_ram" "$arena_peak" $((static_ram + arena_peak - linear_memory)) \
+    "$ratio")")
   summary+=("size $target engine_flash_bytes=${flash[size]}")
   unset flash
 done

@@ -6,7 +6,7 @@
 #     target_qemu       QEMU command line for the board, without -kernel (array)
 #     target_size       the toolchain's `size`
 #   and returns 1 (with a message) for an unknown target.
-picowasm_targets=(cortex_m4 cortex_m3 cortex_m33 riscv32)
+picowasm_targets=(cortex_m4 cortex_m3 cortex_m33 cortex_m0 riscv32)
 
 picowasm_target() {
   local arm_semihosting=(-semihosting-config enable=on,target=native)

@@ -41,8 +41,10 @@ alignas(8) __attribute__((used)) uint8_t g_arena[kArenaBytes];
 
 #if FOOTPRINT_WITH_ENGINE
 
-// Returns 0 and sets *result, or returns the picowasm ErrorCode (or -1: no such export).
-int run_fib(const embedded_module& module, int32_t n, uint32_t* result, size_t* arena_used) {
+// Returns 0 and sets *result, *arena_used and *memory_bytes (the instance's linear memory), or
+// returns the picowasm ErrorCode (or -1: no such export).
+int run_fib(const embedded_module& module, int32_t n, uint32_t* result, size_t* arena_used,
+            uint32_t* memory_bytes) {
   picowasm::Arena arena(g_arena, sizeof g_arena);
   picowasm::Module decoded;
   picowasm::Error error = picowasm::load_module(module.bytes, module.size, arena, &decoded);
@@ -64,6 +66,7 @@ int run_fib(const embedded_module& module, int32_t n, uint32_t* result, size_t* 
   if (!error.ok()) return static_cast<int>(error.code);
   *result = static_cast<uint32_t>(slots[0]);
   *arena_used = arena.high_water();
+  *memory_bytes = instance->memory ? static_cast<uint32_t>(instance->memory->size) : 0;
   return 0;
 }
 
@@ -71,12 +74,14 @@ int run_fib(const embedded_module& module, int32_t n, uint32_t* result, size_t* 
 
 // Reads every module byte and writes the arena, so the baseline image keeps both, like the real
 // one.
-int run_fib(const embedded_module& module, int32_t n, uint32_t* result, size_t* arena_used) {
+int run_fib(const embedded_module& module, int32_t n, uint32_t* result, size_t* arena_used,
+            uint32_t* memory_bytes) {
   uint32_t sum = 0;
   for (uint32_t i = 0; i < module.size; ++i) sum += module.bytes[i];
   g_arena[sum % sizeof g_arena] = static_cast<uint8_t>(n);
   *result = kExpected;
   *arena_used = 0;
+  *memory_bytes = 0;
   return 0;
 }
 
@@ -89,10 +94,13 @@ int main() {
   if (embedded_module_count != 1) return 1;
   uint32_t result = 0;
   size_t arena_used = 0;
-  int status = run_fib(embedded_modules[0], kParam, &result, &arena_used);
+  uint32_t memory_bytes = 0;
+  int status = run_fib(embedded_modules[0], kParam, &result, &arena_used, &memory_bytes);
   board_printf("fib(%ld) = %lu, status %d, arena_bytes=%lu of %lu\n", static_cast<long>(kParam),
                static_cast<unsigned long>(result), status, static_cast<unsigned long>(arena_used),
                static_cast<unsigned long>(kArenaBytes));
+  // Part of the arena peak: scripts/sizes.sh subtracts it for the RAM beyond linear memory.
+  board_printf("linear_memory_bytes=%lu\n", static_cast<unsigned long>(memory_bytes));
 #ifdef BENCH_SMALL_RAM
   board_printf("stack_bytes=%lu\n", static_cast<unsigned long>(board_stack_peak()));
 #endif

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app_main_loop.hpp"
 #include "board.h"
 #include "embedded_module.h"
 #include "mps2_hal.h"
@@ -161,19 +162,8 @@ void run_app(mps2_hal& hal, const AppSpec& spec, const embedded_module& wasm, Co
     return;
   }
   uint64_t slots[1] = {0};
-  uint64_t used = 0;
-  picowasm::CallResult r = picowasm::start(*inst, kFuel);
-  if (r.status == picowasm::CallStatus::ok) {
-    used = r.fuel_used;
-    r = picowasm::call(*inst, main_fn, slots, kFuel - used);
-  }
-  for (;;) {
-    used += r.fuel_used;
-    if (r.status != picowasm::CallStatus::paused) break;
-    if (r.pause != picowasm::PauseReason::host_yield || used >= kFuel) break;
-    idle_until_ready(hal, app);
-    r = picowasm::resume(*inst, slots, kFuel - used);
-  }
+  const picowasm::CallResult r =
+      run_app_main(*inst, main_fn, slots, kFuel, [&] { idle_until_ready(hal, app); });
   if (r.status == picowasm::CallStatus::ok) {
     out.line("== %s: exit %ld", spec.name, static_cast<long>(static_cast<int32_t>(slots[0])));
   } else if (r.status == picowasm::CallStatus::trap) {
