@@ -759,9 +759,9 @@ struct ArenaUse {
 };
 ArenaUse instance_arena_use(const Instance& instance);
 
-// High-water marks of an instance since it was instantiated (or restored: a restored paused call
-// counts as in use), for run records (board/include/picowasm/run_record.h). Counted on wasm calls
-// only, so they cost nothing per instruction.
+// High-water marks of an instance since it was instantiated (a restored paused call counts as in
+// use), for run records (board/include/picowasm/run_record.h). Stacks are painted at
+// instantiation and scanned here, so they cost nothing per call or instruction.
 struct InstanceUse {
   uint64_t memory_bytes = 0;            // accessible linear-memory bytes (memory never shrinks)
   uint32_t stack_slots_high_water = 0;  // value-stack slots (8 bytes) ever in use by wasm frames

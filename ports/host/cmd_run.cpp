@@ -497,9 +497,11 @@ int cmd_run(const Args& args) {
     const std::unique_ptr<uint8_t[]> image = read_whole_file(run.from_snapshot, &image_size);
     err = restore(*instance, image.get(), image_size);
     if (!err.ok()) {
-      const std::string what = fmt::format("cannot restore {}", escape_text(run.from_snapshot));
-      if (run.json) print_json(failure_json(PW_RUN_LOAD_ERROR, what + ": " + format_error(err)));
-      std::fprintf(stderr, "error: %s: %s\n", what.c_str(), format_error(err).c_str());
+      // The code first: the record's message may cut what follows.
+      const std::string what = fmt::format("{}: {} (cannot restore {})", error_code_name(err.code),
+                                           err.message(), escape_text(run.from_snapshot));
+      if (run.json) print_json(failure_json(PW_RUN_LOAD_ERROR, what));
+      std::fprintf(stderr, "error: %s\n", what.c_str());
       return kExitFailure;
     }
     restored_paused = is_paused(*instance);

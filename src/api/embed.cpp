@@ -316,15 +316,32 @@ ArenaUse instance_arena_use(const Instance& instance) {
   return use;
 }
 
+namespace {
+// Elements of [begin, begin + count) below the highest one whose last byte is not the fill.
+template <typename T>
+uint32_t touched(const T* begin, uint32_t count) {
+  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(begin);
+  size_t n = static_cast<size_t>(count) * sizeof(T);
+  while (n > 0 && bytes[n - 1] == kUnusedStackByte) --n;
+  return static_cast<uint32_t>((n + sizeof(T) - 1) / sizeof(T));
+}
+}  // namespace
+
+uint32_t stack_slots_touched(const Instance& instance) {
+  return touched(instance.stack, static_cast<uint32_t>(instance.stack_end - instance.stack));
+}
+uint32_t frames_touched(const Instance& instance) {
+  return touched(instance.frames, instance.max_frames);
+}
+
 InstanceUse instance_use(const Instance& instance) {
   InstanceUse use;
   if (instance.memory) use.memory_bytes = instance.memory->size;
   use.stack_slots = static_cast<uint32_t>(instance.stack_end - instance.stack);
   use.call_depth = instance.max_frames;
-  if (instance.stack_high)
-    use.stack_slots_high_water = static_cast<uint32_t>(instance.stack_high - instance.stack);
-  if (instance.frame_high)
-    use.call_depth_high_water = static_cast<uint32_t>(instance.frame_high - instance.frames);
+  use.stack_slots_high_water = stack_slots_touched(instance);
+  // frames[d - 1] holds the caller of depth d (frames[0]: the entry's sentinel).
+  use.call_depth_high_water = frames_touched(instance);
   return use;
 }
 

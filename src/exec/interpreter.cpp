@@ -105,6 +105,10 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
                  const CodeUnit* pc, const CallFrame* frame, uint64_t* free_begin) {
   entry.trap_code = code;
   entry.trap_message = message;
+  // The scratch space below is value stack: what it writes above the stack's high-water mark is
+  // painted back, so that instance_use() counts only what wasm frames used.
+  uint64_t* const high_water = entry.stack + stack_slots_touched(entry);
+  uint64_t* scratch_end = free_begin;
   uint32_t n = 0, total = 0;
   auto add = [&](const Instance* inst, const CompiledFunc* f, const CodeUnit* at) {
     ++total;
@@ -116,6 +120,8 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
     // (the trapping call's part), else in the instance arena's free space.
     Arena scratch(free_begin, static_cast<size_t>(entry.stack_end - free_begin) * sizeof(uint64_t));
     t.module_offset = locate_module_offset(*inst->module, t.function, code_unit, &scratch);
+    const size_t dirty = (scratch.high_water() + sizeof(uint64_t) - 1) / sizeof(uint64_t);
+    if (free_begin + dirty > scratch_end) scratch_end = free_begin + dirty;
     if (t.module_offset == TrapFrame::kUnknownOffset)
       t.module_offset = locate_module_offset(*inst->module, t.function, code_unit, entry.arena);
   };
@@ -125,6 +131,10 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
     add(f->instance, function_at(f->instance, f->return_pc - 1), f->return_pc - 1);
   entry.trap_num_frames = n;
   entry.trap_total_frames = total;
+  uint64_t* const from = free_begin > high_water ? free_begin : high_water;
+  if (scratch_end > from) {
+    std::memset(from, kUnusedStackByte, static_cast<size_t>(scratch_end - from) * sizeof(uint64_t));
+  }
 }
 
 // Runs from the state in `paused` (a fresh call's entry, or a paused call) on `entry`'s stacks
@@ -232,21 +242,19 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
 
   // Enters wasm function code `cf_` of instance `inst_` with its frame at `nfp`, returning to
   // `ret`.
-#define ENTER(cf_expr, inst_expr, nfp, ret)                                              \
-  do {                                                                                   \
-    const CompiledFunc* cf_ = (cf_expr);                                                 \
-    uint64_t* const top_ = (nfp) + cf_->frame_slots;                                     \
-    if (frame == frame_limit || top_ > stack_end) TRAP(ErrorCode::call_stack_exhausted); \
-    if (top_ > entry.stack_high) entry.stack_high = top_;                                \
-    *frame++ = CallFrame{(ret), fp, in};                                                 \
-    if (frame > entry.frame_high) entry.frame_high = frame;                              \
-    fp = (nfp);                                                                          \
-    init_frame(fp, *cf_);                                                                \
-    pc = cf_->code;                                                                      \
-    if ((inst_expr) != in) {                                                             \
-      in = (inst_expr);                                                                  \
-      LOAD_MEMORY();                                                                     \
-    }                                                                                    \
+#define ENTER(cf_expr, inst_expr, nfp, ret)                           \
+  do {                                                                \
+    const CompiledFunc* cf_ = (cf_expr);                              \
+    if (frame == frame_limit || (nfp) + cf_->frame_slots > stack_end) \
+      TRAP(ErrorCode::call_stack_exhausted);                          \
+    *frame++ = CallFrame{(ret), fp, in};                              \
+    fp = (nfp);                                                       \
+    init_frame(fp, *cf_);                                             \
+    pc = cf_->code;                                                   \
+    if ((inst_expr) != in) {                                          \
+      in = (inst_expr);                                               \
+      LOAD_MEMORY();                                                  \
+    }                                                                 \
   } while (0)
 
   // The callee of call_indirect / return_call_indirect (type F, table F, index slot at pc[5]),
@@ -489,7 +497,6 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     if (f->host) CALL_HOST(f, fp, pc);
     const CompiledFunc* const cf = f->code;
     if (fp + cf->frame_slots > stack_end) TRAP(ErrorCode::call_stack_exhausted);
-    if (fp + cf->frame_slots > entry.stack_high) entry.stack_high = fp + cf->frame_slots;
     init_frame(fp, *cf);
     pc = cf->code;
     if (f->instance != in) {
@@ -965,8 +972,6 @@ bool enter_call(Instance& entry, FuncInst* func, uint64_t* fp, CallFrame* frame,
   if (frame >= entry.frames + entry.max_frames || fp + cf->frame_slots > entry.stack_end)
     return false;
   *frame = CallFrame{nullptr, nullptr, nullptr};  // sentinel: returns to the host
-  if (fp + cf->frame_slots > entry.stack_high) entry.stack_high = fp + cf->frame_slots;
-  if (frame + 1 > entry.frame_high) entry.frame_high = frame + 1;
   init_frame(fp, *cf);
   *state = PausedCall{cf->code, fp, frame + 1, func->instance, func->type->num_results, func->type};
   return true;

@@ -298,6 +298,10 @@ class Builder {
     inst.stack_end = stack_ + stack_slots(limits_);
     inst.frames = frames_;
     inst.max_frames = call_depth(limits_);
+    // Painted, so that instance_use() can tell what was used (runtime.h kUnusedStackByte).
+    std::memset(inst.stack, kUnusedStackByte,
+                static_cast<size_t>(inst.stack_end - inst.stack) * sizeof(uint64_t));
+    std::memset(inst.frames, kUnusedStackByte, size_t{inst.max_frames} * sizeof(CallFrame));
     inst.trap_frames = trap_frames_;
     inst.trap_frames_capacity = trace_frames(limits_);
     inst.host_call_depth =

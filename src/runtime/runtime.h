@@ -142,10 +142,6 @@ struct Instance {
   // (set_yield_results()); null otherwise.
   uint64_t* yield_results = nullptr;
   const FuncType* yield_type = nullptr;
-  // High-water marks (instance_use()): the highest end of a frame's value-stack slots and the
-  // highest call frame ever used, updated on each wasm call (two compares, not per instruction).
-  uint64_t* stack_high = nullptr;
-  CallFrame* frame_high = nullptr;
   TrapFrame* trap_frames = nullptr;  // InstanceLimits::trace_frames entries
   uint32_t trap_frames_capacity = 0;
   ErrorCode trap_code = ErrorCode::ok;
@@ -153,6 +149,15 @@ struct Instance {
   uint32_t trap_num_frames = 0;
   uint32_t trap_total_frames = 0;
 };
+
+// The value stack and the call frames are filled with this byte at instantiation, so that the
+// slots and frames wasm code ever used can be told afterwards (instance_use()) without any cost
+// per call or instruction: they no longer end in it (a CallFrame never does, a used slot almost
+// never: one ending in 0xA5 bytes at the very top would be missed).
+constexpr uint8_t kUnusedStackByte = 0xA5;
+// Value-stack slots, and call frames, below the highest one that no longer holds the fill.
+uint32_t stack_slots_touched(const Instance& instance);
+uint32_t frames_touched(const Instance& instance);
 
 // ---- API ---------------------------------------------------------------------------------------
 

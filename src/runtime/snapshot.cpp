@@ -512,8 +512,6 @@ Error restore(Instance& in, const void* image, size_t size) {
     }
     std::memcpy(in.stack, r.p + stack_at, used * sizeof(uint64_t));
     in.paused_call = call;
-    if (in.stack + used > in.stack_high) in.stack_high = in.stack + used;  // instance_use()
-    if (call.frame > in.frame_high) in.frame_high = call.frame;
     in.yield_results = yield_slot == kNone ? nullptr : in.stack + yield_slot;
     in.yield_type = yield_type == kNone ? nullptr : &m.types[yield_type];
   } else {
