@@ -59,20 +59,27 @@ __attribute__((noinline)) bool buffer(HostContext& ctx, uint32_t ptr, uint32_t l
   return false;
 }
 
+// Adds dt microseconds' worth of `rate` tokens per second to `tokens` (at most one second's
+// worth); true if `need` are there now, or if the rate is 0 (that half of the limit is off).
+__attribute__((noinline)) bool refill(uint64_t& tokens, uint64_t dt, uint32_t rate, uint64_t need) {
+  const uint64_t cap = rate * kScale, t = tokens + dt * rate;
+  tokens = t > cap ? cap : t;
+  return rate == 0 || tokens >= need;
+}
+
 // Takes `bytes` byte tokens and one call token if both suffice.
 bool take_tokens(AppHal& app, Class c, uint32_t bytes) {
+  if (!(app.limited & class_bit(c))) return true;
   const RateLimit& r = app.grant->rate[static_cast<uint32_t>(c)];
-  if (r.calls_per_s == 0 && r.bytes_per_s == 0) return true;
   Bucket& b = app.buckets[static_cast<uint32_t>(c)];
   const uint64_t t = now(app);
   uint64_t dt = t > b.last_us ? t - b.last_us : 0;
   if (dt > kScale) dt = kScale;  // a full refill; also keeps dt * rate in range
   b.last_us = t;
-  const uint64_t cap_calls = r.calls_per_s * kScale, cap_bytes = r.bytes_per_s * kScale;
-  b.calls = b.calls + dt * r.calls_per_s > cap_calls ? cap_calls : b.calls + dt * r.calls_per_s;
-  b.bytes = b.bytes + dt * r.bytes_per_s > cap_bytes ? cap_bytes : b.bytes + dt * r.bytes_per_s;
   const uint64_t need_bytes = static_cast<uint64_t>(bytes) * kScale;
-  if ((r.calls_per_s && b.calls < kScale) || (r.bytes_per_s && b.bytes < need_bytes)) return false;
+  // Both refilled, then both taken or neither.
+  const bool calls = refill(b.calls, dt, r.calls_per_s, kScale);
+  if (!(refill(b.bytes, dt, r.bytes_per_s, need_bytes) && calls)) return false;
   if (r.calls_per_s) b.calls -= kScale;
   if (r.bytes_per_s) b.bytes -= need_bytes;
   return true;
@@ -248,6 +255,32 @@ __attribute__((noinline)) int32_t gpio_op(HostContext& ctx, int32_t pin, int32_t
 }
 int32_t gpio_write(HostContext& ctx, int32_t pin, int32_t level) {
   return gpio_op(ctx, pin, kOpWrite, level);
+}
+// pw_gpio.write, the HAL's hottest call, as a HostFn of its own with a fast path: a pin this app
+// configured as output is present and granted for output (configure checked both, and board and
+// grant are fixed from hal_init on), so only revocation and a rate limit can still stop the call.
+// It reads its arguments straight from the slots, with no HostContext; anything else goes through
+// gpio_write's generated thunk (out of line, so that the fast path needs no stack frame) and
+// gpio_op's checks in the documented order.
+__attribute__((noinline)) ErrorCode gpio_write_checked(HostCall& call) {
+  return host_function<&gpio_write>(nullptr, nullptr).thunk(call);
+}
+ErrorCode gpio_write_fast(HostCall& call) {
+  AppHal* app = static_cast<AppHal*>(call.user);
+  const uint32_t p = static_cast<uint32_t>(call.slots[0]);
+  if (!app || p >= PICOWASM_HAL_MAX_PINS || !bit(app->pin_out, p) ||
+      ((app->revoked.load(std::memory_order_relaxed) | app->limited) & class_bit(Class::gpio))) {
+    return gpio_write_checked(call);
+  }
+  ++app->stats[static_cast<uint32_t>(Class::gpio)].calls;
+  const pw_board& b = *app->board;
+  const bool level = static_cast<uint32_t>(call.slots[1]) != 0;
+  call.slots[0] = static_cast<uint32_t>(b.gpio->write(b.gpio_ctx, p, level));
+  return ErrorCode::ok;
+}
+constexpr HostFunction with_thunk(HostFunction f, HostFn thunk) {
+  f.thunk = thunk;
+  return f;
 }
 int32_t gpio_read(HostContext& ctx, int32_t pin) {
   return gpio_op(ctx, pin, kOpRead, 0);
@@ -484,7 +517,7 @@ constexpr HostFunction kHalFunctions[kNumHalFunctions] = {
     host_function<&hal_abi_version>(kHal + kDeniedPrefix, "abi_version"),
     host_function<&hal_query>(kHal + kDeniedPrefix, "query"),
     host_function<&gpio_configure>(kGpio + kDeniedPrefix, "configure"),
-    host_function<&gpio_write>(kGpio + kDeniedPrefix, "write"),
+    with_thunk(host_function<&gpio_write>(kGpio + kDeniedPrefix, "write"), &gpio_write_fast),
     host_function<&gpio_read>(kGpio + kDeniedPrefix, "read"),
     host_function<&gpio_toggle>(kGpio + kDeniedPrefix, "toggle"),
     host_function<&gpio_wait_edge>(kGpio + kDeniedPrefix, "wait_edge"),
@@ -558,6 +591,7 @@ void hal_init(AppHal& app, const pw_board& board, const Grant& grant, const Boar
   app.num_board_classes =
       classes ? (num_classes < kMaxBoardClasses ? num_classes : kMaxBoardClasses) : 0;
   app.revoked.store(0, std::memory_order_relaxed);  // before the app runs
+  app.limited = 0;
   app.audit = nullptr;
   app.audit_ctx = nullptr;
   app.wait = WaitState();
@@ -570,6 +604,7 @@ void hal_init(AppHal& app, const pw_board& board, const Grant& grant, const Boar
     app.buckets[k].calls = static_cast<uint64_t>(grant.rate[k].calls_per_s) * kScale;
     app.buckets[k].bytes = static_cast<uint64_t>(grant.rate[k].bytes_per_s) * kScale;
     app.buckets[k].last_us = t;
+    if (grant.rate[k].calls_per_s | grant.rate[k].bytes_per_s) app.limited |= 1u << k;
   }
 }
 

@@ -202,6 +202,8 @@ struct AppHal {
   // each, so an interrupt handler or another thread may call them at any time; read once per
   // HAL call (needs lock-free 32-bit atomics: Cortex-M3 and up, any hosted target).
   std::atomic<uint32_t> revoked{0};
+  // Classes whose grant sets a rate limit (class_bit), from hal_init: the others skip the bucket.
+  uint32_t limited = 0;
   ClassStats stats[kNumAllClasses];
   Bucket buckets[kNumAllClasses];
   const BoardClass* board_classes = nullptr;  // the board's own classes (hal_init)
