@@ -375,6 +375,14 @@ int cmd_run_apps(const Args& args) {
   config.max_fuel = run.fuel;
   const sup::VirtualResult result = sup::run_virtual(session.s, vb, config);
 
+  // UART bytes of an app's last line without its '\n'.
+  for (const auto& [index, pending] : session.uart_lines) {
+    if (pending.empty() || run.json) continue;
+    std::printf("%s %s: %s\n", time_text(vb.now_us()).c_str(),
+                index < n ? session.slots[index].spec.name : "?", escape_text(pending).c_str());
+  }
+  std::fflush(stdout);
+
   // Activations still under way: their records as they stand.
   for (uint32_t i = 0; i < n; ++i) {
     const sup::Slot& slot = session.slots[i];
