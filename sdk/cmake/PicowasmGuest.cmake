@@ -10,6 +10,7 @@
 #                      [STACK_SIZE bytes]                        default 4096 (multiple of 16)
 #                      [MEMORY_PAGES n | INITIAL_MEMORY bytes]   default 1 page (64 KiB)
 #                      [MAX_MEMORY_PAGES n]                      default = initial; 0: no maximum
+#                      [BYTE_PAGES] [HEAP_BYTES bytes]           1-byte pages, sized to fit
 #                      [EXPORTS symbol...]                       besides pw_main
 #                      [OUTPUT_DIR dir]                          default CMAKE_CURRENT_BINARY_DIR
 #                      [OPT -O2|-Os|...]                         default -O2
@@ -22,6 +23,11 @@
 # pw_main (the link fails otherwise). The only undefined symbols allowed are imports declared
 # with import_module/import_name (pw_hal.h's): anything else, such as a memcpy the compiler
 # synthesised, fails the link instead of becoming an `env` import.
+#
+# BYTE_PAGES (the custom-page-sizes proposal, docs/guest.md): after the link, set_page_size.py
+# rewrites the memory to 1-byte pages, min = max = stack + data + .bss (+ HEAP_BYTES), rounded up
+# to 16: an app that needs 1.5 KiB then gets 1.5 KiB of linear memory instead of a 64 KiB page.
+# The app must not count on 64 KiB pages (memory.size/memory.grow then count bytes).
 #
 # Compiling and linking are separate steps on purpose: when clang itself links for wasm with -O
 # it runs wasm-opt if binaryen is on the PATH, which would make the output machine-dependent.
@@ -45,8 +51,8 @@ set(PICOWASM_GUEST_C_FLAGS --target=wasm32 -ffreestanding -fno-builtin -nostdlib
     -Wall -Wextra)
 
 function(picowasm_add_guest name)
-  cmake_parse_arguments(PARSE_ARGV 1 G "EXCLUDE_FROM_ALL"
-    "STACK_SIZE;MEMORY_PAGES;INITIAL_MEMORY;MAX_MEMORY_PAGES;OUTPUT_DIR;OPT;TARGET"
+  cmake_parse_arguments(PARSE_ARGV 1 G "EXCLUDE_FROM_ALL;BYTE_PAGES"
+    "STACK_SIZE;MEMORY_PAGES;INITIAL_MEMORY;MAX_MEMORY_PAGES;OUTPUT_DIR;OPT;TARGET;HEAP_BYTES"
     "SOURCES;EXPORTS;INCLUDE_DIRS;COMPILE_OPTIONS;DEPENDS")
   if(G_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "picowasm_add_guest(${name}): unknown arguments ${G_UNPARSED_ARGUMENTS}")
@@ -147,12 +153,27 @@ function(picowasm_add_guest name)
   foreach(sym IN LISTS G_EXPORTS)
     list(APPEND _exports --export=${sym})
   endforeach()
+  if(G_BYTE_PAGES)
+    # Linked with 64 KiB pages first; __heap_base tells the rewrite where .bss ends.
+    find_program(PICOWASM_GUEST_PYTHON3 python3 REQUIRED)
+    if(NOT DEFINED G_HEAP_BYTES)
+      set(G_HEAP_BYTES 0)
+    endif()
+    set(_linked ${_obj_dir}/${name}.64k.wasm)
+    set(_rewrite COMMAND ${PICOWASM_GUEST_PYTHON3} ${PICOWASM_SDK_DIR}/cmake/set_page_size.py
+                 ${_linked} ${_wasm} --extra ${G_HEAP_BYTES})
+    list(APPEND _exports --export=__heap_base)
+  else()
+    set(_linked ${_wasm})
+    set(_rewrite)
+  endif()
   add_custom_command(
     OUTPUT ${_wasm}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${G_OUTPUT_DIR}
     COMMAND ${PICOWASM_WASM_LD} -m wasm32 --no-entry --stack-first -z stack-size=${G_STACK_SIZE}
-            ${_memory_flags} ${_exports} -o ${_wasm} ${_objects}
-    DEPENDS ${_objects}
+            ${_memory_flags} ${_exports} -o ${_linked} ${_objects}
+    ${_rewrite}
+    DEPENDS ${_objects} ${PICOWASM_SDK_DIR}/cmake/set_page_size.py
     COMMENT "Linking wasm32 guest ${name}.wasm"
     VERBATIM)
 
