@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Flash cost of the app-package parser and verifier (package/) on Cortex-M4, arm-none-eabi-gcc -Os:
-# package/footprint/measure_m4.cpp linked three times (nothing; open(); open() + verify() with
-# the mbedTLS hook) with --gc-sections; the differences are what each part adds to a firmware.
-# mbedTLS comes from Debian's source package (apt-get source mbedtls, which needs a deb-src entry
-# for bookworm: added as root if missing), built with package/footprint/mbedtls_config_m4.h.
+# Flash and RAM cost of the app-package parser, the verifier and the app store (package/, store/)
+# on Cortex-M4, arm-none-eabi-gcc -Os: package/footprint/measure_m4.cpp linked five times (nothing;
+# open(); open() + verify() with verify_pooled, mbedTLS on its static pool; + admit() with the
+# engine's load(); + the store's operations) with --gc-sections; the differences are what each
+# part adds to a firmware. mbedTLS comes from Debian's source package (apt-get source mbedtls,
+# which needs a deb-src entry for bookworm: scripts/deps.sh adds it), built with
+# package/device/mbedtls_config.h as the firmware build does (package/device/CMakeLists.txt).
+# The engine and the board layer come from a -Os cross build (bench/cortex-m/cross-build.sh size).
 # Where QEMU and the host CLI ($PICOWASM_CLI, default build/ports/host/picowasm) are there, it also
-# runs package/footprint/verify_m4.cpp on QEMU mps2-an386 and counts the instructions to open and
-# verify a signed package of $PICOWASM_PACKAGE_KIB KiB (default 16, about a CoreMark module).
-# mbedTLS is built with MBEDTLS_ECP_NIST_OPTIM (5x faster P-256, 0.8 KiB more); PICOWASM_MBEDTLS_FAST=0
-# leaves it out.
+# runs package/footprint/verify_m4.cpp on QEMU mps2-an386: the instructions to open and verify a
+# signed package of $PICOWASM_PACKAGE_KIB KiB (default 16, about a CoreMark module) and the verify
+# pool's high-water mark. mbedTLS is built with MBEDTLS_ECP_NIST_OPTIM (5x faster P-256, 0.8 KiB
+# more); PICOWASM_MBEDTLS_FAST=0 leaves it out.
 #   scripts/package-footprint-m4.sh [BUILD_DIR]     (default build/package-m4)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,54 +19,49 @@ build="${1:-$root/build/package-m4}"
 mkdir -p "$build"
 build="$(cd "$build" && pwd)"
 
-src="$(find "$build" -maxdepth 1 -type d -name 'mbedtls-2.*' | head -n1)"
-if [[ -z "$src" ]]; then
-  if ! apt-get source --print-uris mbedtls >/dev/null 2>&1; then
-    [[ "$(id -u)" -eq 0 ]] || { echo "needs a deb-src entry for bookworm (run as root to add one)" >&2; exit 1; }
-    cat >/etc/apt/sources.list.d/picowasm-deb-src.sources <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-    apt-get update -q >/dev/null
-  fi
-  (cd "$build" && apt-get source -q mbedtls >/dev/null 2>&1)
-  src="$(find "$build" -maxdepth 1 -type d -name 'mbedtls-2.*' | head -n1)"
-  [[ -n "$src" ]] || { echo "apt-get source mbedtls failed" >&2; exit 1; }
-fi
+bash "$root/package/device/fetch_mbedtls.sh" "$build/_deps"
+src="$build/_deps/mbedtls"
 
 cpu=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
 common=("${cpu[@]}" -Os -ffunction-sections -fdata-sections
-        "-DMBEDTLS_CONFIG_FILE=\"$root/package/footprint/mbedtls_config_m4.h\""
-        -I"$src/include" -I"$root/include" -I"$root/board/include" -I"$root/package/include")
-[[ "${PICOWASM_MBEDTLS_FAST:-1}" == 1 ]] && common+=(-DPICOWASM_MBEDTLS_NIST_OPTIM)
+        "-DMBEDTLS_CONFIG_FILE=\"$root/package/device/mbedtls_config.h\""
+        -I"$src/include" -I"$root/include" -I"$root/board/include" -I"$root/package/include"
+        -I"$root/store/include")
+[[ "${PICOWASM_MBEDTLS_FAST:-1}" == 1 ]] || common+=(-DPICOWASM_MBEDTLS_NO_NIST_OPTIM)
 obj="$build/obj"
 rm -rf "$obj"
 mkdir -p "$obj"
-for f in bignum ecp ecp_curves ecdsa asn1parse asn1write sha256 platform_util constant_time; do
+for f in bignum ecp ecp_curves ecdsa asn1parse asn1write sha256 platform_util constant_time \
+         platform memory_buffer_alloc; do
   arm-none-eabi-gcc "${common[@]}" -c "$src/library/$f.c" -o "$obj/mbedtls_$f.o"
 done
-for f in manifest digest verify_mbedtls; do
+for f in manifest digest verify_mbedtls verify_pool admit; do
   arm-none-eabi-g++ -std=c++17 "${common[@]}" -fno-exceptions -fno-rtti -fno-threadsafe-statics \
     -c "$root/package/src/$f.cpp" -o "$obj/package_$f.o"
 done
-arm-none-eabi-ar rcs "$obj/libpkg.a" "$obj"/package_*.o "$obj"/mbedtls_*.o
+arm-none-eabi-g++ -std=c++17 "${common[@]}" -fno-exceptions -fno-rtti -fno-threadsafe-statics \
+  -c "$root/store/src/store.cpp" -o "$obj/store.o"
+arm-none-eabi-ar rcs "$obj/libpkg.a" "$obj"/package_*.o "$obj"/store.o "$obj"/mbedtls_*.o
+# The engine and the board layer (admit() loads the module; the grants), -Os.
+bash "$root/bench/cortex-m/cross-build.sh" "$build/engine" size picowasm picowasm_board
+engine=("$build/engine/libpicowasm.a" "$build/engine/board/libpicowasm_board.a")
 
-declare -A flash
-for m in 0 1 2; do
+declare -A flash ram
+for m in 0 1 2 3 4; do
   arm-none-eabi-g++ -std=c++17 "${common[@]}" -fno-exceptions -fno-rtti -DMEASURE=$m \
     -nostartfiles -Wl,--gc-sections -Wl,-e,measure -Wl,-Map,"$build/measure$m.map" \
     --specs=nano.specs --specs=nosys.specs \
-    "$root/package/footprint/measure_m4.cpp" "$obj/libpkg.a" -o "$build/measure$m.elf"
-  read -r text data _ < <(arm-none-eabi-size "$build/measure$m.elf" | awk 'NR == 2 { print $1, $2, $3 }')
+    "$root/package/footprint/measure_m4.cpp" "$obj/libpkg.a" "${engine[@]}" -o "$build/measure$m.elf"
+  read -r text data bss < <(arm-none-eabi-size "$build/measure$m.elf" | awk 'NR == 2 { print $1, $2, $3 }')
   flash[$m]=$((text + data))
+  ram[$m]=$((data + bss))
 done
 echo "== package parser and verifier on Cortex-M4, arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion) -Os, $(basename "$src")$([[ "${PICOWASM_MBEDTLS_FAST:-1}" == 1 ]] && echo ", MBEDTLS_ECP_NIST_OPTIM")"
-echo "parser (open: section, COSE_Sign1, manifest):              $((flash[1] - flash[0])) bytes"
-echo "digests + ECDSA P-256 verify (mbedTLS, libc malloc & co.): $((flash[2] - flash[1])) bytes"
-echo "package_flash_bytes=$((flash[2] - flash[0]))"
+echo "parser (open: section, COSE_Sign1, manifest):              $((flash[1] - flash[0])) bytes flash"
+echo "digests + ECDSA P-256 verify (mbedTLS on the pool):         $((flash[2] - flash[1])) bytes flash, $((ram[2] - ram[1])) bytes RAM (VerifyContext: keyring + pool)"
+echo "admit (policy checks + the engine's load()):                $((flash[3] - flash[2])) bytes flash"
+echo "store (mount ... uninstall):                                $((flash[4] - flash[3])) bytes flash, $((ram[4] - ram[3])) bytes RAM (Store + InstallInfo)"
+echo "package_flash_bytes=$((flash[2] - flash[0])) store_flash_bytes=$((flash[4] - flash[3]))"
 
 cli="${PICOWASM_CLI:-$root/build/ports/host/picowasm}"
 if ! command -v qemu-system-arm >/dev/null || [[ ! -x "$cli" ]]; then
@@ -110,7 +108,7 @@ arm-none-eabi-g++ -std=c++17 "${common[@]}" -fno-exceptions -fno-rtti -fno-threa
   -I"$port" -I"$root/ports/common" -I"$build" -nostartfiles -T"$port/mps2_an386.ld" -L"$port" \
   -Wl,--gc-sections \
   --specs=nano.specs --specs=nosys.specs "$root/package/footprint/verify_m4.cpp" \
-  "$obj"/port_*.o "$obj/libpkg.a" -o "$build/verify_m4.elf"
-out=$(QEMU_M4_TIMEOUT=120 bash "$root/scripts/run-qemu-m4.sh" "$build/verify_m4.elf")
+  "$obj"/port_*.o "$obj/libpkg.a" "${engine[@]}" -o "$build/verify_m4.elf"
+out=$(QEMU_M4_TIMEOUT=300 bash "$root/scripts/run-qemu-m4.sh" "$build/verify_m4.elf")
 echo "$out"
 grep -q "status ok" <<<"$out" || { echo "verify_m4 did not verify the package" >&2; exit 1; }

@@ -1,6 +1,6 @@
 // The default signature hook: ECDSA P-256 over mbedTLS. (mbedTLS's bignums allocate through its
-// platform calloc: a firmware points it at a static pool with MBEDTLS_MEMORY_BUFFER_ALLOC_C, or
-// plugs in its own hook.)
+// platform calloc: on a device, verify_pooled (verify_pool.cpp) points it at a static pool.)
+#include <mbedtls/bignum.h>
 #include <mbedtls/ecdsa.h>
 
 #include <cstring>
@@ -52,9 +52,12 @@ Status verify_mbedtls(void* keyring, const uint8_t key_id[kKeyIdBytes],
     return Status::verifier_error;
   }
   // Range checks of r and s are mbedtls_ecdsa_verify's (a zero or oversized scalar fails there).
-  if (mbedtls_ecdsa_verify(&e.grp, digest, kDigestBytes, &e.q, &e.r, &e.s) != 0) {
-    return Status::bad_signature;
+  // Out of memory (an exhausted pool) is the verifier's failure, not the signature's.
+  const int ret = mbedtls_ecdsa_verify(&e.grp, digest, kDigestBytes, &e.q, &e.r, &e.s);
+  if (ret == MBEDTLS_ERR_MPI_ALLOC_FAILED || ret == MBEDTLS_ERR_ECP_ALLOC_FAILED) {
+    return Status::verifier_error;
   }
+  if (ret != 0) return Status::bad_signature;
   return Status::ok;
 }
 
