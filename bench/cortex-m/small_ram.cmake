@@ -3,9 +3,9 @@
 #
 # A module's 64 KiB wasm page cannot fit, so each program is relinked from the object bench-wasm
 # compiled (same code) with a 512-byte stack (the deepest program frame, sha256's, takes 352 bytes)
-# and its data from address 16, and ports/common/small_memory.py rewrites its memory to 1-byte
-# pages (custom-page-sizes) of exactly the bytes below __heap_base (data + stack, rounded up to 16).
-# Only the programs whose memory and translated code fit beside the engine are built
+# and its data from address 16, and the SDK's set_page_size.py rewrites its memory to 1-byte pages
+# (custom-page-sizes) of exactly the bytes below __heap_base (data + stack, rounded up to 16). Only
+# the programs whose memory and translated code fit beside the engine are built
 # (docs/porting.md, M0 section); the native side gets them alone too (the others' static arrays
 # would not fit in .bss), with stand-ins for the absent entry points so the shared program table
 # still links.
@@ -26,9 +26,9 @@ foreach(name IN LISTS PICOWASM_SMALL_RAM_PROGRAMS)
             -z stack-size=${PICOWASM_SMALL_RAM_STACK_BYTES}
             --global-base=${PICOWASM_SMALL_RAM_GLOBAL_BASE} -o ${_small_dir}/${name}.linked.wasm
             ${_wasm_dir}/${name}.o
-    COMMAND ${PICOWASM_PYTHON3} ${PROJECT_SOURCE_DIR}/ports/common/small_memory.py
+    COMMAND ${PICOWASM_PYTHON3} ${PROJECT_SOURCE_DIR}/sdk/cmake/set_page_size.py
             ${_small_dir}/${name}.linked.wasm ${_small_dir}/${name}.wasm
-    DEPENDS ${_wasm_dir}/${name}.o ${PROJECT_SOURCE_DIR}/ports/common/small_memory.py
+    DEPENDS ${_wasm_dir}/${name}.o ${PROJECT_SOURCE_DIR}/sdk/cmake/set_page_size.py
     BYPRODUCTS ${_small_dir}/${name}.linked.wasm
     COMMENT "Relinking ${name}.wasm with a small stack and 1-byte pages"
     VERBATIM)
