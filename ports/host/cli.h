@@ -56,6 +56,8 @@ int cmd_run_wasi(const Args& args);
 int cmd_keygen(const Args& args);
 int cmd_pack(const Args& args);
 int cmd_verify(const Args& args);
+// `store ...` (cmd_store.cpp): the app store over a flash image file.
+int cmd_store(const Args& args);
 // Prints the package section of a module (inspect): false if it is there but invalid.
 bool print_package(const uint8_t* bytes, size_t size);
 

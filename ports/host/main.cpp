@@ -150,6 +150,34 @@ const Command kCommands[] = {
      "  Exit status 0 when the digest and the signature hold and the code loads; otherwise 1\n"
      "  with a typed message (error: STATUS: ... (field F) at offset 0x...).\n",
      cmd_verify},
+    {"store", "SUBCOMMAND IMG ...",
+     "the on-device app store over a flash image file: install, trial, confirm, revoke, run",
+     "  picowasm store format IMG                       a new, empty store image (520 KiB: 4 apps,\n"
+     "                                                  two 64 KiB slots each, 4 KiB blocks)\n"
+     "  picowasm store install IMG PKG.wasm --policy FILE\n"
+     "      streams the package into the app's free slot; the store admits it from the image\n"
+     "      (digest, signature, publisher, grants, revocation lists, min version, resources,\n"
+     "      code) and only then records it as pending: its next run is a trial\n"
+     "  picowasm store list IMG [--json]                apps, slots, versions, states, digests\n"
+     "  picowasm store confirm IMG APP                  confirm the trial version now\n"
+     "  picowasm store rollback IMG APP                 drop the pending or trial version\n"
+     "  picowasm store revoke IMG (--digest D | --app ID[@V1-V2] | --key KEY.pub)\n"
+     "      revoke by package digest, by app versions, or every package of a publisher key; an\n"
+     "      app whose running version is revoked falls back to its previous version or to none\n"
+     "  picowasm store run IMG APP --board virtual [--fuel N] [--max-time US] [--uart-input TEXT]\n"
+     "      runs the version the store selects in place from the image, with the grants of its\n"
+     "      manifest and (default) its fuel per activation. A trial run that ends cleanly counts\n"
+     "      toward confirmation (3 clean runs confirm); one that traps or runs out of fuel rolls\n"
+     "      back to the confirmed version\n"
+     "  The policy FILE is JSON (docs/lifecycle.md): {\"publishers\": [{\"key\": \"vendor.pub\",\n"
+     "  \"grants\": [\"gpio:0-15:inout\", \"time\", \"log\"]}], \"min_versions\": {\"blink\": 2},\n"
+     "  \"revoked_digests\": [HEX], \"revoked_versions\": [\"blink@1-2\"], \"revoked_keys\":\n"
+     "  [\"old.pub\"], \"max_memory_bytes\": N, \"max_stack_bytes\": N, \"max_fuel\": N}.\n"
+     "  Exit status: 0 ok, 1 image or file error (missing, wrong size, not a store), 2 bad usage,\n"
+     "  3 the app trapped (run), 4 it ran out of fuel (run), 5 the package was refused (install:\n"
+     "  error: STORE_STATUS: ...: PACKAGE_STATUS: ...), 6 the store's state does not allow it\n"
+     "  (no_such_app, nothing_to_run, no_trial, trial_running, table_full, ...).\n",
+     cmd_store},
     {"help", "[COMMAND]", "show this help, or the usage of one command", nullptr, cmd_help},
 };
 
