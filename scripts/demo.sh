@@ -102,6 +102,50 @@ open(sys.argv[2], "wb").write(bytes(d))' "$pkg/blink.pkg.wasm" "$pkg/tampered.wa
 show_status "$picowasm" verify "$pkg/tampered.wasm" --pub "$pkg/vendor.pub"
 rm -rf "$pkg"
 
+# The app store (docs/lifecycle.md) on a flash image file: an app updated from v1 to v2 (each runs
+# in trial, then is confirmed), an unsigned and a stranger's package refused, a broken v3 rolled
+# back by its own trial run, and v2 revoked by its digest. The apps return their version from
+# pw_main (ports/cortex-m4/lifecycle/apps); the firmware side runs as CTest lifecycle_qemu.
+st=$(mktemp -d)
+"$picowasm" keygen "$st/vendor" >/dev/null
+"$picowasm" keygen "$st/stranger" >/dev/null
+for v in 1 2 3; do
+  wat=ports/cortex-m4/lifecycle/apps/counter_v$v.wat
+  [[ $v == 3 ]] && wat=ports/cortex-m4/lifecycle/apps/counter_v3_trap.wat
+  wat2wasm "$wat" -o "$st/counter-v$v.wasm"
+  printf '{"app_id": "counter", "version": %s, "resources": {"memory_bytes": 65536, "stack_bytes": 1024, "fuel": 10000}, "grants": []}\n' \
+    "$v" >"$st/v$v.json"
+  "$picowasm" pack "$st/counter-v$v.wasm" --manifest "$st/v$v.json" --key "$st/vendor" \
+    -o "$st/counter-v$v.pkg.wasm" >/dev/null
+done
+"$picowasm" pack "$st/counter-v2.wasm" --manifest "$st/v2.json" --key "$st/stranger" \
+  -o "$st/counter-v2-stranger.pkg.wasm" >/dev/null
+echo '{"publishers": [{"key": "vendor.pub", "grants": ["time", "log"]}]}' >"$st/policy.json"
+img="$st/flash.img"
+store=("$picowasm" store)
+show "${store[@]}" format "$img"
+show "${store[@]}" install "$img" "$st/counter-v1.pkg.wasm" --policy "$st/policy.json"
+show "${store[@]}" run "$img" counter --board virtual
+show "${store[@]}" confirm "$img" counter
+# The update: v2 goes to the other slot, runs in trial, is confirmed; v1 stays as the fallback.
+show "${store[@]}" install "$img" "$st/counter-v2.pkg.wasm" --policy "$st/policy.json"
+show "${store[@]}" run "$img" counter --board virtual
+show "${store[@]}" confirm "$img" counter
+show "${store[@]}" list "$img"
+# Refused before anything is recorded (exit status 5): no signature, a key the policy does not trust.
+show_status "${store[@]}" install "$img" "$st/counter-v2.wasm" --policy "$st/policy.json"
+show_status "${store[@]}" install "$img" "$st/counter-v2-stranger.pkg.wasm" --policy "$st/policy.json"
+# A broken update: v3 is signed and valid, but traps; its trial run rolls back to v2.
+show "${store[@]}" install "$img" "$st/counter-v3.pkg.wasm" --policy "$st/policy.json"
+show_status "${store[@]}" run "$img" counter --board virtual
+show "${store[@]}" run "$img" counter --board virtual
+# Revocation: v2's package digest (from list --json) revoked; v3 took v1's slot, so nothing is left.
+v2_digest=$("${store[@]}" list "$img" --json | python3 -c 'import json, sys
+print([s for s in json.load(sys.stdin)["apps"][0]["slots"] if s.get("version") == 2][0]["digest"])')
+show "${store[@]}" revoke "$img" --digest "$v2_digest"
+show_status "${store[@]}" run "$img" counter --board virtual
+rm -rf "$st"
+
 # The same apps on the Cortex-M4 board, where QEMU and the Arm toolchain are installed: firmware
 # hal-apps-m4 on QEMU mps2-an386 runs each app on the board's real peripherals (its LEDs, the
 # SBCon I2C bus with a TMP105 at 25.0 C, the UART); log records and reports come first, then the
