@@ -648,10 +648,11 @@ Poll hal_poll(AppHal& app, uint64_t now_us) {
     if (!w.has_deadline || now_us < w.deadline_us) return Poll::waiting;
     result = PW_HAL_E_TIMEOUT;
   }
-  const uint64_t slot = static_cast<uint32_t>(result);
-  Instance& inst = *w.instance;
+  const WaitState ended = w;
   w = WaitState();
-  return set_yield_results(inst, &slot, 1) ? Poll::ready : Poll::idle;
+  const uint64_t slot =
+      ended.finish ? ended.finish(app, ended, result) : static_cast<uint32_t>(result);
+  return set_yield_results(*ended.instance, &slot, 1) ? Poll::ready : Poll::idle;
 }
 
 namespace {

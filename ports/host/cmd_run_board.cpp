@@ -309,6 +309,12 @@ bool take_board_event(const Args& args, size_t* i, std::vector<ScriptEvent>* eve
     e.kind = ScriptEvent::Kind::uart_input;
     e.bytes = unescape(v);
     events->push_back(e);
+  } else if (take_option(args, i, "--uart-input-at", "TEXT@US", &v)) {
+    // Input that arrives at virtual time US: an app waiting for UART data resumes then.
+    ScriptEvent e;
+    e.kind = ScriptEvent::Kind::uart_input;
+    e.bytes = unescape(split_time("--uart-input-at", v, &e.time_us));
+    events->push_back(e);
   } else if (take_option(args, i, "--uart-input-file", "a FILE (- for stdin)", &v)) {
     // Read whole before the run: the app sees it as input that was there from the start.
     ScriptEvent e;
@@ -402,6 +408,7 @@ int cmd_run_board(const Args& args) {
   wasi_config.argv = wasi_argv;
   wasi_config.argc = 1;
   wasi_config.stdin_port = 0;
+  wasi_config.stdin_waits = true;  // a device's UART: a read waits for scripted input
   wasi_config.out = {wasi::Sink::uart, 0, 0};
   wasi_config.err = {wasi::Sink::log, 0, 0};
   wasi_config.random = true;

@@ -1,7 +1,8 @@
-// `picowasm run [--env K=V]... [--fuel N] [--max-memory-pages N] APP.wasm [ARG...]`: runs a WASI
-// command (a module importing wasi_snapshot_preview1) like `wasmtime run`: _start with the
-// arguments after the path as argv[1..], the environment only from --env, stdout and stderr the
-// program's, and its exit code as the CLI's exit status. Through the public API, the board layer
+// `picowasm run [--env K=V]... [--dir HOST[::GUEST][:ro]]... [--fuel N] [--max-memory-pages N]
+// APP.wasm [ARG...]`: runs a WASI command (a module importing wasi_snapshot_preview1) like
+// `wasmtime run`: _start with the arguments after the path as argv[1..], the environment only
+// from --env, the --dir directories preopened (wasi_posix.hpp), stdout and stderr the program's,
+// and its exit code as the CLI's exit status. Through the public API, the board layer
 // and wasi/ only: a small host board whose UART 0 is stdin/stdout and UART 1 stderr.
 #include <spdlog/fmt/fmt.h>
 #include <sys/random.h>
@@ -20,6 +21,7 @@
 #include "picowasm/board.hpp"
 #include "picowasm/picowasm.hpp"
 #include "picowasm/wasi.hpp"
+#include "picowasm/wasi_posix.hpp"
 
 namespace picowasm::host {
 namespace {
@@ -30,7 +32,13 @@ constexpr uint32_t kCallDepth = 100000;
 constexpr uint32_t kMaxTableElems = 65536;  // as `picowasm run`
 constexpr int kExitWasiTrap = 134;  // a trap ends a WASI command as an abort would (wasmtime)
 
+struct DirArg {
+  std::string host, guest;
+  bool read_only = false;
+};
+
 struct WasiArgs {
+  std::vector<DirArg> dirs;
   std::string path;
   std::vector<std::string> argv;  // argv[0] = the path
   std::vector<std::string> env;
@@ -52,6 +60,24 @@ bool parse_wasi_args(const Args& args, WasiArgs* out, bool strict) {
       if (eq == std::string::npos || eq == 0)
         throw UsageError("bad --env '" + escape_text(value) + "': expected KEY=VALUE");
       out->env.push_back(value);
+    } else if (take_option(args, &i, "--dir", "HOST[::GUEST][:ro]", &value)) {
+      // As wasmtime: HOST::GUEST, or HOST alone for the same name; ":ro" or ":rw" at the end.
+      DirArg d;
+      std::string spec = value;
+      for (const char* suffix : {":ro", ":rw"}) {
+        const size_t n = std::strlen(suffix);
+        if (spec.size() > n && spec.compare(spec.size() - n, n, suffix) == 0) {
+          d.read_only = suffix[2] == 'o';
+          spec.resize(spec.size() - n);
+          break;
+        }
+      }
+      const size_t sep = spec.find("::");
+      d.host = spec.substr(0, sep);
+      d.guest = sep == std::string::npos ? d.host : spec.substr(sep + 2);
+      if (d.host.empty() || d.guest.empty())
+        throw UsageError("bad --dir '" + escape_text(value) + "': expected HOST[::GUEST][:ro]");
+      out->dirs.push_back(d);
     } else if (take_option(args, &i, "--fuel", "a number N", &value)) {
       char* end = nullptr;
       errno = 0;
@@ -157,7 +183,7 @@ bool is_wasi_command(const Args& args) {
   } catch (const UsageError&) {
     return false;  // the plain run path reports it
   }
-  if (!run.env.empty()) return true;
+  if (!run.env.empty() || !run.dirs.empty()) return true;
   try {
     const auto loaded = load_file(run.path);
     return loaded->error.ok() && imports_wasi(loaded->module);
@@ -187,6 +213,15 @@ int cmd_run_wasi(const Args& args) {
   wc.out = {wasi::Sink::uart, 0, 0};
   wc.err = {wasi::Sink::uart, 1, 0};
   wc.random = true;
+  wasi::PosixFiles files;
+  for (const DirArg& d : run.dirs) {
+    std::string error;
+    if (!files.preopen(d.host, d.guest, d.read_only, &error)) {
+      std::fprintf(stderr, "error: --dir: %s\n", escape_text(error).c_str());
+      return kExitFailure;
+    }
+  }
+  if (!run.dirs.empty()) wc.files = &files;
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
   const uint64_t wall_ns = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count());

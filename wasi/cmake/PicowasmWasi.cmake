@@ -5,7 +5,9 @@
 #
 # Produces <OUTPUT_DIR>/<name>.wasm (property PICOWASM_WASI_WASM of target <name>-wasi). Compiling
 # and linking are separate steps, and the link gets no -O: clang would otherwise run wasm-opt when
-# binaryen is on the PATH, and the output would depend on the machine.
+# binaryen is on the PATH, and the output would depend on the machine. Debian's wasi-libc carries
+# DWARF, four fifths of a program's bytes: the link drops it (the name section stays), so that the
+# firmware embedding the programs (wasi_qemu) stays small.
 include_guard(GLOBAL)
 
 find_program(PICOWASM_WASI_CLANG NAMES clang-14 clang)
@@ -47,7 +49,8 @@ function(picowasm_add_wasi_program name)
   endforeach()
   set(wasm ${W_OUTPUT_DIR}/${name}.wasm)
   add_custom_command(OUTPUT ${wasm}
-    COMMAND ${PICOWASM_WASI_CLANG} --target=wasm32-wasi ${objects} ${libs} -o ${wasm}
+    COMMAND ${PICOWASM_WASI_CLANG} --target=wasm32-wasi ${objects} ${libs} -Wl,--strip-debug
+            -o ${wasm}
     DEPENDS ${objects} VERBATIM)
   add_custom_target(${name}-wasi ALL DEPENDS ${wasm})
   set_target_properties(${name}-wasi PROPERTIES PICOWASM_WASI_WASM ${wasm})

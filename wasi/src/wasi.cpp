@@ -18,13 +18,14 @@ using board::AppHal;
 using board::Class;
 
 constexpr uint32_t kMaxChunk = PICOWASM_HAL_MAX_TRANSFER;  // bytes per driver call
-constexpr uint32_t kIovecSize = 8, kSubscriptionSize = 48, kEventSize = 32, kFdstatSize = 24;
-constexpr uint8_t kFiletypeCharacterDevice = 2;
+constexpr uint32_t kIovecSize = 8, kSubscriptionSize = 48, kEventSize = 32, kFdstatSize = 24,
+                   kFilestatSize = 64, kPrestatSize = 8;
 constexpr uint64_t kRightFdRead = 1u << 1, kRightFdWrite = 1u << 6,
                    kRightPollFdReadwrite = 1u << 27;
 constexpr uint8_t kEventClock = 0, kEventFdRead = 1;
 constexpr uint32_t kClockRealtime = 0, kClockThreadCputime = 3;
 constexpr uint16_t kSubclockAbstime = 1;
+constexpr uint32_t kWhenceCur = 1;
 constexpr uint64_t kResolutionNs = 1000;  // the board clock counts microseconds
 
 // ---- Guest memory (little-endian, as wasm) ----
@@ -59,6 +60,11 @@ AppHal* enter(HostContext& ctx, WasiContext** w) {
   }
   ctx.trap("wasi: instance has no WASI state");
   return nullptr;
+}
+
+// The file system holding fd (>= kFirstFileFd), or null: the fd is not open (EBADF).
+FileSystem* files(const WasiContext& w, uint32_t fd) {
+  return fd >= kFirstFileFd ? w.config->files : nullptr;
 }
 
 bool fd_open(const WasiContext& w, uint32_t fd) {
@@ -104,6 +110,85 @@ const uint8_t* iovecs(HostContext& ctx, uint32_t iovs, uint32_t count) {
       return nullptr;
   }
   return arr.data ? arr.data : reinterpret_cast<const uint8_t*>("");
+}
+
+void put_filestat(uint8_t* p, const Filestat& st) {
+  std::memset(p, 0, kFilestatSize);
+  put64(p, st.dev);
+  put64(p + 8, st.ino);
+  p[16] = st.filetype;
+  put64(p + 24, st.nlink);
+  put64(p + 32, st.size);
+  put64(p + 40, st.atim);
+  put64(p + 48, st.mtim);
+  put64(p + 56, st.ctim);
+}
+
+// Reads or writes a file through the checked iovec array `v` (at *offset when given), stopping
+// at the first short transfer; the count goes to `done` (guest memory).
+int32_t file_io(HostContext& ctx, FileSystem& fs, uint32_t fd, const uint8_t* v, uint32_t count,
+                bool write, const uint64_t* offset, uint8_t* done) {
+  uint32_t total = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    MemView buf;
+    span(ctx, get32(v + i * kIovecSize), get32(v + i * kIovecSize + 4), &buf);  // checked
+    if (buf.size > 0xFFFFFFFFu - total) break;  // the count must fit its u32
+    uint32_t n = 0;
+    const uint64_t at = offset ? *offset + total : 0;
+    const int32_t e = write ? fs.write(fd, buf.data, buf.size, offset != nullptr, at, &n)
+                            : fs.read(fd, buf.data, buf.size, offset != nullptr, at, &n);
+    if (e != kSuccess) {
+      if (total) break;  // report what moved; the error comes with the next call
+      return e;
+    }
+    total += n;
+    if (n < buf.size) break;
+  }
+  put32(done, total);
+  return kSuccess;
+}
+
+// ---- stdin on a device: waiting for UART data ----
+
+// The bytes of `data` before the configured end-of-input byte (all of them if there is none).
+uint32_t eof_cut(WasiContext& w, const uint8_t* data, uint32_t len) {
+  if (w.config->stdin_eof < 0 || len == 0) return len;
+  const void* at = std::memchr(data, w.config->stdin_eof, len);
+  if (!at) return len;
+  w.stdin_ended = true;
+  return static_cast<uint32_t>(static_cast<const uint8_t*>(at) - data);
+}
+
+// hal_poll found data (outcome: bytes read into the waiting buffer, or a HAL status): the
+// fd_read's errno, its count stored as the call would have.
+uint64_t stdin_finish(AppHal& app, const board::WaitState& ws, int32_t outcome) {
+  WasiContext& w = *static_cast<WasiContext*>(app.layer);
+  if (outcome < 0) return static_cast<uint32_t>(errno_of(outcome));
+  MemView buf, n;
+  // Checked at the call, and memory never shrinks.
+  if (!memory_view(*ws.instance, ws.address, ws.length, &buf) ||
+      !memory_view(*ws.instance, w.nread_ptr, 4, &n)) {
+    return kFault;
+  }
+  put32(n.data, eof_cut(w, buf.data, static_cast<uint32_t>(outcome)));
+  return kSuccess;
+}
+
+// Pauses the app until UART `port` has data for [address, address + len), in the board's wait
+// primitive (Wait::uart, no deadline); stdin_finish completes the call.
+int32_t wait_stdin(HostContext& ctx, AppHal& app, WasiContext& w, uint32_t port, uint32_t address,
+                   uint32_t len, uint32_t nread) {
+  board::WaitState& ws = app.wait;
+  ws = board::WaitState();
+  ws.kind = board::Wait::uart;
+  ws.resource = port;
+  ws.address = address;
+  ws.length = len;
+  ws.instance = &ctx.instance();
+  ws.finish = stdin_finish;
+  w.nread_ptr = nread;
+  ctx.yield();
+  return kSuccess;  // replaced by stdin_finish's result
 }
 
 // args_get/environ_get and their sizes share one body: `strings` of `count` NUL-terminated
@@ -213,6 +298,7 @@ int32_t clock_time_get(HostContext& ctx, I id, L, I out) {
 int32_t fd_close(HostContext& ctx, I fd) {
   WasiContext* w;
   if (!enter(ctx, &w)) return 0;
+  if (FileSystem* fs = files(*w, fd)) return fs->close(fd);
   if (!fd_open(*w, fd)) return kBadf;
   w->closed = static_cast<uint8_t>(w->closed | (1u << fd));
   return kSuccess;
@@ -223,23 +309,103 @@ int32_t fd_fdstat_get(HostContext& ctx, I fd, I out) {
   MemView m;
   if (!span(ctx, out, kFdstatSize, &m)) return 0;
   if (!enter(ctx, &w)) return 0;
-  if (!fd_open(*w, fd)) return kBadf;
+  Fdstat st;
+  if (FileSystem* fs = files(*w, fd)) {
+    if (int32_t e = fs->fdstat(fd, &st)) return e;
+  } else if (fd_open(*w, fd)) {
+    st.filetype = kFiletypeCharacterDevice;  // no seek or tell rights: isatty() holds
+    st.rights_base = (fd == 0 ? kRightFdRead : kRightFdWrite) | kRightPollFdReadwrite;
+  } else {
+    return kBadf;
+  }
   std::memset(m.data, 0, kFdstatSize);
-  m.data[0] = kFiletypeCharacterDevice;  // no seek or tell rights: isatty() holds, as for a tty
-  put64(m.data + 8, (fd == 0 ? kRightFdRead : kRightFdWrite) | kRightPollFdReadwrite);
+  m.data[0] = st.filetype;
+  m.data[2] = static_cast<uint8_t>(st.flags);
+  m.data[3] = static_cast<uint8_t>(st.flags >> 8);
+  put64(m.data + 8, st.rights_base);
+  put64(m.data + 16, st.rights_inheriting);
   return kSuccess;
 }
 
-// No preopened directories: EBADF ends wasi-libc's scan for them at fd 3.
-int32_t fd_prestat_get(HostContext& ctx, I, I out) {
-  MemView m;
-  if (!span(ctx, out, 8, &m)) return 0;
-  return kBadf;
+int32_t fd_fdstat_set_flags(HostContext& ctx, I fd, I flags) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return 0;
+  if (FileSystem* fs = files(*w, fd)) return fs->set_fdflags(fd, static_cast<uint16_t>(flags));
+  return fd_open(*w, fd) ? kNotsup : kBadf;
 }
-int32_t fd_prestat_dir_name(HostContext& ctx, I, I path, I len) {
+
+int32_t fd_filestat_get(HostContext& ctx, I fd, I out) {
+  WasiContext* w;
+  MemView m;
+  if (!span(ctx, out, kFilestatSize, &m)) return 0;
+  if (!enter(ctx, &w)) return 0;
+  Filestat st;
+  if (FileSystem* fs = files(*w, fd)) {
+    if (int32_t e = fs->filestat(fd, &st)) return e;
+  } else if (fd_open(*w, fd)) {
+    st.filetype = kFiletypeCharacterDevice;
+  } else {
+    return kBadf;
+  }
+  put_filestat(m.data, st);
+  return kSuccess;
+}
+
+int32_t fd_filestat_set_size(HostContext& ctx, I fd, L size) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return 0;
+  if (FileSystem* fs = files(*w, fd)) return fs->set_size(fd, size);
+  return fd_open(*w, fd) ? kInval : kBadf;
+}
+
+// fd_sync and fd_datasync: a standard stream has nothing to flush (EINVAL, as fsync on a tty).
+int32_t sync(HostContext& ctx, I fd, bool data_only) {
+  WasiContext* w;
+  if (!enter(ctx, &w)) return 0;
+  if (FileSystem* fs = files(*w, fd)) return fs->sync(fd, data_only);
+  return fd_open(*w, fd) ? kInval : kBadf;
+}
+int32_t fd_sync(HostContext& ctx, I fd) {
+  return sync(ctx, fd, false);
+}
+int32_t fd_datasync(HostContext& ctx, I fd) {
+  return sync(ctx, fd, true);
+}
+
+int32_t fd_readdir(HostContext& ctx, I fd, I buf, I len, L cookie, I used) {
+  WasiContext* w;
+  MemView b, u;
+  if (!span(ctx, buf, len, &b) || !span(ctx, used, 4, &u)) return 0;
+  if (!enter(ctx, &w)) return 0;
+  FileSystem* fs = files(*w, fd);
+  if (!fs) return fd_open(*w, fd) ? kNotdir : kBadf;
+  uint32_t n = 0;
+  if (int32_t e = fs->readdir(fd, b.data, b.size, cookie, &n)) return e;
+  put32(u.data, n);
+  return kSuccess;
+}
+
+// The preopened directories (EBADF past the last ends wasi-libc's scan for them).
+int32_t fd_prestat_get(HostContext& ctx, I fd, I out) {
+  WasiContext* w;
+  MemView m;
+  if (!span(ctx, out, kPrestatSize, &m)) return 0;
+  if (!enter(ctx, &w)) return 0;
+  FileSystem* fs = files(*w, fd);
+  uint32_t len = 0;
+  if (!fs) return kBadf;
+  if (int32_t e = fs->prestat(fd, &len)) return e;
+  std::memset(m.data, 0, kPrestatSize);  // tag 0: a directory
+  put32(m.data + 4, len);
+  return kSuccess;
+}
+int32_t fd_prestat_dir_name(HostContext& ctx, I fd, I path, I len) {
+  WasiContext* w;
   MemView m;
   if (!span(ctx, path, len, &m)) return 0;
-  return kBadf;
+  if (!enter(ctx, &w)) return 0;
+  FileSystem* fs = files(*w, fd);
+  return fs ? fs->prestat_name(fd, m.data, m.size) : kBadf;
 }
 
 int32_t fd_read(HostContext& ctx, I fd, I iovs, I count, I nread) {
@@ -250,7 +416,13 @@ int32_t fd_read(HostContext& ctx, I fd, I iovs, I count, I nread) {
   if (!v) return 0;
   AppHal* app = enter(ctx, &w);
   if (!app) return 0;
+  if (FileSystem* fs = files(*w, fd))
+    return file_io(ctx, *fs, fd, v, count, false, nullptr, n.data);
   if (fd != 0 || !fd_open(*w, fd)) return kBadf;
+  if (w->stdin_ended) {
+    put32(n.data, 0);
+    return kSuccess;
+  }
   const pw_board& b = *app->board;
   const uint32_t port = static_cast<uint32_t>(w->config->stdin_port);
   uint32_t total = 0;
@@ -271,14 +443,14 @@ int32_t fd_read(HostContext& ctx, I fd, I iovs, I count, I nread) {
         if (total) break;  // report what was read; the error comes with the next call
         return errno_of(got);
       }
-      // The driver has nothing now (a host stream at its end): end of input for the app.
-      if (got == 0) {
-        put32(n.data, total);
-        return kSuccess;
+      // Nothing now: a device waits for data; on a host stream this is its end.
+      if (got == 0 && total == 0 && w->config->stdin_waits) {
+        return wait_stdin(ctx, *app, *w, port, buf.address + at, want, nread);
       }
-      total += static_cast<uint32_t>(got);
-      at += static_cast<uint32_t>(got);
-      if (static_cast<uint32_t>(got) < want) {  // a short read: return what is there
+      const uint32_t kept = eof_cut(*w, buf.data + at, static_cast<uint32_t>(got));
+      total += kept;
+      at += kept;
+      if (kept < want) {  // a short read (or the end): return what is there
         put32(n.data, total);
         return kSuccess;
       }
@@ -296,6 +468,7 @@ int32_t fd_write(HostContext& ctx, I fd, I iovs, I count, I nwritten) {
   if (!v) return 0;
   AppHal* app = enter(ctx, &w);
   if (!app) return 0;
+  if (FileSystem* fs = files(*w, fd)) return file_io(ctx, *fs, fd, v, count, true, nullptr, n.data);
   if (fd < 1 || !fd_open(*w, fd)) return kBadf;
   const Stream& s = fd == 1 ? w->config->out : w->config->err;
   uint32_t total = 0;
@@ -318,19 +491,109 @@ int32_t fd_write(HostContext& ctx, I fd, I iovs, I count, I nwritten) {
   return kSuccess;
 }
 
-// The standard streams are not seekable (fd_seek and fd_tell).
-int32_t not_seekable(HostContext& ctx, I fd, I out) {
+// fd_pread and fd_pwrite share one body: at `offset`, the file position unchanged.
+int32_t positioned_io(HostContext& ctx, I fd, I iovs, I count, L offset, I done, bool write) {
+  WasiContext* w;
+  MemView n;
+  if (!span(ctx, done, 4, &n)) return 0;
+  const uint8_t* v = iovecs(ctx, iovs, count);
+  if (!v || !enter(ctx, &w)) return 0;
+  FileSystem* fs = files(*w, fd);
+  if (!fs) return fd_open(*w, fd) ? kSpipe : kBadf;
+  return file_io(ctx, *fs, fd, v, count, write, &offset, n.data);
+}
+int32_t fd_pread(HostContext& ctx, I fd, I iovs, I count, L offset, I nread) {
+  return positioned_io(ctx, fd, iovs, count, offset, nread, false);
+}
+int32_t fd_pwrite(HostContext& ctx, I fd, I iovs, I count, L offset, I nwritten) {
+  return positioned_io(ctx, fd, iovs, count, offset, nwritten, true);
+}
+
+// fd_seek and fd_tell share one body (tell: 0 from the current position); the standard streams
+// are not seekable.
+int32_t seek(HostContext& ctx, I fd, L offset, I whence, I out) {
   WasiContext* w;
   MemView m;
   if (!span(ctx, out, 8, &m)) return 0;
   if (!enter(ctx, &w)) return 0;
-  return fd_open(*w, fd) ? kSpipe : kBadf;
+  FileSystem* fs = files(*w, fd);
+  if (!fs) return fd_open(*w, fd) ? kSpipe : kBadf;
+  if (whence > 2) return kInval;
+  uint64_t pos = 0;
+  if (int32_t e = fs->seek(fd, static_cast<int64_t>(offset), static_cast<uint8_t>(whence), &pos))
+    return e;
+  put64(m.data, pos);
+  return kSuccess;
 }
-int32_t fd_seek(HostContext& ctx, I fd, L, I, I out) {
-  return not_seekable(ctx, fd, out);
+int32_t fd_seek(HostContext& ctx, I fd, L offset, I whence, I out) {
+  return seek(ctx, fd, offset, whence, out);
 }
 int32_t fd_tell(HostContext& ctx, I fd, I out) {
-  return not_seekable(ctx, fd, out);
+  return seek(ctx, fd, 0, kWhenceCur, out);
+}
+
+// ---- Paths: only with a file system (the host's --dir); a device answers ENOSYS ----
+
+// The guest's path bytes, or a trap; *fs null when there is no file system.
+bool path_arg(HostContext& ctx, I path, I len, Path* out, FileSystem** fs) {
+  WasiContext* w;
+  MemView m;
+  if (!span(ctx, path, len, &m) || !enter(ctx, &w)) return false;
+  *out = {m.data ? reinterpret_cast<const char*>(m.data) : "", m.size};
+  *fs = w->config->files;
+  return true;
+}
+
+int32_t path_open(HostContext& ctx, I dirfd, I lookup, I path, I len, I oflags, L base,
+                  L inheriting, I fdflags, I out) {
+  MemView m;
+  Path p;
+  FileSystem* fs;
+  if (!span(ctx, out, 4, &m) || !path_arg(ctx, path, len, &p, &fs)) return 0;
+  if (!fs) return kNosys;
+  uint32_t fd = 0;
+  if (int32_t e = fs->open(dirfd, lookup, p, static_cast<uint16_t>(oflags), base, inheriting,
+                           static_cast<uint16_t>(fdflags), &fd)) {
+    return e;
+  }
+  put32(m.data, fd);
+  return kSuccess;
+}
+
+int32_t path_filestat_get(HostContext& ctx, I dirfd, I lookup, I path, I len, I out) {
+  MemView m;
+  Path p;
+  FileSystem* fs;
+  if (!span(ctx, out, kFilestatSize, &m) || !path_arg(ctx, path, len, &p, &fs)) return 0;
+  if (!fs) return kNosys;
+  Filestat st;
+  if (int32_t e = fs->path_filestat(dirfd, lookup, p, &st)) return e;
+  put_filestat(m.data, st);
+  return kSuccess;
+}
+
+// path_create_directory, path_unlink_file and path_remove_directory share one body.
+int32_t path_op(HostContext& ctx, PathOp op, I dirfd, I path, I len) {
+  Path p;
+  FileSystem* fs;
+  if (!path_arg(ctx, path, len, &p, &fs)) return 0;
+  return fs ? fs->path_op(op, dirfd, p) : kNosys;
+}
+int32_t path_create_directory(HostContext& ctx, I dirfd, I path, I len) {
+  return path_op(ctx, PathOp::create_directory, dirfd, path, len);
+}
+int32_t path_unlink_file(HostContext& ctx, I dirfd, I path, I len) {
+  return path_op(ctx, PathOp::unlink_file, dirfd, path, len);
+}
+int32_t path_remove_directory(HostContext& ctx, I dirfd, I path, I len) {
+  return path_op(ctx, PathOp::remove_directory, dirfd, path, len);
+}
+
+int32_t path_rename(HostContext& ctx, I dirfd, I path, I len, I to_dirfd, I to_path, I to_len) {
+  Path from, to;
+  FileSystem* fs;
+  if (!path_arg(ctx, path, len, &from, &fs) || !path_arg(ctx, to_path, to_len, &to, &fs)) return 0;
+  return fs ? fs->rename(dirfd, from, to_dirfd, to) : kNosys;
 }
 
 // Clock subscriptions wait (the instance yields as HAL sleeps do; hal_poll ends the wait); an
@@ -463,6 +726,18 @@ const HostFunction kWasiFunctions[kNumWasiFunctions] = {
 #undef WASI_IMPL
 #undef WASI_STUB
 };
+
+bool end_input(WasiContext& w, board::AppHal& app) {
+  w.stdin_ended = true;
+  board::WaitState& ws = app.wait;
+  if (ws.kind != board::Wait::uart || ws.finish != &stdin_finish || !ws.instance) return false;
+  Instance& inst = *ws.instance;
+  MemView n;
+  if (memory_view(inst, w.nread_ptr, 4, &n)) put32(n.data, 0);
+  ws = board::WaitState();
+  const uint64_t slot = kSuccess;
+  return set_yield_results(inst, &slot, 1);
+}
 
 void wasi_init(WasiContext& w, board::AppHal& app, const WasiConfig& config) {
   w = WasiContext();

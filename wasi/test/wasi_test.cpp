@@ -21,6 +21,8 @@ using board::Class;
 struct Mock {
   std::string uart_out[2];
   std::string uart_in;
+  std::string uart_later;  // arrives in uart_in at later_us
+  uint64_t later_us = 0;
   std::string log;
   int32_t log_level = -1;
   uint64_t now_us = 1000000;
@@ -33,6 +35,10 @@ int32_t uart_write(void* ctx, uint32_t port, const uint8_t* data, uint32_t len) 
 }
 int32_t uart_read(void* ctx, uint32_t, uint8_t* buf, uint32_t len) {
   Mock& m = *static_cast<Mock*>(ctx);
+  if (!m.uart_later.empty() && m.now_us >= m.later_us) {
+    m.uart_in += m.uart_later;
+    m.uart_later.clear();
+  }
   const uint32_t n = len < m.uart_in.size() ? len : static_cast<uint32_t>(m.uart_in.size());
   std::memcpy(buf, m.uart_in.data(), n);
   m.uart_in.erase(0, n);
@@ -117,9 +123,11 @@ class Wasi : public ::testing::Test {
     if (r.status == CallStatus::ok) r = call(*inst, find_function(*inst, "_start"), &slot, 1000000000);
     while (r.status == CallStatus::paused && r.pause == PauseReason::host_yield) {
       ++pauses_;
+      waits_.push_back(board::hal_wait_state(hal_));
       while (board::hal_poll(hal_, mock_.now_us) == board::Poll::waiting) {
         ++polls_;
         mock_.now_us += 1000;  // 1 ms of board time per poll
+        if (end_input_at_ && mock_.now_us >= end_input_at_ && wasi::end_input(w_, hal_)) break;
       }
       r = resume(*inst, &slot, 1000000000);
     }
@@ -148,6 +156,8 @@ class Wasi : public ::testing::Test {
   void (*revoke_)(board::AppHal&) = [](board::AppHal&) {};
   bool with_wasi_ = true;
   int pauses_ = 0, polls_ = 0;
+  std::vector<board::WaitState> waits_;  // what the app waited for at each pause
+  uint64_t end_input_at_ = 0;            // the embedding ends stdin then (0: never)
   std::string trap_message_;
 };
 
@@ -211,6 +221,49 @@ TEST_F(Wasi, StdinReadsTheUartReadGrant) {
   EXPECT_EQ(run("read"), 103);
   config_.stdin_port = -1;
   EXPECT_EQ(run("read"), wasi::kBadf);
+}
+
+// A device's stdin (stdin_waits): fd_read with no UART byte pauses the app in the board's wait
+// primitive (Wait::uart on the stdin port, no deadline) instead of reading end of input, and
+// hal_poll resumes it when the bytes come: here 7 ms after the call on the mock clock.
+TEST_F(Wasi, StdinWaitsForUartDataOnADevice) {
+  grant_.uart = kRead0;
+  grant_.num_uart = 1;
+  EXPECT_EQ(run("read"), 100);  // a host stream: nothing there is end of input
+  EXPECT_EQ(pauses_, 0);
+  config_.stdin_waits = true;
+  mock_.uart_later = "late";
+  mock_.later_us = 1007000;
+  EXPECT_EQ(run("read"), 104);
+  EXPECT_EQ(pauses_, 1);
+  ASSERT_EQ(waits_.size(), 1u);
+  EXPECT_EQ(waits_[0].kind, board::Wait::uart);
+  EXPECT_EQ(waits_[0].resource, 0u);
+  EXPECT_FALSE(waits_[0].has_deadline);
+  EXPECT_EQ(polls_, 7);  // waiting at 1.000 .. 1.006 s
+  EXPECT_EQ(mock_.now_us, 1007000u);
+  EXPECT_EQ(hal_.stats[static_cast<uint32_t>(Class::uart)].calls, 1u);  // one gated call
+}
+
+TEST_F(Wasi, StdinEndsAtTheEofByteOrWhenTheEmbeddingSaysSo) {
+  grant_.uart = kRead0;
+  grant_.num_uart = 1;
+  config_.stdin_waits = true;
+  config_.stdin_eof = 4;
+  mock_.uart_in = "ab\4cd";     // \4: ^D
+  EXPECT_EQ(run("read"), 102);  // the bytes before ^D
+  EXPECT_EQ(pauses_, 0);
+  end_input_at_ = 1003000;  // no data ever: the embedding ends the input at 1.003 s
+  EXPECT_EQ(run("read"), 100);
+  EXPECT_EQ(pauses_, 1);
+  EXPECT_EQ(polls_, 3);
+  EXPECT_TRUE(w_.stdin_ended);
+}
+
+// No file system on a device: no preopen (EBADF ends wasi-libc's scan), paths answer ENOSYS.
+TEST_F(Wasi, PathsAnswerEnosysWithoutAFileSystem) {
+  EXPECT_EQ(run("prestat"), wasi::kBadf);
+  EXPECT_EQ(run("path"), wasi::kNosys);
 }
 
 TEST_F(Wasi, ClocksAndSleepNeedTheTimeGrant) {

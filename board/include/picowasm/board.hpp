@@ -184,6 +184,12 @@ struct Bucket {  // tokens scaled by 1e6 (token-microseconds), so refills are ex
 
 // What a paused app waits for (set by a blocking HAL call that yielded).
 enum class Wait : uint8_t { none, time, edge, uart };
+struct AppHal;
+struct WaitState;
+// A layer over the HAL (wasi/) that waits through WaitState gives the call's result itself:
+// hal_poll resumes the app with finish(app, wait, outcome), the outcome being what the HAL call
+// would have returned (UART: the bytes read, or a status), instead of the outcome.
+using WaitFinish = uint64_t (*)(AppHal& app, const WaitState& wait, int32_t outcome);
 struct WaitState {
   Wait kind = Wait::none;
   bool has_deadline = false;
@@ -193,6 +199,7 @@ struct WaitState {
   uint32_t length = 0;
   uint64_t deadline_us = 0;      // when has_deadline: timeout (or sleep end)
   Instance* instance = nullptr;  // the paused instance
+  WaitFinish finish = nullptr;   // null: the outcome is the call's i32 result
 };
 
 struct AppHal {

@@ -133,6 +133,11 @@ RunOutcome AppRunner::run(const LoadedModule& module, const RunConfig& config) {
         const board::WaitState& w = board::hal_wait_state(*hal_);
         const uint64_t t =
             std::min(w.has_deadline ? w.deadline_us : UINT64_MAX, board_.next_event_us());
+        // A WASI command waiting for stdin when no more input is scripted: end of input.
+        if (t == UINT64_MAX && command && w.kind == board::Wait::uart &&
+            wasi::end_input(*wasi_, *hal_)) {
+          break;
+        }
         if (t == UINT64_MAX || (config.max_time_us && t > config.max_time_us)) {
           out.status = RunStatus::stalled;
           out.message = "the app waits for " + wait_text(w) +

@@ -31,15 +31,97 @@ enum Errno : int32_t {
   kAgain = 6,
   kBadf = 8,
   kBusy = 10,
+  kExist = 20,
   kFault = 21,
+  kFbig = 22,
+  kIlseq = 25,
+  kIntr = 27,
   kInval = 28,
   kIo = 29,
+  kIsdir = 31,
+  kLoop = 32,
+  kMfile = 33,
+  kMlink = 34,
+  kNametoolong = 37,
+  kNfile = 41,
   kNodev = 43,
+  kNoent = 44,
+  kNomem = 48,
+  kNospc = 51,
   kNosys = 52,
+  kNotdir = 54,
+  kNotempty = 55,
   kNotsup = 58,
+  kOverflow = 61,
+  kPerm = 63,
+  kRofs = 69,
   kSpipe = 70,
   kTimedout = 73,
+  kXdev = 75,
   kNotcapable = 76,
+};
+
+// ---- Files (host only: `picowasm run --dir`) ---------------------------------------------------
+// fds from kFirstFileFd up belong to a FileSystem: the preopened directories first (numbered
+// without gaps: wasi-libc stops looking at the first EBADF), then what path_open opens. The WASI
+// layer checks every guest pointer and passes host buffers and byte strings; each method answers
+// a WASI errno (kSuccess on success). A device has no FileSystem: path functions answer ENOSYS.
+constexpr uint32_t kFirstFileFd = 3;
+
+enum Filetype : uint8_t {
+  kFiletypeUnknown = 0,
+  kFiletypeBlockDevice = 1,
+  kFiletypeCharacterDevice = 2,
+  kFiletypeDirectory = 3,
+  kFiletypeRegularFile = 4,
+  kFiletypeSymbolicLink = 7,
+};
+struct Filestat {  // wasi `filestat`
+  uint64_t dev = 0, ino = 0;
+  uint8_t filetype = kFiletypeUnknown;
+  uint64_t nlink = 0, size = 0, atim = 0, mtim = 0, ctim = 0;
+};
+struct Fdstat {  // wasi `fdstat`
+  uint8_t filetype = kFiletypeUnknown;
+  uint16_t flags = 0;  // fdflags
+  uint64_t rights_base = 0, rights_inheriting = 0;
+};
+// A path argument: the guest's bytes (not NUL-terminated).
+struct Path {
+  const char* data;
+  uint32_t size;
+};
+enum class PathOp : uint8_t { create_directory, unlink_file, remove_directory };
+
+class FileSystem {
+ public:
+  virtual int32_t prestat(uint32_t fd, uint32_t* name_len) = 0;  // EBADF: not a preopen
+  virtual int32_t prestat_name(uint32_t fd, uint8_t* out, uint32_t len) = 0;
+  virtual int32_t fdstat(uint32_t fd, Fdstat* out) = 0;
+  virtual int32_t set_fdflags(uint32_t fd, uint16_t flags) = 0;
+  virtual int32_t open(uint32_t dirfd, uint32_t lookupflags, Path path, uint16_t oflags,
+                       uint64_t rights_base, uint64_t rights_inheriting, uint16_t fdflags,
+                       uint32_t* fd) = 0;
+  virtual int32_t close(uint32_t fd) = 0;
+  // At the file position, or at `offset` when `positioned` (pread/pwrite: the position stays).
+  virtual int32_t read(uint32_t fd, uint8_t* buf, uint32_t len, bool positioned, uint64_t offset,
+                       uint32_t* done) = 0;
+  virtual int32_t write(uint32_t fd, const uint8_t* buf, uint32_t len, bool positioned,
+                        uint64_t offset, uint32_t* done) = 0;
+  virtual int32_t seek(uint32_t fd, int64_t offset, uint8_t whence, uint64_t* position) = 0;
+  virtual int32_t filestat(uint32_t fd, Filestat* out) = 0;
+  virtual int32_t set_size(uint32_t fd, uint64_t size) = 0;
+  virtual int32_t path_filestat(uint32_t dirfd, uint32_t lookupflags, Path path, Filestat* out) = 0;
+  // Directory entries from `cookie` on, in wasi `dirent` layout, into buf (the last one cut short
+  // when it does not fit); *used = bytes written.
+  virtual int32_t readdir(uint32_t fd, uint8_t* buf, uint32_t len, uint64_t cookie,
+                          uint32_t* used) = 0;
+  virtual int32_t path_op(PathOp op, uint32_t dirfd, Path path) = 0;
+  virtual int32_t rename(uint32_t dirfd, Path from, uint32_t to_dirfd, Path to) = 0;
+  virtual int32_t sync(uint32_t fd, bool data_only) = 0;
+
+ protected:
+  ~FileSystem() = default;
 };
 
 // Where a standard output stream goes.
@@ -61,9 +143,17 @@ struct WasiConfig {
   const char* const* environ = nullptr;  // "KEY=VALUE" strings
   uint32_t environ_count = 0;
   int32_t stdin_port = -1;  // UART port fd 0 reads (read grant); -1: fd 0 is not open
+  // A device's UART never ends: with stdin_waits, fd_read on stdin with no byte available pauses
+  // the app (PauseReason::host_yield, hal_wait_state: Wait::uart on stdin_port) until hal_poll
+  // finds data, as the HAL's UART read does; without it no byte is end of input (a host stream).
+  bool stdin_waits = false;
+  // A byte that ends the input, as ^D (4) on a terminal: fd_read returns what precedes it, and
+  // end of input from then on (bytes after it in the same read are dropped). -1: none.
+  int16_t stdin_eof = -1;
   Stream out, err;          // fd 1 and fd 2
   bool random = false;      // random_get may use the board's entropy driver
   uint64_t realtime_base_ns = 0;  // CLOCK_REALTIME = this + the board's monotonic clock
+  FileSystem* files = nullptr;    // fds from kFirstFileFd up (host: --dir); null on a device
 };
 
 struct WasiContext {
@@ -71,6 +161,8 @@ struct WasiContext {
   uint8_t closed = 0;      // bit n: fd n (0..2) was closed by fd_close
   bool exited = false;     // proc_exit was called: the call trapped with kExitMessage
   uint32_t exit_code = 0;  // its argument
+  bool stdin_ended = false;  // stdin_eof was read, or end_input() was called
+  uint32_t nread_ptr = 0;    // a waiting fd_read's result pointer (guest address)
 };
 
 // The trap message of proc_exit (TrapReport::host_message): the run ended by the app's choice.
@@ -82,6 +174,10 @@ void wasi_init(WasiContext& w, board::AppHal& app, const WasiConfig& config);
 inline bool exited(const WasiContext& w) {
   return w.exited;
 }
+// Ends stdin: an fd_read waiting for UART data completes with 0 bytes (end of input), and every
+// later one too. For an embedding that knows no more input will come (the virtual board when its
+// script is over). True if a waiting read was completed: resume() the app.
+bool end_input(WasiContext& w, board::AppHal& app);
 
 // The import module name, and every wasi_snapshot_preview1 function: the implemented ones and
 // stubs answering ENOSYS for the rest, so that a module merely mentioning one still links.

@@ -45,5 +45,13 @@ int main(int argc, char** argv) {
     return (int)(t / 1000000) + 100;
   }
   if (strcmp(op, "stub") == 0) return __wasi_fd_renumber(1, 9);
+  if (strcmp(op, "path") == 0) {  // no file system on a device
+    __wasi_fd_t fd = 0;
+    return __wasi_path_open(3, 0, "x", 0, __WASI_RIGHTS_FD_READ, 0, 0, &fd);
+  }
+  if (strcmp(op, "prestat") == 0) {
+    __wasi_prestat_t pre;
+    return __wasi_fd_prestat_get(3, &pre);
+  }
   return 100;
 }
