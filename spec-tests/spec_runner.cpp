@@ -64,7 +64,7 @@ struct Proposal {
 constexpr Proposal kProposals[] = {
     {"tail-call", PICOWASM_FEATURE_TAIL_CALL != 0, picowasm::kFeatureTailCall},
     {"extended-const", PICOWASM_FEATURE_EXTENDED_CONST != 0, picowasm::kFeatureExtendedConst},
-    {"multi-memory", false, 0},
+    {"multi-memory", PICOWASM_FEATURE_MULTI_MEMORY != 0, picowasm::kFeatureMultiMemory},
     {"memory64", false, 0},
 };
 
@@ -146,7 +146,8 @@ struct Options {
   int verbosity = 0;
   // Per live module: room for a 1024-page memory (runner_limits) plus the module and its stacks.
   // Only the pages the engine touches get committed.
-  size_t arena_bytes = size_t{80} << 20;
+  // Two memories of 1024 pages (runner_limits) and the rest: multi-memory modules without maxima.
+  size_t arena_bytes = size_t{200} << 20;
   std::vector<std::string> paths;
 };
 
@@ -971,7 +972,7 @@ void print_usage() {
       "                         validation = module / assert_malformed / assert_invalid and\n"
       "                         the validation of assert_unlinkable / assert_uninstantiable\n"
       "  --json FILE            write per-file results as JSON\n"
-      "  --arena-mib N          arena size per live module (default 80)\n"
+      "  --arena-mib N          arena size per live module (default 200)\n"
       "  -v, -vv                log message mismatches / every failure to stderr\n"
       "  -q                     only the total line\n"
       "Exit status: 0 ok, 1 failures within the gate, 77 everything skipped, 2 usage.\n",

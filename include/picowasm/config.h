@@ -77,6 +77,16 @@
 #ifndef PICOWASM_FEATURE_CUSTOM_PAGE_SIZES
 #define PICOWASM_FEATURE_CUSTOM_PAGE_SIZES 1
 #endif
+// multi-memory: several memories per module; memory instructions name theirs by index (memory 0
+// keeps its own translated operations, so single-memory code runs exactly as fast).
+#ifndef PICOWASM_FEATURE_MULTI_MEMORY
+#define PICOWASM_FEATURE_MULTI_MEMORY 1
+#endif
+// Memories, imported and defined together (one pointer and one memory instance each per
+// instance).                                                      -> ErrorCode::limit_memories
+#ifndef PICOWASM_MAX_MEMORIES
+#define PICOWASM_MAX_MEMORIES 100u
+#endif
 // Values a constant expression may stack up (extended-const arithmetic nests them).
 //                                                                 -> ErrorCode::limit_operand_stack
 #ifndef PICOWASM_MAX_CONST_EXPR_STACK

@@ -98,6 +98,7 @@ enum class ErrorKind : uint8_t {
   X(limit_exports, limit, "implementation limit: too many exports")                          \
   X(limit_globals, limit, "implementation limit: too many globals")                          \
   X(limit_tables, limit, "implementation limit: too many tables")                            \
+  X(limit_memories, limit, "implementation limit: too many memories")                        \
   X(limit_segments, limit, "implementation limit: too many segments")                        \
   X(limit_locals, limit, "implementation limit: too many locals")                            \
   X(limit_body_size, limit, "implementation limit: function body too large")                 \

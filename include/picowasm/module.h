@@ -149,8 +149,9 @@ struct DataSegment {
 constexpr uint32_t kFeatureExtendedConst = 1u << 0;  // arithmetic in constant expressions
 constexpr uint32_t kFeatureTailCall = 1u << 1;       // return_call, return_call_indirect
 constexpr uint32_t kFeatureCustomPageSizes = 1u << 2;  // memories of 1-byte pages
+constexpr uint32_t kFeatureMultiMemory = 1u << 3;      // several memories, memory indices
 constexpr uint32_t kAllFeatures =
-    kFeatureExtendedConst | kFeatureTailCall | kFeatureCustomPageSizes;
+    kFeatureExtendedConst | kFeatureTailCall | kFeatureCustomPageSizes | kFeatureMultiMemory;
 
 struct Module {
   ByteSpan bytes;  // the whole binary

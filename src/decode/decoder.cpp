@@ -257,6 +257,9 @@ class Decoder {
       return fail(r, ErrorCode::limit_functions);
     if (m_.num_imported_globals > PICOWASM_MAX_GLOBALS) return fail(r, ErrorCode::limit_globals);
     if (m_.num_imported_tables > PICOWASM_MAX_TABLES) return fail(r, ErrorCode::limit_tables);
+    if (m_.num_imported_memories > PICOWASM_MAX_MEMORIES) {
+      return fail(r, ErrorCode::limit_memories);
+    }
     m_.imports = imports;
     m_.num_imports = n;
     return true;
@@ -317,8 +320,9 @@ class Decoder {
 
   bool memory_section(Reader& r) {
     uint32_t n;
-    // The validator reports "multiple memories"; here the count is bounded by the bytes left.
-    if (!count(r, UINT32_MAX, ErrorCode::limit_tables, &n)) return false;
+    // Without multi-memory the validator reports "multiple memories"; here the count is bounded.
+    if (!count(r, PICOWASM_MAX_MEMORIES - m_.num_imported_memories, ErrorCode::limit_memories, &n))
+      return false;
     MemoryType* memories;
     if (!make_memories(r, n, &memories)) return false;
     for (uint32_t i = 0; i < n; ++i)

@@ -81,6 +81,19 @@ bool read_zero_byte(Reader& r) {
   return true;
 }
 
+// multi-memory: a memory index (u32) where 2.0 has a zero byte, and after a memarg's alignment
+// when its bit 6 is set. Structure only: the validator checks them against the module's features.
+bool skip_memory_index(Reader& r) {
+  uint32_t u;
+  return PICOWASM_FEATURE_MULTI_MEMORY ? r.u32(&u) : read_zero_byte(r);
+}
+bool skip_memarg(Reader& r) {
+  uint32_t align, u;
+  if (!r.u32(&align)) return false;
+  if (PICOWASM_FEATURE_MULTI_MEMORY && (align & kMemargMemoryIndex) && !r.u32(&u)) return false;
+  return r.u32(&u);
+}
+
 bool skip_immediates(Reader& r, Imm imm) {
   uint32_t u;
   switch (imm) {
@@ -108,10 +121,10 @@ bool skip_immediates(Reader& r, Imm imm) {
     case Imm::call_indirect:
     case Imm::elem_table:
     case Imm::table_table:
-    case Imm::memarg: return r.u32(&u) && r.u32(&u);
-    case Imm::memory: return read_zero_byte(r);
-    case Imm::memory_memory: return read_zero_byte(r) && read_zero_byte(r);
-    case Imm::data_memory: return r.u32(&u) && read_zero_byte(r);
+    case Imm::memarg: return skip_memarg(r);
+    case Imm::memory: return skip_memory_index(r);
+    case Imm::memory_memory: return skip_memory_index(r) && skip_memory_index(r);
+    case Imm::data_memory: return r.u32(&u) && skip_memory_index(r);
     case Imm::i32: {
       int32_t v;
       return r.s32(&v);

@@ -33,6 +33,9 @@ bool read_blocktype(Reader& r, BlockType* out);
 // Reads the memory index byte of memory.size/grow/fill/copy/init, which must be zero in 2.0.
 bool read_zero_byte(Reader& r);
 
+// multi-memory: bit 6 of a memarg's alignment field says a memory index follows it.
+constexpr uint32_t kMemargMemoryIndex = 0x40;
+
 // Skips the immediates of an instruction whose opcode was just read, checking only their encoding.
 bool skip_immediates(Reader& r, Imm imm);
 

@@ -70,6 +70,72 @@ inline void init_frame(uint64_t* fp, const CompiledFunc& cf) {
   for (uint32_t i = 0; i < cf.num_consts; ++i) fp[cf.const_slot + i] = cf.consts[i];
 }
 
+// memory.grow: the old size in pages, or -1 when the memory cannot grow by `delta` pages of its
+// page size (custom-page-sizes: 1 byte or 64 KiB).
+inline uint32_t grow_memory(MemoryInst& m, uint32_t delta) {
+  const uint32_t old = m.pages;
+  if (delta > m.capacity_pages - old) return 0xFFFFFFFFu;
+  const uint64_t bytes = static_cast<uint64_t>(delta) << m.type.page_size_log2;
+  std::memset(m.data + m.size, 0, static_cast<size_t>(bytes));
+  m.pages = old + delta;
+  // Added, not recomputed from pages: a memory capped below its declared size
+  // (InstanceLimits::memory_bytes) can only "grow" by 0 pages, and keeps its capped size.
+  m.size += bytes;
+  m.type.limits.min = m.pages;
+  return old;
+}
+
+#if PICOWASM_FEATURE_MULTI_MEMORY
+// multi-memory: loads and stores on memories other than 0 share one handler each, out of the
+// interpreter loop; `kind` is the wasm opcode. Memory 0 keeps its own fast operations.
+struct AccessShape {
+  uint8_t bytes;
+  bool sign;  // sign-extend from `bytes`
+  bool i32;   // 32-bit result (upper slot half zeroed)
+};
+AccessShape access_shape(CodeUnit kind) {
+  switch (static_cast<CodeOp>(kind)) {
+    case CodeOp::i32_load:
+    case CodeOp::f32_load:
+    case CodeOp::i32_store:
+    case CodeOp::f32_store:
+    case CodeOp::i64_store32:
+    case CodeOp::i64_load32_u: return {4, false, false};
+    case CodeOp::i64_load32_s: return {4, true, false};
+    case CodeOp::i32_load8_s: return {1, true, true};
+    case CodeOp::i32_load16_s: return {2, true, true};
+    case CodeOp::i64_load8_s: return {1, true, false};
+    case CodeOp::i64_load16_s: return {2, true, false};
+    case CodeOp::i32_load8_u:
+    case CodeOp::i64_load8_u:
+    case CodeOp::i32_store8:
+    case CodeOp::i64_store8: return {1, false, false};
+    case CodeOp::i32_load16_u:
+    case CodeOp::i64_load16_u:
+    case CodeOp::i32_store16:
+    case CodeOp::i64_store16: return {2, false, false};
+    default: return {8, false, false};  // i64/f64 load and store
+  }
+}
+bool load_n(const MemoryInst& m, uint64_t ea, CodeUnit kind, uint64_t* out) {
+  const AccessShape s = access_shape(kind);
+  if (ea + s.bytes > m.size) return false;
+  uint64_t v = 0;
+  std::memcpy(&v, m.data + ea, s.bytes);  // little-endian target
+  const unsigned unused = 64u - 8u * s.bytes;
+  if (s.sign && unused) v = static_cast<uint64_t>(static_cast<int64_t>(v << unused) >> unused);
+  if (s.i32) v &= 0xFFFFFFFFu;
+  *out = v;
+  return true;
+}
+bool store_n(MemoryInst& m, uint64_t ea, CodeUnit kind, uint64_t value) {
+  const AccessShape s = access_shape(kind);
+  if (ea + s.bytes > m.size) return false;
+  std::memcpy(m.data + ea, &value, s.bytes);
+  return true;
+}
+#endif
+
 inline bool range_oob(uint32_t start, uint32_t n, uint64_t size) {
   return static_cast<uint64_t>(start) + n > size;
 }
@@ -549,23 +615,8 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     NEXT();
   }
   CASE_X(memory_grow) {
-    MemoryInst* m = in->memory;
-    uint32_t delta = rd<uint32_t>(fp, pc[2]);
-    uint32_t old = m->pages;
-    if (delta > m->capacity_pages - old) {
-      wr<uint32_t>(fp, pc[1], 0xFFFFFFFFu);
-    } else {
-      // Pages of the declared size (custom-page-sizes: 1 byte or 64 KiB).
-      const uint64_t bytes = static_cast<uint64_t>(delta) << m->type.page_size_log2;
-      std::memset(m->data + m->size, 0, static_cast<size_t>(bytes));
-      m->pages = old + delta;
-      // Added, not recomputed from pages: a memory capped below its declared size
-      // (InstanceLimits::memory_bytes) can only "grow" by 0 pages, and keeps its capped size.
-      m->size += bytes;
-      m->type.limits.min = m->pages;
-      LOAD_MEMORY();
-      wr<uint32_t>(fp, pc[1], old);
-    }
+    wr<uint32_t>(fp, pc[1], grow_memory(*in->memory, rd<uint32_t>(fp, pc[2])));
+    LOAD_MEMORY();
     pc += 3;
     NEXT();
   }
@@ -584,7 +635,7 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
     NEXT();
   }
   CASE_X(memory_init) {
-    ErrorCode rc = memory_init(*in, read_u32(pc + 1), rd<uint32_t>(fp, pc[3]),
+    ErrorCode rc = memory_init(*in, in->memory, read_u32(pc + 1), rd<uint32_t>(fp, pc[3]),
                                rd<uint32_t>(fp, pc[4]), rd<uint32_t>(fp, pc[5]));
     if (rc != ErrorCode::ok) TRAP(rc);
     pc += 6;
@@ -874,6 +925,66 @@ CallResult run(Instance& entry, const PausedCall& start, uint64_t fuel) {
   UNARY(i64_trunc_sat_f32_u, float, uint64_t, (num::trunc_sat_u<uint64_t, float>(a)))
   UNARY(i64_trunc_sat_f64_s, double, uint64_t, (num::trunc_sat_s<uint64_t, double>(a)))
   UNARY(i64_trunc_sat_f64_u, double, uint64_t, (num::trunc_sat_u<uint64_t, double>(a)))
+
+  // ---- multi-memory: memories other than 0 (looked up per access; memory 0 is cached) ----
+#if PICOWASM_FEATURE_MULTI_MEMORY
+  CASE_X(memory_size_n) {
+    wr<uint32_t>(fp, pc[1], in->memories[read_u32(pc + 2)]->pages);
+    pc += 4;
+    NEXT();
+  }
+  CASE_X(memory_grow_n) {
+    wr<uint32_t>(fp, pc[1], grow_memory(*in->memories[read_u32(pc + 3)], rd<uint32_t>(fp, pc[2])));
+    LOAD_MEMORY();  // the same memory may also be imported as memory 0
+    pc += 5;
+    NEXT();
+  }
+  CASE_X(memory_fill_n) {
+    MemoryInst* m = in->memories[read_u32(pc + 4)];
+    uint32_t d = rd<uint32_t>(fp, pc[1]), n = rd<uint32_t>(fp, pc[3]);
+    if (range_oob(d, n, m->size)) TRAP(ErrorCode::trap_memory_oob);
+    std::memset(m->data + d, static_cast<int>(rd<uint32_t>(fp, pc[2]) & 0xFF), n);
+    pc += 8;
+    NEXT();
+  }
+  CASE_X(memory_copy_n) {
+    MemoryInst* dm = in->memories[read_u32(pc + 4)];
+    const MemoryInst* sm = in->memories[read_u32(pc + 6)];
+    uint32_t d = rd<uint32_t>(fp, pc[1]), s = rd<uint32_t>(fp, pc[2]), n = rd<uint32_t>(fp, pc[3]);
+    if (range_oob(d, n, dm->size) || range_oob(s, n, sm->size)) TRAP(ErrorCode::trap_memory_oob);
+    std::memmove(dm->data + d, sm->data + s, n);
+    pc += 8;
+    NEXT();
+  }
+  CASE_X(memory_init_n) {
+    ErrorCode rc = memory_init(*in, in->memories[read_u32(pc + 6)], read_u32(pc + 1),
+                               rd<uint32_t>(fp, pc[3]), rd<uint32_t>(fp, pc[4]),
+                               rd<uint32_t>(fp, pc[5]));
+    if (rc != ErrorCode::ok) TRAP(rc);
+    pc += 8;
+    NEXT();
+  }
+  CASE_X(load_n) {
+    const uint64_t ea = static_cast<uint64_t>(rd<uint32_t>(fp, pc[2])) + read_u32(pc + 3);
+    if (!load_n(*in->memories[read_u32(pc + 5)], ea, pc[7], &fp[pc[1]]))
+      TRAP(ErrorCode::trap_memory_oob);
+    pc += 8;
+    NEXT();
+  }
+  CASE_X(store_n) {
+    const uint64_t ea = static_cast<uint64_t>(rd<uint32_t>(fp, pc[1])) + read_u32(pc + 3);
+    if (!store_n(*in->memories[read_u32(pc + 5)], ea, pc[7], fp[pc[2]]))
+      TRAP(ErrorCode::trap_memory_oob);
+    pc += 8;
+    NEXT();
+  }
+#else
+  // clang-format off
+  CASE_X(memory_size_n) CASE_X(memory_grow_n) CASE_X(memory_fill_n) CASE_X(memory_copy_n)
+  CASE_X(memory_init_n) CASE_X(load_n) CASE_X(store_n)
+    TRAP(ErrorCode::trap_unreachable);  // never emitted: multi-memory is compiled out
+  // clang-format on
+#endif
 
   // ---- wasm opcodes the translator never emits as themselves ----
   CASE_W(unreachable)

@@ -505,7 +505,8 @@ ErrorCode run_data_segments(Instance& inst) {
     const DataSegment& seg = m.datas[i];
     if (seg.mode != SegmentMode::active) continue;
     const uint32_t offset = static_cast<uint32_t>(eval_const_expr(inst, seg.offset));
-    ErrorCode code = memory_init(inst, i, offset, 0, seg.bytes.size);
+    ErrorCode code = memory_init(inst, inst.memories[seg.memory_index], i, offset, 0,
+                                 seg.bytes.size);
     if (code != ErrorCode::ok) return code;
     inst.data_dropped[i] = 1;
   }

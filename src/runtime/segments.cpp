@@ -126,15 +126,15 @@ ErrorCode table_init(Instance& instance, TableInst& table, uint32_t elem_index, 
   return ErrorCode::ok;
 }
 
-ErrorCode memory_init(Instance& instance, uint32_t data_index, uint32_t dst, uint32_t src,
-                      uint32_t n) {
+ErrorCode memory_init(Instance& instance, MemoryInst* memory, uint32_t data_index, uint32_t dst,
+                      uint32_t src, uint32_t n) {
   const DataSegment& seg = instance.module->datas[data_index];
   const uint64_t seg_len = instance.data_dropped[data_index] ? 0 : seg.bytes.size;
-  const uint64_t mem_size = instance.memory ? instance.memory->size : 0;
+  const uint64_t mem_size = memory ? memory->size : 0;
   if (uint64_t{src} + n > seg_len || uint64_t{dst} + n > mem_size) {
     return ErrorCode::trap_memory_oob;
   }
-  if (n > 0) std::memcpy(instance.memory->data + dst, seg.bytes.data + src, n);
+  if (n > 0) std::memcpy(memory->data + dst, seg.bytes.data + src, n);
   return ErrorCode::ok;
 }
 

@@ -20,9 +20,10 @@ uint64_t eval_const_expr(const Instance& instance, const ConstExpr& expr);
 ErrorCode table_init(Instance& instance, TableInst& table, uint32_t elem_index, uint32_t dst,
                      uint32_t src, uint32_t n);
 
-// memory.init semantics for data segment `data_index` into memory 0 (trap_memory_oob on bounds).
-ErrorCode memory_init(Instance& instance, uint32_t data_index, uint32_t dst, uint32_t src,
-                      uint32_t n);
+// memory.init semantics for data segment `data_index` into `memory` (null: the instance has none)
+// (trap_memory_oob on bounds).
+ErrorCode memory_init(Instance& instance, MemoryInst* memory, uint32_t data_index, uint32_t dst,
+                      uint32_t src, uint32_t n);
 
 }  // namespace picowasm
 

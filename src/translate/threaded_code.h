@@ -139,7 +139,15 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(i64_shr_u_imm, "SSL")                                                               \
   /* tail calls, each followed by `ret`: the arguments at slot S move to slot 0 */      \
   X(return_call, "FS")            /* function F of the instance */                      \
-  X(return_call_indirect, "FFSS") /* type F, table F, index slot */
+  X(return_call_indirect, "FFSS") /* type F, table F, index slot */                     \
+  /* multi-memory: memory F other than 0 (memory 0 keeps the operations above) */       \
+  X(memory_size_n, "SF")    /* dst <- pages of memory F */                              \
+  X(memory_grow_n, "SSF")   /* dst <- grow memory F by src */                           \
+  X(memory_fill_n, "SSSFF") /* dst, value, len; memory F (second F unused) */           \
+  X(memory_copy_n, "SSSFF") /* dst, src, len; dst memory F, src memory F */             \
+  X(memory_init_n, "FSSSF") /* data F: dst, src, len; memory F */                       \
+  X(load_n, "SSIFS")        /* dst <- memory F [addr + offset]; S = wasm load */        \
+  X(store_n, "SSIFS")       /* memory F [addr + offset] <- value; S = wasm store */
 
 // The *_wrapped operations follow the wasm loads and stores in the same order.
 constexpr uint16_t kNumWrappedMemOps = 23;

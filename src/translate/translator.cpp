@@ -536,14 +536,27 @@ class Translator {
       case Op::table_get: return table_op(r, XOp::table_get, true);
       case Op::table_set: return table_op(r, XOp::table_set, false);
       case Op::memory_size: {
-        skip_immediates(r, Imm::memory);
+        const uint32_t memory = memory_index(r);
+        if (memory != 0) {  // multi-memory: memory 0 keeps its own operation
+          CodeUnit* p = instr(code_op(XOp::memory_size_n), 4, 1);
+          p[1] = static_cast<Slot>(home(height_));
+          put_u32(p + 2, memory);
+          return push_result();
+        }
         CodeUnit* p = instr(code_op(XOp::memory_size), 2, 1);
         p[1] = static_cast<Slot>(home(height_));
         return push_result();
       }
       case Op::memory_grow: {
-        skip_immediates(r, Imm::memory);
+        const uint32_t memory = memory_index(r);
         Slot n = pop();
+        if (memory != 0) {
+          CodeUnit* p = instr(code_op(XOp::memory_grow_n), 5, 1);
+          p[1] = static_cast<Slot>(home(height_));
+          p[2] = n;
+          put_u32(p + 3, memory);
+          return push_result();
+        }
         CodeUnit* p = instr(code_op(XOp::memory_grow), 3, 1);
         p[1] = static_cast<Slot>(home(height_));
         p[2] = n;
@@ -591,11 +604,13 @@ class Translator {
       case Op::memory_init: {
         uint32_t data = 0;
         r.u32(&data);
-        skip_immediates(r, Imm::memory);
+        const uint32_t memory = memory_index(r);
         Slot n = pop(), src = pop(), dst = pop();
-        CodeUnit* p = instr(code_op(XOp::memory_init), 6);
+        CodeUnit* p =
+            instr(code_op(memory ? XOp::memory_init_n : XOp::memory_init), memory ? 8 : 6);
         put_u32(p + 1, data);
         p[3] = dst, p[4] = src, p[5] = n;
+        if (memory) put_u32(p + 6, memory);
         return;
       }
       case Op::data_drop:
@@ -608,8 +623,17 @@ class Translator {
       }
       case Op::memory_copy:
       case Op::memory_fill: {
-        skip_immediates(r, info->imm);
+        const uint32_t m0 = memory_index(r);
+        const uint32_t m1 = op == Op::memory_copy ? memory_index(r) : 0;
         Slot n = pop(), val = pop(), dst = pop();
+        if (m0 != 0 || m1 != 0) {  // multi-memory: both indices follow the operands
+          CodeUnit* p =
+              instr(code_op(op == Op::memory_copy ? XOp::memory_copy_n : XOp::memory_fill_n), 8);
+          p[1] = dst, p[2] = val, p[3] = n;
+          put_u32(p + 4, m0);
+          put_u32(p + 6, m1);
+          return;
+        }
         CodeUnit* p =
             instr(code_op(op == Op::memory_copy ? XOp::memory_copy : XOp::memory_fill), 4);
         p[1] = dst, p[2] = val, p[3] = n;
@@ -975,12 +999,45 @@ class Translator {
   }
 
   // ---- memory and numeric operations ----
+  // A memory index immediate (validated): a u32 with multi-memory, else 2.0's zero byte.
+  uint32_t memory_index(Reader& r) {
+    uint32_t index = 0;
+    if (multi_memory()) {
+      r.u32(&index);
+    } else {
+      skip_immediates(r, Imm::memory);
+    }
+    return index;
+  }
+  bool multi_memory() const {
+    return PICOWASM_FEATURE_MULTI_MEMORY && (m_.features & kFeatureMultiMemory);
+  }
+
   void memory_access(Reader& r, Op op, const OpInfo& info) {
-    uint32_t align = 0, offset = 0;
+    uint32_t align = 0, offset = 0, memory = 0;
     r.u32(&align);
+    if (multi_memory() && (align & kMemargMemoryIndex)) r.u32(&memory);
     r.u32(&offset);
     const bool load = info.result != kT_;
     Slot value = load ? 0 : pop();
+    if (memory != 0) {
+      // multi-memory: one generic load and one generic store for memories other than 0, which
+      // keep memory 0's operations (and their speed) as they are. The wasm opcode is the kind.
+      Slot addr = pop();
+      CodeUnit* p = instr(code_op(load ? XOp::load_n : XOp::store_n), 8, load ? 1 : kNone);
+      if (load) {
+        p[1] = static_cast<Slot>(home(height_));
+        p[2] = addr;
+      } else {
+        p[1] = addr;
+        p[2] = value;
+      }
+      put_u32(p + 3, offset);
+      put_u32(p + 5, memory);
+      p[7] = code_op(op);
+      if (load) push_result();
+      return;
+    }
     // An address computed by `i32.add x, C` just before an access at offset 0 is fused into it.
     CodeUnit code = code_op(op);
     const Operand& a = stack_[height_ - 1];

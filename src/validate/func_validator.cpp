@@ -354,7 +354,18 @@ class FuncValidator {
   // ---- immediates and index spaces -------------------------------------------------------------
   bool read_index(uint32_t* out) { return r_.u32(out) || reader_failed(); }
 
-  bool require_memory() { return module_.num_memories > 0 || fail(ErrorCode::unknown_memory); }
+  bool multi_memory() const {
+    return PICOWASM_FEATURE_MULTI_MEMORY && (module_.features & kFeatureMultiMemory);
+  }
+  // A memory index immediate: a u32 with multi-memory, else the zero byte of 2.0.
+  bool read_memory_index(uint32_t* out) {
+    *out = 0;
+    if (multi_memory()) return read_index(out);
+    return read_zero_byte(r_) || reader_failed();
+  }
+  bool require_memory(uint32_t index) {
+    return index < module_.num_memories || fail(ErrorCode::unknown_memory);
+  }
 
   bool table_elem(uint32_t index, uint8_t* elem) {
     if (index >= module_.num_tables) return fail(ErrorCode::unknown_table);
@@ -488,9 +499,14 @@ bool FuncValidator::validate_tail_call(Op op) {
 }
 
 bool FuncValidator::validate_memory_access(Op op, const OpInfo& info) {
-  uint32_t align, offset;
-  if (!r_.u32(&align) || !r_.u32(&offset)) return reader_failed();
-  if (!require_memory()) return false;
+  uint32_t align, offset, memory = 0;
+  if (!r_.u32(&align)) return reader_failed();
+  if (multi_memory() && (align & kMemargMemoryIndex)) {
+    align &= ~kMemargMemoryIndex;
+    if (!read_index(&memory)) return false;
+  }
+  if (!r_.u32(&offset)) return reader_failed();
+  if (!require_memory(memory)) return false;
   if (align > natural_alignment(op)) return fail(ErrorCode::bad_alignment);
   return apply_simple(info);
 }
@@ -501,20 +517,20 @@ bool FuncValidator::validate_prefixed(Op op) {
   uint8_t elem, elem2;
   switch (op) {
     case Op::memory_init:
-      if (!read_index(&a) || !(read_zero_byte(r_) || reader_failed())) return false;
+      if (!read_index(&a) || !read_memory_index(&b)) return false;
       if (data_count_missing(module_)) return fail(ErrorCode::data_count_required);
-      if (!require_memory() || !require_data_index(a)) return false;
+      if (!require_memory(b) || !require_data_index(a)) return false;
       return pop(kI32) && pop(kI32) && pop(kI32);
     case Op::data_drop:
       if (!read_index(&a)) return false;
       if (data_count_missing(module_)) return fail(ErrorCode::data_count_required);
       return require_data_index(a);
     case Op::memory_copy:
-      if (!read_zero_byte(r_) || !read_zero_byte(r_)) return reader_failed();
-      return require_memory() && pop(kI32) && pop(kI32) && pop(kI32);
+      if (!read_memory_index(&a) || !read_memory_index(&b)) return false;
+      return require_memory(a) && require_memory(b) && pop(kI32) && pop(kI32) && pop(kI32);
     case Op::memory_fill:
-      if (!read_zero_byte(r_)) return reader_failed();
-      return require_memory() && pop(kI32) && pop(kI32) && pop(kI32);
+      if (!read_memory_index(&a)) return false;
+      return require_memory(a) && pop(kI32) && pop(kI32) && pop(kI32);
     case Op::table_init:  // elem index, then table index
       if (!read_index(&a) || !read_index(&b)) return false;
       if (!table_elem(b, &elem)) return false;
@@ -690,8 +706,8 @@ bool FuncValidator::validate_instructions() {
         break;
       case Op::memory_size:
       case Op::memory_grow:
-        if (!read_zero_byte(r_)) return reader_failed();
-        if (!require_memory() || !apply_simple(*info)) return false;
+        if (!read_memory_index(&index)) return false;
+        if (!require_memory(index) || !apply_simple(*info)) return false;
         break;
       case Op::ref_null: {
         ValType t;

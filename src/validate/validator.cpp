@@ -382,7 +382,8 @@ Error check_module(const Module& m, Arena& arena, bool* ref_values) {
   if (!err.ok()) return err;
   err = check_start(m);
   if (err.ok()) err = check_exports(m, arena);
-  if (err.ok() && m.num_memories > 1) err = make_error(ErrorCode::multiple_memories, 0);
+  const bool multi = PICOWASM_FEATURE_MULTI_MEMORY && (m.features & kFeatureMultiMemory);
+  if (err.ok() && m.num_memories > 1 && !multi) err = make_error(ErrorCode::multiple_memories, 0);
   // Every body has been read completely by now, so no malformed one remains to be found.
   return err;
 }

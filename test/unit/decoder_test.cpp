@@ -383,13 +383,22 @@ TEST(DecodeMemories, LimitsFlags) {
   EXPECT_EQ(too_long.err.code, ErrorCode::integer_too_long);
 }
 
-TEST(DecodeMemories, TwoMemoriesDecodeButDoNotValidate) {
+TEST(DecodeMemories, TwoMemoriesDecodeAndNeedMultiMemory) {
   Bytes m = module({section(kMemory, vec({limits(1), limits(2)}))});
   Loaded decoded(m, Stage::decode);
   ASSERT_TRUE(decoded.err.ok()) << decoded.err.message();
   EXPECT_EQ(decoded.module.num_memories, 2u);
   Loaded loaded(m, Stage::load);
-  EXPECT_EQ(loaded.err.code, ErrorCode::multiple_memories);
+  EXPECT_EQ(loaded.err.code,
+            PICOWASM_FEATURE_MULTI_MEMORY ? ErrorCode::ok : ErrorCode::multiple_memories);
+  // Without the proposal (2.0), a second memory is invalid.
+  std::vector<uint8_t> arena(1 << 16);
+  picowasm::Arena a(arena.data(), arena.size());
+  picowasm::Module out;
+  EXPECT_EQ(picowasm::load_module(m.data(), m.size(), a, &out,
+                                  picowasm::kAllFeatures & ~picowasm::kFeatureMultiMemory)
+                .code,
+            ErrorCode::multiple_memories);
 }
 
 TEST(DecodeGlobals, TypesMutabilityAndInitializers) {

@@ -420,10 +420,12 @@ TEST(Segments, InitChecksBoundsBeforeWritingAndTreatsDroppedAsEmpty) {
   EXPECT_EQ(table.elems[2], static_cast<uint64_t>(reinterpret_cast<uintptr_t>(inst->funcs[0])));
 
   uint8_t* mem = inst->memory->data;
-  EXPECT_EQ(picowasm::memory_init(*inst, 0, kPage - 2, 0, 3), ErrorCode::trap_memory_oob);
+  EXPECT_EQ(picowasm::memory_init(*inst, inst->memory, 0, kPage - 2, 0, 3),
+            ErrorCode::trap_memory_oob);
   EXPECT_EQ(mem[kPage - 2], 0);
-  EXPECT_EQ(picowasm::memory_init(*inst, 0, 0xFFFFFFFFu, 1, 2), ErrorCode::trap_memory_oob);
-  EXPECT_EQ(picowasm::memory_init(*inst, 0, 10, 1, 2), ErrorCode::ok);
+  EXPECT_EQ(picowasm::memory_init(*inst, inst->memory, 0, 0xFFFFFFFFu, 1, 2),
+            ErrorCode::trap_memory_oob);
+  EXPECT_EQ(picowasm::memory_init(*inst, inst->memory, 0, 10, 1, 2), ErrorCode::ok);
   EXPECT_EQ(mem[10], 8);
   EXPECT_EQ(mem[11], 9);
 
@@ -431,8 +433,8 @@ TEST(Segments, InitChecksBoundsBeforeWritingAndTreatsDroppedAsEmpty) {
   inst->data_dropped[0] = 1;
   EXPECT_EQ(picowasm::table_init(*inst, table, 0, 0, 0, 0), ErrorCode::ok);
   EXPECT_EQ(picowasm::table_init(*inst, table, 0, 0, 0, 1), ErrorCode::trap_table_oob);
-  EXPECT_EQ(picowasm::memory_init(*inst, 0, 0, 0, 0), ErrorCode::ok);
-  EXPECT_EQ(picowasm::memory_init(*inst, 0, 0, 0, 1), ErrorCode::trap_memory_oob);
+  EXPECT_EQ(picowasm::memory_init(*inst, inst->memory, 0, 0, 0, 0), ErrorCode::ok);
+  EXPECT_EQ(picowasm::memory_init(*inst, inst->memory, 0, 0, 0, 1), ErrorCode::trap_memory_oob);
 }
 
 TEST(Segments, ConstExprEvaluatesExtendedConstArithmetic) {
