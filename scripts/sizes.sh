@@ -14,8 +14,8 @@
 #                       linear memory (the translator's scratch is part of the peak)
 #   bench_ratio         geometric mean of wasm/native guest instructions over the benchmark
 #                       programs at their Cortex-M parameters (bench-S, -O2, -icount shift=0: the
-#                       figure scripts/bench-cortex-m.sh prints for the M4); on cortex_m0 over the
-#                       10 of 15 programs that fit its 16 KiB of RAM (bench/cortex-m/small_ram.cmake)
+#                       figure scripts/bench-cortex-m.sh prints for the M4); on cortex_m0 over
+#                       the 10 of 15 programs that fit its 16 KiB of RAM (small_ram.cmake)
 # Usage: scripts/sizes.sh [BUILD_BASE [TARGET...]]   (default build/sizes, all targets)
 # Builds go to BUILD_BASE/TARGET-Os and BUILD_BASE/TARGET-O2. The last lines are exactly
 # `size <target> engine_flash_bytes=N` (N: flash_Os), one per target.
