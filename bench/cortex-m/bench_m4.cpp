@@ -62,6 +62,12 @@ constexpr size_t kArenaBytes = 288 * 1024;
 #endif
 alignas(8) uint8_t g_arena[kArenaBytes] BENCH_ARENA_SECTION;
 
+#ifndef BENCH_SMALL_RAM
+// Snapshot figures (docs/embedding.md): the image of the CoreMark-style program paused halfway.
+constexpr uint64_t kSnapshotFuel = 60000;  // mixed(32) uses about twice this
+alignas(8) uint8_t g_snapshot[96 * 1024];
+#endif
+
 #ifdef BENCH_SMALL_RAM
 constexpr bool kSmallRam = true;
 #else
@@ -261,6 +267,60 @@ WasmRun run_wasm(const bench_program& program, const embedded_module& module, in
 
 }  // namespace
 
+#ifndef BENCH_SMALL_RAM
+// `mixed` paused after kSnapshotFuel: the image's size and the instructions snapshot() takes to
+// write it and restore() to read it into a second instance, which then finishes with the native
+// result. One line: "snapshot mixed(32): ...". False if anything fails.
+bool snapshot_figures(const bench_program& program, int32_t param, uint64_t native_bits) {
+  const embedded_module* module = embedded_module_find(program.name);
+  if (module == nullptr) return false;
+  Arena arena(g_arena, sizeof g_arena);
+  Module decoded;
+  CompiledModule* compiled = nullptr;
+  InstanceLimits limits;
+  limits.stack_slots = kStackSlots;
+  limits.call_depth = kCallDepth;
+  Instance* a = nullptr;
+  Instance* b = nullptr;
+  ExternVal fn;
+  if (!picowasm::load_module(module->bytes, module->size, arena, &decoded).ok() ||
+      !picowasm::compile_module(decoded, arena, &compiled).ok() ||
+      !picowasm::instantiate(*compiled, nullptr, 0, limits, arena, &a).ok() ||
+      !picowasm::instantiate(*compiled, nullptr, 0, limits, arena, &b).ok() ||
+      !picowasm::find_export(*a, program.export_name, strlen(program.export_name), &fn)) {
+    return false;
+  }
+  uint64_t slot = static_cast<uint32_t>(param);
+  if (picowasm::call(*a, fn.func, &slot, kSnapshotFuel).status != picowasm::CallStatus::paused)
+    return false;
+  size_t size = 0, written = 0;
+  uint64_t start = board_cycles();
+  bench_mark();
+  const bool taken = picowasm::snapshot_size(*a, &size).ok() &&
+                     picowasm::snapshot(*a, g_snapshot, sizeof g_snapshot, &written).ok();
+  bench_mark();
+  const uint64_t take_insns = board_cycles() - start;
+  start = board_cycles();
+  bench_mark();
+  const bool restored = taken && picowasm::restore(*b, g_snapshot, written).ok();
+  bench_mark();
+  const uint64_t restore_insns = board_cycles() - start;
+  if (!restored) return false;
+  const picowasm::InstanceUse use = picowasm::instance_use(*b);
+  const picowasm::CallResult r = picowasm::resume(*b, &slot, picowasm::kUnlimitedFuel);
+  const uint64_t bits = program.result_type == BENCH_RESULT_I32 ? (slot & 0xFFFFFFFFu) : slot;
+  board_printf(
+      "snapshot %s(%ld): paused after %lu fuel, image %lu bytes (memory %lu bytes, stack %lu "
+      "slots), take_insn %lu (size + write), restore_insn %lu, resumed result %s\n",
+      program.name, static_cast<long>(param), static_cast<unsigned long>(kSnapshotFuel),
+      static_cast<unsigned long>(written), static_cast<unsigned long>(use.memory_bytes),
+      static_cast<unsigned long>(use.stack_slots_high_water),
+      static_cast<unsigned long>(take_insns), static_cast<unsigned long>(restore_insns),
+      r.status == picowasm::CallStatus::ok && bits == native_bits ? "matches native" : "DIFFERS");
+  return r.status == picowasm::CallStatus::ok && bits == native_bits;
+}
+#endif
+
 int main() {
   board_init();
   board_printf(
@@ -357,6 +417,18 @@ int main() {
     }
   }
 
+#ifndef BENCH_SMALL_RAM
+  if (!kSmoke) {
+    for (const bench_program& program : bench_programs) {
+      if (strcmp(program.name, "mixed") != 0) continue;
+      if (!snapshot_figures(program, program.cortex_m_param,
+                            bench_run_native(&program, program.cortex_m_param))) {
+        board_printf("FAIL snapshot figures of %s\n", program.name);
+        ++failures;
+      }
+    }
+  }
+#endif
   board_printf("arena high-water (largest): %lu of %lu bytes\n",
                static_cast<unsigned long>(max_high_water), static_cast<unsigned long>(kArenaBytes));
 #ifdef BENCH_SMALL_RAM
