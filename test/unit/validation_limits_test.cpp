@@ -74,7 +74,8 @@ TEST(ValidationOrder, MalformedBodyWinsOverEarlierInvalidBody) {
       body({}, {0xFC, 0x7F, 0x0B}),                                      // illegal 0xFC sub-opcode
       body({}, {0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1A, 0x0B}),  // LEB too long
       body({}, {0x01, 0x01}),                                            // no final `end`
-      body({}, {0x3F, 0x01, 0x1A, 0x0B}),  // memory.size with a non-zero byte
+      // memory.size with a bad memory index: not a zero byte (2.0), an overlong u32 (multi-memory)
+      body({}, {0x3F, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1A, 0x0B}),
   };
   for (const Bytes& bad : malformed_bodies) {
     SCOPED_TRACE(testing::PrintToString(bad));
