@@ -171,10 +171,6 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
                  const CodeUnit* pc, const CallFrame* frame, uint64_t* free_begin) {
   entry.trap_code = code;
   entry.trap_message = message;
-  // The scratch space below is value stack: what it writes above the stack's high-water mark is
-  // painted back, so that instance_use() counts only what wasm frames used.
-  uint64_t* const high_water = entry.stack + stack_slots_touched(entry);
-  uint64_t* scratch_end = free_begin;
   uint32_t n = 0, total = 0;
   auto add = [&](const Instance* inst, const CompiledFunc* f, const CodeUnit* at) {
     ++total;
@@ -186,8 +182,6 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
     // (the trapping call's part), else in the instance arena's free space.
     Arena scratch(free_begin, static_cast<size_t>(entry.stack_end - free_begin) * sizeof(uint64_t));
     t.module_offset = locate_module_offset(*inst->module, t.function, code_unit, &scratch);
-    const size_t dirty = (scratch.high_water() + sizeof(uint64_t) - 1) / sizeof(uint64_t);
-    if (free_begin + dirty > scratch_end) scratch_end = free_begin + dirty;
     if (t.module_offset == TrapFrame::kUnknownOffset)
       t.module_offset = locate_module_offset(*inst->module, t.function, code_unit, entry.arena);
   };
@@ -197,10 +191,6 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
     add(f->instance, function_at(f->instance, f->return_pc - 1), f->return_pc - 1);
   entry.trap_num_frames = n;
   entry.trap_total_frames = total;
-  uint64_t* const from = free_begin > high_water ? free_begin : high_water;
-  if (scratch_end > from) {
-    std::memset(from, kUnusedStackByte, static_cast<size_t>(scratch_end - from) * sizeof(uint64_t));
-  }
 }
 
 // Runs from the state in `paused` (a fresh call's entry, or a paused call) on `entry`'s stacks
