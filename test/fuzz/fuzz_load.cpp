@@ -70,7 +70,8 @@ void check_decoded(const Module& m, const uint8_t* data, size_t size) {
 
 // What validation adds on top.
 void check_validated(const Module& m) {
-  FUZZ_CHECK(m.num_memories <= 1);
+  // multi-memory: up to the configured bound (one memory when the proposal is compiled out).
+  FUZZ_CHECK(m.num_memories <= (PICOWASM_FEATURE_MULTI_MEMORY ? PICOWASM_MAX_MEMORIES : 1u));
   FUZZ_CHECK(!m.has_start || m.start < m.num_functions);
   FUZZ_CHECK(m.num_functions == 0 || m.declared_refs != nullptr);
   for (uint32_t i = 0; i < m.num_functions; ++i) {
