@@ -1,7 +1,7 @@
 // No heap after initialisation with WASI on: malloc/free and operator new/delete are replaced by
-// a bump allocator that counts calls; the WASI test programs are read first, then each runs
-// (load, instantiate, _start, sleeps waited out, unload) over a mock board with the heap locked,
-// and its UART output is compared with its hand-written expected file.
+// the locked heap of test/no_heap/locked_heap.h; the WASI test programs are read first, then each
+// runs (load, instantiate, _start, sleeps waited out, unload) over a mock board with the heap
+// locked, and its UART output is compared with its hand-written expected file.
 //   picowasm-wasi-no-heap-test PROGRAM.wasm EXPECTED.out [PROGRAM.wasm EXPECTED.out]...
 #include <unistd.h>
 
@@ -9,68 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 
+#include "../../test/no_heap/locked_heap.h"
 #include "picowasm/wasi.hpp"
-
-namespace {
-
-bool g_locked = false;
-unsigned g_calls_locked = 0;
-alignas(64) unsigned char g_pool[64 << 20];  // start-up allocations (stdio, file contents)
-size_t g_used = 0;
-
-void* allocate(size_t size) {
-  if (g_locked) {
-    ++g_calls_locked;
-    return nullptr;
-  }
-  const size_t at = (g_used + 15) & ~size_t{15};
-  if (size > sizeof g_pool - at) return nullptr;
-  g_used = at + size;
-  return g_pool + at;
-}
-
-}  // namespace
-
-extern "C" {
-void* malloc(size_t size) {
-  return allocate(size);
-}
-void* calloc(size_t n, size_t size) {
-  void* p = n && size > SIZE_MAX / n ? nullptr : allocate(n * size);
-  if (p) std::memset(p, 0, n * size);
-  return p;
-}
-void* realloc(void* old, size_t size) {
-  void* p = allocate(size);
-  if (p && old) std::memmove(p, old, size);  // the pool is contiguous: reading beyond is safe
-  return p;
-}
-void free(void* p) {
-  if (p && g_locked) ++g_calls_locked;
-}
-}
-void* operator new(size_t n) {
-  void* p = allocate(n ? n : 1);
-  if (!p) std::abort();
-  return p;
-}
-void* operator new[](size_t n) {
-  return operator new(n);
-}
-void operator delete(void* p) noexcept {
-  free(p);
-}
-void operator delete[](void* p) noexcept {
-  free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-  free(p);
-}
-void operator delete[](void* p, size_t) noexcept {
-  free(p);
-}
 
 namespace {
 using namespace picowasm;
@@ -183,7 +124,7 @@ int main(int argc, char** argv) {
   int codes[16];
   size_t lengths[16];
   static char outputs[16][1 << 16];
-  g_locked = true;
+  locked_heap::g_locked = true;
   for (int i = 0; i < n; ++i) {
     g_out_len = 0;
     codes[i] = run(wasm[i], b, grant, config);
@@ -192,10 +133,10 @@ int main(int argc, char** argv) {
   }
   // Self-test: an allocation now is counted (through a pointer the compiler cannot elide).
   void* (*volatile do_malloc)(size_t) = &malloc;
-  const unsigned before = g_calls_locked;
-  const bool counted = do_malloc(16) == nullptr && g_calls_locked == before + 1;
-  g_calls_locked = before;
-  g_locked = false;
+  const unsigned before = locked_heap::g_calls_locked;
+  const bool counted = do_malloc(16) == nullptr && locked_heap::g_calls_locked == before + 1;
+  locked_heap::g_calls_locked = before;
+  locked_heap::g_locked = false;
   if (!counted) {
     std::printf("self-test failed: a locked malloc was not counted\n");
     return 1;
@@ -210,6 +151,6 @@ int main(int argc, char** argv) {
       std::fwrite(outputs[i], 1, lengths[i], stdout);
     }
   }
-  std::printf("%d programs, %u heap calls with the heap locked\n", n, g_calls_locked);
-  return failures || g_calls_locked ? 1 : 0;
+  std::printf("%d programs, %u heap calls with the heap locked\n", n, locked_heap::g_calls_locked);
+  return failures || locked_heap::g_calls_locked ? 1 : 0;
 }
