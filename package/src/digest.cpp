@@ -1,45 +1,14 @@
 // The package digests over mbedTLS's SHA-256, computed from pieces of the package in place, and
 // verify() (the digests, then the signature hook). Kept apart from admit.cpp so that a firmware
 // that only verifies links no engine code.
-#include <mbedtls/sha256.h>
-#include <mbedtls/version.h>
-
 #include <cstring>
 
 #include "cbor.hpp"
 #include "picowasm/package.hpp"
-
-// mbedTLS 3 renamed the *_ret functions of 2.x (Debian 12 ships 2.28).
-#if MBEDTLS_VERSION_MAJOR < 3
-#define PICOWASM_SHA256_STARTS mbedtls_sha256_starts_ret
-#define PICOWASM_SHA256_UPDATE mbedtls_sha256_update_ret
-#define PICOWASM_SHA256_FINISH mbedtls_sha256_finish_ret
-#else
-#define PICOWASM_SHA256_STARTS mbedtls_sha256_starts
-#define PICOWASM_SHA256_UPDATE mbedtls_sha256_update
-#define PICOWASM_SHA256_FINISH mbedtls_sha256_finish
-#endif
+#include "picowasm/package_sha256.hpp"
 
 namespace picowasm {
 namespace package {
-namespace {
-
-// SHA-256 over up to four pieces (pointer, length); software SHA-256 cannot fail, so the
-// functions' status results are not needed.
-struct Sha256 {
-  mbedtls_sha256_context ctx;
-  Sha256() {
-    mbedtls_sha256_init(&ctx);
-    PICOWASM_SHA256_STARTS(&ctx, 0);
-  }
-  ~Sha256() { mbedtls_sha256_free(&ctx); }
-  void update(const uint8_t* data, size_t size) {
-    if (size != 0) PICOWASM_SHA256_UPDATE(&ctx, data, size);
-  }
-  void finish(uint8_t out[kDigestBytes]) { PICOWASM_SHA256_FINISH(&ctx, out); }
-};
-
-}  // namespace
 
 void code_digest(const Package& pkg, uint8_t out[kDigestBytes]) {
   Sha256 h;

@@ -11,20 +11,9 @@
 // state). Mount takes the valid copy with the larger sequence number.
 #include "picowasm/store.hpp"
 
-#include <mbedtls/sha256.h>
-#include <mbedtls/version.h>
-
 #include <cstring>
 
-#if MBEDTLS_VERSION_MAJOR < 3
-#define PICOWASM_STORE_SHA256_STARTS mbedtls_sha256_starts_ret
-#define PICOWASM_STORE_SHA256_UPDATE mbedtls_sha256_update_ret
-#define PICOWASM_STORE_SHA256_FINISH mbedtls_sha256_finish_ret
-#else
-#define PICOWASM_STORE_SHA256_STARTS mbedtls_sha256_starts
-#define PICOWASM_STORE_SHA256_UPDATE mbedtls_sha256_update
-#define PICOWASM_STORE_SHA256_FINISH mbedtls_sha256_finish
-#endif
+#include "picowasm/package_sha256.hpp"
 
 namespace picowasm {
 namespace store {
@@ -128,17 +117,6 @@ int slot_in(const Store::Entry& e, SlotState state) {
 void clear_slot(Store::SlotRecord& s) {
   std::memset(&s, 0, sizeof s);
 }
-
-struct Sha256 {
-  mbedtls_sha256_context ctx;
-  Sha256() {
-    mbedtls_sha256_init(&ctx);
-    PICOWASM_STORE_SHA256_STARTS(&ctx, 0);
-  }
-  ~Sha256() { mbedtls_sha256_free(&ctx); }
-  void update(const uint8_t* data, size_t size) { PICOWASM_STORE_SHA256_UPDATE(&ctx, data, size); }
-  void finish(uint8_t* out) { PICOWASM_STORE_SHA256_FINISH(&ctx, out); }
-};
 
 // Reads `size` bytes at linear address `address`, block by block.
 Result read_at(const BlockDevice& dev, uint32_t address, uint8_t* out, uint32_t size) {
@@ -530,7 +508,7 @@ uint32_t Store::slot_address(uint32_t index, uint8_t slot) const {
 
 Result Store::hash_slot(uint32_t index, uint8_t slot, uint32_t length,
                         uint8_t out[package::kDigestBytes]) const {
-  Sha256 sha;
+  package::Sha256 sha;
   uint8_t chunk[kReadChunk];
   const uint32_t base = slot_address(index, slot);
   for (uint32_t at = 0; at < length;) {
