@@ -145,6 +145,11 @@ enum class ErrorKind : uint8_t {
   X(snapshot_unsupported, unsupported, "snapshot: state not capturable (see snapshot())")    \
   X(snapshot_does_not_fit, resource, "snapshot: instance limits below the image's")          \
   X(snapshot_buffer_too_small, resource, "snapshot: buffer too small for the image")         \
+  /* --- translated-code images (translate_to(), load_pretranslated()) --- */                \
+  X(image_malformed, malformed, "translated image: truncated, damaged or not this module's") \
+  X(image_foreign_module, unlinkable, "translated image: made from another module")          \
+  X(image_foreign_build, unlinkable, "translated image: made by another engine build")       \
+  X(image_sink_failed, resource, "translated image: the sink refused a write")               \
   /* --- supervisor (supervisor/: init(), add()) --- */                                      \
   X(supervisor_bad_board, usage, "supervisor: board without a clock, or too many slots")     \
   X(supervisor_full, resource, "supervisor: no free app slot")                               \
