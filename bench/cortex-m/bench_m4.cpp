@@ -10,7 +10,10 @@
 //                   computed independently by bench/tools/reference.py: the CTest smoke test
 // Also printed per module: the memory picowasm needed on this 32-bit target (arena high-water,
 // value-stack slots and call frames actually touched) and the size of the translated code
-// against the function bodies it came from. Exit status 0 only if every result matched.
+// against the function bodies it came from, and load/B: the instructions load_module and
+// compile_module take (decode, validate, translate; not instantiate) per byte of function bodies,
+// with its total over all modules on the line `load: ...`. Exit status 0 only if every result
+// matched.
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -188,6 +191,7 @@ struct WasmRun {
   bool ok = false;
   uint64_t bits = 0;
   uint64_t load_insns = 0;      // load_module + compile_module + instantiate
+  uint64_t compile_insns = 0;   // load_module + compile_module: decode, validate, translate
   uint64_t run_insns = 0;       // invoke only
   uint32_t body_bytes = 0;      // sum of the function bodies' instruction bytes
   uint32_t code_bytes = 0;      // threaded code produced from them
@@ -217,6 +221,7 @@ WasmRun run_wasm(const bench_program& program, const embedded_module& module, in
     return run;
   }
   run.compiled_arena = arena.used() - run.decoded_arena;
+  run.compile_insns = board_cycles() - start;
   InstanceLimits limits;
   limits.stack_slots = kStackSlots;
   limits.call_depth = kCallDepth;
@@ -332,10 +337,10 @@ int main() {
     const char* title;
     int width;
   } kColumns[] = {{"program", -7},   {"param", 6},    {"result_bits", 19}, {"native_insn", 12},
-                  {"wasm_insn", 12}, {"ratio", 7},    {"load_insn", 11},   {"module_B", 9},
-                  {"body_B", 7},     {"code_B", 7},   {"code/body", 10},   {"decoded", 8},
-                  {"compiled", 9},   {"instance", 9}, {"arena_peak", 11},  {"stack", 6},
-                  {"frames", 7}};
+                  {"wasm_insn", 12}, {"ratio", 7},    {"load_insn", 11},   {"load/B", 8},
+                  {"module_B", 9},   {"body_B", 7},   {"code_B", 7},       {"code/body", 10},
+                  {"decoded", 8},    {"compiled", 9}, {"instance", 9},     {"arena_peak", 11},
+                  {"stack", 6},      {"frames", 7}};
   for (const auto& column : kColumns) print_padded(column.title, column.width);
   board_putc('\n');
 
@@ -344,6 +349,7 @@ int main() {
   double log_ratio_sum = 0.0;
   int measured = 0;
   size_t max_high_water = 0;
+  uint64_t all_compile_insns = 0, all_body_bytes = 0;
   for (const bench_program& program : bench_programs) {
     const ReferenceResult* reference = find_reference(program.name, program.cortex_m_param, kSmoke);
     if (kSmoke && reference == nullptr) {
@@ -377,6 +383,8 @@ int main() {
       continue;
     }
     if (wasm.arena_high_water > max_high_water) max_high_water = wasm.arena_high_water;
+    all_compile_insns += wasm.compile_insns;
+    all_body_bytes += wasm.body_bytes;
 
     print_padded(program.name, -7);
     board_printf(" %5ld 0x%016llx %11llu %11llu", static_cast<long>(param),
@@ -384,8 +392,9 @@ int main() {
                  static_cast<unsigned long long>(native_insns),
                  static_cast<unsigned long long>(wasm.run_insns));
     print_hundredths(ratio_hundredths(wasm.run_insns, native_insns), 7);
-    board_printf(" %10llu %8lu %6lu %6lu", static_cast<unsigned long long>(wasm.load_insns),
-                 static_cast<unsigned long>(module->size),
+    board_printf(" %10llu", static_cast<unsigned long long>(wasm.load_insns));
+    print_hundredths(ratio_hundredths(wasm.compile_insns, wasm.body_bytes), 8);
+    board_printf(" %8lu %6lu %6lu", static_cast<unsigned long>(module->size),
                  static_cast<unsigned long>(wasm.body_bytes),
                  static_cast<unsigned long>(wasm.code_bytes));
     print_hundredths(ratio_hundredths(wasm.code_bytes, wasm.body_bytes), 10);
@@ -429,6 +438,12 @@ int main() {
     }
   }
 #endif
+  board_printf(
+      "load: %llu instructions (decode + validate + translate) for %llu body bytes, per byte",
+      static_cast<unsigned long long>(all_compile_insns),
+      static_cast<unsigned long long>(all_body_bytes));
+  print_hundredths(ratio_hundredths(all_compile_insns, all_body_bytes), 7);
+  board_putc('\n');
   board_printf("arena high-water (largest): %lu of %lu bytes\n",
                static_cast<unsigned long>(max_high_water), static_cast<unsigned long>(kArenaBytes));
 #ifdef BENCH_SMALL_RAM
