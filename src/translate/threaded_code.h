@@ -245,16 +245,32 @@ inline uint32_t instruction_units(const CodeUnit* pc) {
   return units;
 }
 
-// Unaligned little-endian immediates in the code stream.
+// Little-endian immediates in the code stream, only 2-byte aligned. Where the core has unaligned
+// word loads (Cortex-M3/M4/M7/M33, x86, ...) memcpy becomes one load. ARMv6-M (Cortex-M0) has
+// none, and GCC 12 calls newlib's byte-wise memcpy for it instead: there, two aligned halfword
+// loads per word (docs/interpreter.md has the figures).
+#if defined(__arm__) && !defined(__ARM_FEATURE_UNALIGNED)
+#define PICOWASM_CODE_HALFWORD_READS 1
+#else
+#define PICOWASM_CODE_HALFWORD_READS 0
+#endif
 inline uint32_t read_u32(const CodeUnit* p) {
+#if PICOWASM_CODE_HALFWORD_READS
+  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 16);
+#else
   uint32_t v;
   std::memcpy(&v, p, sizeof v);
   return v;
+#endif
 }
 inline uint64_t read_u64(const CodeUnit* p) {
+#if PICOWASM_CODE_HALFWORD_READS
+  return static_cast<uint64_t>(read_u32(p)) | (static_cast<uint64_t>(read_u32(p + 2)) << 32);
+#else
   uint64_t v;
   std::memcpy(&v, p, sizeof v);
   return v;
+#endif
 }
 
 // One translated function.
