@@ -713,6 +713,53 @@ struct ModuleFootprint {
 Error module_size(const uint8_t* bytes, size_t size, const ModuleConfig& scratch,
                   ModuleFootprint* out);
 
+// ---- Translated code in read-only memory: translate once, execute in place ---------------------
+// translate_to() writes a module's translated code, as an image, through a sink (e.g. into flash
+// pages, once: at install time, or when the engine build changed); load_pretranslated() then loads
+// the module with its code executed in place from the image, so the module buffer keeps only the
+// decoded module's tables and one small entry per function. The image holds no addresses (branches
+// are relative, calls name functions by index, each function is found by its offset), so it can be
+// copied or moved. Its header binds it to the module bytes (a digest of them) and to this engine
+// build (a digest of the translator's and interpreter's sources and of the features compiled in);
+// a checksum covers the rest. See docs/embedding.md, "Translated code in flash".
+constexpr size_t kImageHeaderBytes = 48;
+constexpr size_t kImageAlign = 8;  // load_pretranslated() needs the image at a multiple of this
+
+// Receives the image: write(context, offset, data, size) stores `size` bytes at `offset`. The body
+// comes first, at increasing contiguous offsets from kImageHeaderBytes; the header (offset 0,
+// kImageHeaderBytes long) comes last, so an image whose writing was cut short has no valid header
+// and is refused. Return false to stop the translation (image_sink_failed).
+struct ImageSink {
+  bool (*write)(void* context, size_t offset, const void* data, size_t size) = nullptr;
+  void* context = nullptr;
+};
+
+// Decodes, validates and translates `bytes`, handing the image to `sink`; *image_size (optional)
+// receives its size (a sink that only counts tells it before anything is written). config.arena is
+// working space only (garbage afterwards): it needs the decoded module and one function's
+// translation at a time, less than load(). Errors: those of load(), image_sink_failed.
+Error translate_to(const uint8_t* bytes, size_t size, const ModuleConfig& config,
+                   const ImageSink& sink, size_t* image_size = nullptr);
+
+// load() with the code taken from `image` (made by translate_to() from the same bytes by this
+// engine build) instead of translated: the image must stay readable and unchanged as long as the
+// module, and be kImageAlign-aligned. The bytes are still decoded and validated (the module's
+// tables come from them). Of the image, the header is checked (its checksum over the whole image,
+// the module and build digests) and so is every function's entry (inside the image, in order, a
+// frame that holds its parameters and locals); its code is not checked, but trusted as much as the
+// memory that holds it (verify_image() compares it with a fresh translation). Errors: those of
+// load(), bad_argument (null or misaligned image), image_malformed (truncated, damaged, or not
+// this module's functions), image_foreign_module, image_foreign_build.
+Error load_pretranslated(const uint8_t* bytes, size_t size, const uint8_t* image, size_t image_size,
+                         const ModuleConfig& config, LoadedModule** out);
+
+// Checks that `image` is exactly what translate_to() makes of `bytes` with this build: the checks
+// of load_pretranslated(), then every function translated again and compared, one at a time, in
+// config.arena (working space only). A difference is image_foreign_build. For tools, tests, and
+// firmware that wants more than digests before it trusts an image (it costs a translation's time).
+Error verify_image(const uint8_t* bytes, size_t size, const uint8_t* image, size_t image_size,
+                   const ModuleConfig& config);
+
 // Instance-side admission: exactly the bytes instantiate(module, config) will use of
 // config.arena, alignment padding included (memory, tables, globals, function instances, stacks,
 // trap frames, bookkeeping), after resolving and checking every import (the same errors as

@@ -202,7 +202,8 @@ Error check_config(const InstanceConfig& config) {
   return Error{};
 }
 
-Error load(const uint8_t* bytes, size_t size, const ModuleConfig& config, LoadedModule** out) {
+Error load_with(const uint8_t* bytes, size_t size, const ModuleConfig& config,
+                const CompileStep& compile, LoadedModule** out) {
   if (!out) return make_error(ErrorCode::bad_argument);
   *out = nullptr;
   Error err = check_config(config);
@@ -223,7 +224,7 @@ Error load(const uint8_t* bytes, size_t size, const ModuleConfig& config, Loaded
   if (loaded) {
     err = load_module(bytes, size, arena, &loaded->module, kAllFeatures & ~config.disabled_features);
     if (err.ok()) err = check_module_limits(loaded->module, config.limits);
-    if (err.ok()) err = compile_module(loaded->module, arena, &loaded->compiled);
+    if (err.ok()) err = compile.run(compile.context, loaded->module, arena, &loaded->compiled);
   } else {
     err = make_error(ErrorCode::out_of_arena);
   }
@@ -233,6 +234,15 @@ Error load(const uint8_t* bytes, size_t size, const ModuleConfig& config, Loaded
   loaded->arena_peak = round_up(arena.high_water(), kBufferAlign);
   *out = loaded;
   return Error{};
+}
+
+Error load(const uint8_t* bytes, size_t size, const ModuleConfig& config, LoadedModule** out) {
+  const CompileStep translate{
+      [](const void*, const Module& m, Arena& arena, CompiledModule** compiled) {
+        return compile_module(m, arena, compiled);
+      },
+      nullptr};
+  return load_with(bytes, size, config, translate, out);
 }
 
 Error module_size(const uint8_t* bytes, size_t size, const ModuleConfig& scratch,

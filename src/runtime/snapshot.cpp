@@ -10,6 +10,7 @@
 // code handles references (Module::ref_values) are refused (snapshot_unsupported).
 #include <cstring>
 
+#include "common/fnv.h"
 #include "runtime/runtime.h"
 #include "translate/threaded_code.h"
 
@@ -26,18 +27,10 @@ static_assert(kChunk >= 8 && (kChunk & (kChunk - 1)) == 0, "chunk size: a power 
 constexpr size_t kHeaderBytes = 4 + 2 + 2 + 4 + 4 + 8 + 8;
 constexpr size_t kChecksumOffset = 12;
 
-// FNV-1a (64 and 32 bit): integrity and identity checks, not security (an image is trusted as
-// much as the memory it is kept in; restore() stays memory-safe whatever the image says).
-uint64_t fnv64(uint64_t h, const void* data, size_t n) {
-  const uint8_t* p = static_cast<const uint8_t*>(data);
-  for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3u;
-  return h;
-}
-constexpr uint64_t kFnv64Basis = 0xcbf29ce484222325u;
+// FNV-1a (common/fnv.h): integrity and identity checks, not security (an image is trusted as much
+// as the memory it is kept in; restore() stays memory-safe whatever the image says).
 uint32_t fnv32(const uint8_t* p, size_t n) {
-  uint32_t h = 0x811c9dc5u;
-  for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x01000193u;
-  return h;
+  return picowasm::fnv32(kFnv32Basis, p, n);
 }
 
 // The translated code an image's positions refer to: every function's code units, frame layout and

@@ -152,6 +152,28 @@ class Translator {
     return error_.ok() ? located_ : kNone;
   }
 
+  // Hands each function to `sink` as soon as it is translated, then reuses its code space, so
+  // the arena holds one function's code at a time (translate_each()).
+  Error run_each(const FunctionSink& sink) {
+    const uint32_t defined = m_.num_functions - m_.num_imported_functions;
+    Arena::ScratchMark scratch = arena_.scratch_mark();
+    if (!start()) {
+      arena_.rewind_scratch(scratch);
+      return make_error(ErrorCode::out_of_arena, 0);
+    }
+    const Arena::Mark code_start = arena_.mark();
+    for (uint32_t i = 0; i < defined && error_.ok(); ++i) {
+      func_index_ = m_.num_imported_functions + i;
+      CompiledFunc func;
+      translate_function(m_.functions[func_index_], &func);
+      if (error_.ok()) error_ = sink.put(sink.context, i, func);
+      arena_.rewind(code_start);
+      emitted_ = 0;
+    }
+    arena_.rewind_scratch(scratch);
+    return error_;
+  }
+
   Error run(CompiledModule* out) {
     const uint32_t defined = m_.num_functions - m_.num_imported_functions;
     CompiledFunc* funcs = arena_.allocate_array<CompiledFunc>(defined);
@@ -1184,6 +1206,14 @@ uint32_t locate_module_offset(const Module& module, uint32_t func_index, uint32_
   uint32_t offset = t.locate(func_index, code_unit);
   arena->rewind(start);
   return offset;
+}
+
+Error translate_each(const Module& module, Arena& arena, const FunctionSink& sink) {
+  const Arena::Mark start = arena.mark();
+  Translator t(module, arena);
+  const Error err = t.run_each(sink);
+  arena.rewind(start);
+  return err;
 }
 
 Error translate_module(const Module& module, Arena& arena, CompiledModule* out) {

@@ -15,6 +15,18 @@ namespace picowasm {
 // rewound.
 Error translate_module(const Module& module, Arena& arena, CompiledModule* out);
 
+// Receives each translated function from translate_each(); `func.code` and `func.consts` point
+// into the arena and stay valid only during the call. A failed Error stops the translation.
+struct FunctionSink {
+  Error (*put)(void* context, uint32_t defined_index, const CompiledFunc& func);
+  void* context;
+};
+
+// Translates like translate_module(), but hands the functions to `sink` one by one, in order, and
+// keeps none: the arena holds one function's code (and the working stacks) at a time, and is as it
+// was when this returns.
+Error translate_each(const Module& module, Arena& arena, const FunctionSink& sink);
+
 // Finds which wasm instruction produced the threaded-code instruction containing `code_unit` of
 // defined function `func_index`, by translating that function again (deterministically) into the
 // free space of `arena`, which is rewound afterwards. Returns the instruction's byte offset in the
