@@ -38,6 +38,8 @@ alignas(16) uint8_t g_instance_arena[kInstanceArenaBytes];
 constexpr uint64_t kFuel = 1000000;    // safe points per app, as hal-apps-m4
 constexpr uint32_t kStackBytes = 512;  // 64 values: the apps' deepest call chain needs far fewer
 constexpr uint32_t kCallDepth = 16;
+// No edge waits to sample: the nRF51 driver refuses watch_edge (microbit_hal.h).
+constexpr IdlePolicy kIdle = {MICROBIT_MAX_IDLE_US, 0};
 
 constexpr pb::GpioGrant kPin2Out[] = {{2, 2, pb::kOutput}};
 constexpr pb::UartGrant kUart0Write[] = {{0, pb::kWrite}};
@@ -83,23 +85,11 @@ const char* decimal(uint32_t value, char (&buf)[12]) {
   return p;
 }
 
-void idle_until_ready(microbit_hal& hal, pb::AppHal& app) {
-  for (;;) {
-    const uint64_t now = hal.board.clock->now_us(hal.board.clock_ctx);
-    if (pb::hal_poll(app, now) != pb::Poll::waiting) return;
-    const pb::WaitState& w = pb::hal_wait_state(app);
-    microbit_idle(&hal, w.has_deadline ? w.deadline_us : now + MICROBIT_MAX_IDLE_US);
-  }
-}
-
 void run_app(microbit_hal& hal, const AppSpec& spec, const embedded_module& wasm) {
   const mps2_log& log = hal.log;
   report(log, {"== ", spec.name, " grant: ", spec.grant_spec});
-  picowasm::ModuleConfig mc;
-  mc.arena = g_module_arena;
-  mc.arena_size = sizeof g_module_arena;
   picowasm::LoadedModule* module = nullptr;
-  picowasm::Error err = picowasm::load(wasm.bytes, wasm.size, mc, &module);
+  picowasm::Error err = load_embedded(wasm, g_module_arena, sizeof g_module_arena, &module);
   if (!err.ok()) {
     report(log, {"== ", spec.name, ": load failed: ", err.message()});
     return;
@@ -118,17 +108,17 @@ void run_app(microbit_hal& hal, const AppSpec& spec, const embedded_module& wasm
     return;
   }
   uint64_t slots[1] = {0};
+  // The nRF51 idle wakes on its timer only: no UART wake-up to ask for.
   const picowasm::CallResult r =
-      run_app_main(*inst, main_fn, slots, kFuel, [&] { idle_until_ready(hal, app); });
+      run_app_main(*inst, main_fn, slots, kFuel, app, kIdle,
+                   [&](uint64_t wake_us, uint32_t /*uarts*/) { microbit_idle(&hal, wake_us); });
   char number[12];
   if (r.status == picowasm::CallStatus::ok) {
     const int32_t code = static_cast<int32_t>(slots[0]);
     report(log, {"== ", spec.name, ": exit ", code < 0 ? "-" : "",
                  decimal(code < 0 ? 0u - static_cast<uint32_t>(code) : code, number)});
   } else if (r.status == picowasm::CallStatus::trap) {
-    const picowasm::TrapReport t = picowasm::trap_report(*inst);
-    report(log, {"== ", spec.name,
-                 ": trap: ", t.host_message ? t.host_message : picowasm::error_message(t.code)});
+    report(log, {"== ", spec.name, ": trap: ", trap_message(*inst)});
   } else {
     report(log, {"== ", spec.name, ": out of fuel"});
   }

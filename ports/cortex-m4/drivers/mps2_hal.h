@@ -93,6 +93,8 @@ void mps2_hal_init(mps2_hal* hal);
  * more than MPS2_MAX_IDLE_US at a time. */
 #define MPS2_MAX_IDLE_US 1000000u
 void mps2_idle(mps2_hal* hal, uint64_t wake_us, uint32_t uart_ports);
+/* No GPIO interrupts: while an app waits for an edge, the firmware wakes this often to sample. */
+#define MPS2_EDGE_POLL_US 10000u
 
 /* Per-driver initialisation, called by mps2_hal_init. */
 void mps2_gpio_init(mps2_gpio* gpio);
@@ -104,6 +106,11 @@ void mps2_log_init(mps2_log* log);
 
 /* Writes text as is to the semihosting console (the log's stream): firmware reports. */
 void mps2_console_write(const mps2_log* log, const char* text, uint32_t len);
+/* Writes one printf-formatted report line and a newline to the console; a longer line is cut to
+ * MPS2_CONSOLE_LINE_MAX bytes, newline included. */
+#define MPS2_CONSOLE_LINE_MAX 200u
+void mps2_console_line(const mps2_log* log, const char* fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* UART port `port` has a received byte waiting (mps2_idle). */
 bool mps2_uart_rx_ready(uint32_t port);

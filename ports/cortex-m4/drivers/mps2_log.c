@@ -3,6 +3,8 @@
  * its standard error (or -semihosting-config chardev=...). The app's UART 0 is QEMU's first serial
  * port (standard output), so an app's UART bytes and its log records arrive on separate streams, as
  * on the virtual board. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mps2_hal.h"
@@ -17,6 +19,19 @@ void mps2_console_write(const mps2_log* log, const char* text, uint32_t len) {
   if (log->handle < 0 || len == 0) return;
   uint32_t block[3] = {(uint32_t)log->handle, (uint32_t)text, len};
   semihosting_call(SEMIHOSTING_SYS_WRITE, (uint32_t)block);
+}
+
+void mps2_console_line(const mps2_log* log, const char* fmt, ...) {
+  char line[MPS2_CONSOLE_LINE_MAX];
+  va_list args;
+  va_start(args, fmt);
+  const int n = vsnprintf(line, sizeof line, fmt, args);
+  va_end(args);
+  if (n < 0) return;
+  /* The newline takes the place of vsnprintf's terminating NUL. */
+  uint32_t len = (uint32_t)n < sizeof line - 1u ? (uint32_t)n : (uint32_t)(sizeof line - 1u);
+  line[len++] = '\n';
+  mps2_console_write(log, line, len);
 }
 
 static int32_t log_write(void* ctx, int32_t level, const char* text, uint32_t len) {

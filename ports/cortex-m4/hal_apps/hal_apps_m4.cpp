@@ -11,9 +11,7 @@
 //   log info: ...                  the app's log records (error, warn, info, debug)
 //   == NAME: exit N | trap: MESSAGE | out of fuel | refused: ...   how it ended
 // Exit status: 0 when every selected app ran (whatever its outcome), 1 for an unknown app name.
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "app_main_loop.hpp"
@@ -34,7 +32,7 @@ alignas(16) uint8_t g_instance_arena[kInstanceArenaBytes] BOARD_PSRAM;
 
 constexpr uint64_t kFuel = 1000000;    // safe points per app: the well-behaved ones need far fewer
 constexpr uint32_t kMemoryPages = 16;  // what memory.grow may reach (memory_bomb stops here)
-constexpr uint64_t kEdgePollUs = 10000;  // no GPIO interrupts: edges are sampled this often
+constexpr IdlePolicy kIdle = {MPS2_MAX_IDLE_US, MPS2_EDGE_POLL_US};
 
 // ---- Grants (flash), and the same grant in the CLI's syntax ----------------------------------
 constexpr pb::GpioGrant kPin2Out[] = {{2, 2, pb::kOutput}};
@@ -98,55 +96,21 @@ constexpr AppSpec kApps[] = {
      "gpio:0-2:out gpio:10:in i2c:0:0x48,0x49 spi:0:0@10000000 uart:0:w pwm:0 adc:0 time log"},
 };
 
-// ---- Reporting ----------------------------------------------------------------------------------
-
-struct Console {
-  const mps2_log* log;
-  void line(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
-};
-
-void Console::line(const char* fmt, ...) {
-  char text[200];
-  va_list args;
-  va_start(args, fmt);
-  int n = vsnprintf(text, sizeof text - 1, fmt, args);
-  va_end(args);
-  if (n < 0) return;
-  size_t len = static_cast<size_t>(n) < sizeof text - 1 ? static_cast<size_t>(n) : sizeof text - 2;
-  text[len++] = '\n';
-  mps2_console_write(log, text, static_cast<uint32_t>(len));
-}
-
 // ---- Running one app ----------------------------------------------------------------------------
 
-// Sleeps until the paused app's wait can end: its deadline, UART data it waits for, or the next
-// edge sample. hal_poll decides; this only avoids spinning.
-void idle_until_ready(mps2_hal& hal, pb::AppHal& app) {
-  for (;;) {
-    const uint64_t now = hal.board.clock->now_us(hal.board.clock_ctx);
-    if (pb::hal_poll(app, now) != pb::Poll::waiting) return;
-    const pb::WaitState& w = pb::hal_wait_state(app);
-    uint64_t wake = w.has_deadline ? w.deadline_us : now + MPS2_MAX_IDLE_US;
-    if (w.kind == pb::Wait::edge && wake > now + kEdgePollUs) wake = now + kEdgePollUs;
-    mps2_idle(&hal, wake, w.kind == pb::Wait::uart ? 1u << w.resource : 0u);
-  }
-}
-
-void run_app(mps2_hal& hal, const AppSpec& spec, const embedded_module& wasm, Console& out) {
-  out.line("== %s grant: %s", spec.name, spec.grant_spec);
-  picowasm::ModuleConfig mc;
-  mc.arena = g_module_arena;
-  mc.arena_size = sizeof g_module_arena;
+void run_app(mps2_hal& hal, const AppSpec& spec, const embedded_module& wasm) {
+  const mps2_log* out = &hal.log;
+  mps2_console_line(out, "== %s grant: %s", spec.name, spec.grant_spec);
   picowasm::LoadedModule* module = nullptr;
-  picowasm::Error err = picowasm::load(wasm.bytes, wasm.size, mc, &module);
+  picowasm::Error err = load_embedded(wasm, g_module_arena, sizeof g_module_arena, &module);
   if (!err.ok()) {
-    out.line("== %s: load failed: %s", spec.name, err.message());
+    mps2_console_line(out, "== %s: load failed: %s", spec.name, err.message());
     return;
   }
   const pb::LinkError le = pb::check_imports(*module, *spec.grant);
   if (!le.ok()) {
-    out.line("== %s: refused: it imports %s, which its grant does not give", spec.name,
-             pb::class_module(le.missing));
+    mps2_console_line(out, "== %s: refused: it imports %s, which its grant does not give",
+                      spec.name, pb::class_module(le.missing));
     return;
   }
   static pb::AppHal app;  // outlives the instance; one app at a time
@@ -157,21 +121,21 @@ void run_app(mps2_hal& hal, const AppSpec& spec, const embedded_module& wasm, Co
   err = picowasm::instantiate(*module, ic, &inst);
   picowasm::FuncInst* main_fn = err.ok() ? picowasm::find_function(*inst, "pw_main") : nullptr;
   if (!main_fn) {
-    out.line("== %s: instantiate failed: %s", spec.name,
-             err.ok() ? "no pw_main export" : err.message());
+    mps2_console_line(out, "== %s: instantiate failed: %s", spec.name,
+                      err.ok() ? "no pw_main export" : err.message());
     return;
   }
   uint64_t slots[1] = {0};
   const picowasm::CallResult r =
-      run_app_main(*inst, main_fn, slots, kFuel, [&] { idle_until_ready(hal, app); });
+      run_app_main(*inst, main_fn, slots, kFuel, app, kIdle,
+                   [&](uint64_t wake_us, uint32_t uarts) { mps2_idle(&hal, wake_us, uarts); });
   if (r.status == picowasm::CallStatus::ok) {
-    out.line("== %s: exit %ld", spec.name, static_cast<long>(static_cast<int32_t>(slots[0])));
+    mps2_console_line(out, "== %s: exit %ld", spec.name,
+                      static_cast<long>(static_cast<int32_t>(slots[0])));
   } else if (r.status == picowasm::CallStatus::trap) {
-    const picowasm::TrapReport t = picowasm::trap_report(*inst);
-    out.line("== %s: trap: %s", spec.name,
-             t.host_message ? t.host_message : picowasm::error_message(t.code));
+    mps2_console_line(out, "== %s: trap: %s", spec.name, trap_message(*inst));
   } else {
-    out.line("== %s: out of fuel", spec.name);
+    mps2_console_line(out, "== %s: out of fuel", spec.name);
   }
   pb::hal_cancel(app);
   picowasm::unload(*inst);
@@ -179,13 +143,13 @@ void run_app(mps2_hal& hal, const AppSpec& spec, const embedded_module& wasm, Co
 
 // After hal_check: what its SPI configuration left in the hardware, for the expected log. Bus 0 is
 // the PL022 at 0x40027000 (mps2_hal.h); its nCS is FPGAIO MISC bit 9, all five released (1).
-void report_spi_registers(Console& out) {
+void report_spi_registers(const mps2_log* out) {
   const uint32_t cr0 = *reinterpret_cast<volatile uint32_t*>(0x40027000u);
   const uint32_t cpsr = *reinterpret_cast<volatile uint32_t*>(0x40027010u);
   const uint32_t misc = *reinterpret_cast<volatile uint32_t*>(0x4002804Cu);
-  out.line("== hal_check: spi bus 0 CR0=0x%04lx CPSR=%lu, MISC=0x%03lx",
-           static_cast<unsigned long>(cr0), static_cast<unsigned long>(cpsr),
-           static_cast<unsigned long>(misc));
+  mps2_console_line(out, "== hal_check: spi bus 0 CR0=0x%04lx CPSR=%lu, MISC=0x%03lx",
+                    static_cast<unsigned long>(cr0), static_cast<unsigned long>(cpsr),
+                    static_cast<unsigned long>(misc));
 }
 
 }  // namespace
@@ -194,7 +158,7 @@ int main() {
   board_init();
   mps2_hal hal;
   mps2_hal_init(&hal);
-  Console out{&hal.log};
+  const mps2_log* out = &hal.log;
   char name[32];
   semihosting_first_argument(name, sizeof name);
   int ran = 0;
@@ -202,15 +166,15 @@ int main() {
     if (name[0] != '\0' && strcmp(name, spec.name) != 0) continue;
     const embedded_module* wasm = embedded_module_find(spec.name);
     if (!wasm) {
-      out.line("== %s: not embedded in this firmware", spec.name);
+      mps2_console_line(out, "== %s: not embedded in this firmware", spec.name);
       return 1;
     }
-    run_app(hal, spec, *wasm, out);
+    run_app(hal, spec, *wasm);
     if (strcmp(spec.name, "hal_check") == 0) report_spi_registers(out);
     ++ran;
   }
   if (ran == 0) {
-    out.line("== unknown app '%s'", name);
+    mps2_console_line(out, "== unknown app '%s'", name);
     return 1;
   }
   return 0;

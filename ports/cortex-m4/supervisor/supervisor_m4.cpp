@@ -9,11 +9,10 @@
 //   APP: log LEVEL: TEXT        a log record
 //   APP: EVENT [...]            started, watchdog, ended STATUS, backoff, gave_up
 // and finally "== supervisor: all done after N run() calls".
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "app_main_loop.hpp"
 #include "board.h"
 #include "embedded_module.h"
 #include "mps2_hal.h"
@@ -29,7 +28,6 @@ constexpr size_t kModuleArenaBytes = 256 * 1024;  // per app: load() peaks in tr
 constexpr size_t kInstanceArenaBytes = 160 * 1024;
 alignas(16) uint8_t g_module_arenas[kApps][kModuleArenaBytes] BOARD_PSRAM;
 alignas(16) uint8_t g_instance_arenas[kApps][kInstanceArenaBytes] BOARD_PSRAM;
-constexpr uint64_t kEdgePollUs = 10000;
 constexpr uint64_t kRunFuel = 100000;  // per run() call, between the firmware's own chores
 constexpr uint32_t kMaxRunCalls = 100000;
 
@@ -68,29 +66,15 @@ struct Firmware {
   pw_board board;  // hal.board with the log below, which names the app
   sup::Supervisor s;
   sup::Slot slots[kApps];
-
-  void line(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 };
-
-void Firmware::line(const char* fmt, ...) {
-  char text[200];
-  va_list args;
-  va_start(args, fmt);
-  const int n = vsnprintf(text, sizeof text - 1, fmt, args);
-  va_end(args);
-  if (n < 0) return;
-  size_t len = static_cast<size_t>(n) < sizeof text - 1 ? static_cast<size_t>(n) : sizeof text - 2;
-  text[len++] = '\n';
-  mps2_console_write(&hal.log, text, static_cast<uint32_t>(len));
-}
 
 const char* const kLevels[] = {"error", "warn", "info", "debug"};
 
 int32_t named_log(void* ctx, int32_t level, const char* text, uint32_t len) {
   Firmware& fw = *static_cast<Firmware*>(ctx);
   const sup::Slot* slot = sup::running_slot(fw.s);
-  fw.line("%s: log %s: %.*s", slot ? slot->spec.name : "?", kLevels[level & 3],
-          static_cast<int>(len), text);
+  mps2_console_line(&fw.hal.log, "%s: log %s: %.*s", slot ? slot->spec.name : "?",
+                    kLevels[level & 3], static_cast<int>(len), text);
   return PW_HAL_OK;
 }
 const pw_log_driver kNamedLog = {named_log};
@@ -99,15 +83,17 @@ void on_event(void* ctx, const sup::Slot& slot, const sup::Event& e) {
   Firmware& fw = *static_cast<Firmware*>(ctx);
   switch (e.kind) {
     case sup::EventKind::ended:
-      fw.line("%s: ended %s (activation %lu, fuel %lu)", slot.spec.name,
-              pw_run_status_name(e.record->status),
-              static_cast<unsigned long>(e.record->activation),
-              static_cast<unsigned long>(e.record->fuel_used));
+      mps2_console_line(&fw.hal.log, "%s: ended %s (activation %lu, fuel %lu)", slot.spec.name,
+                        pw_run_status_name(e.record->status),
+                        static_cast<unsigned long>(e.record->activation),
+                        static_cast<unsigned long>(e.record->fuel_used));
       break;
     case sup::EventKind::started:
     case sup::EventKind::watchdog:
     case sup::EventKind::backoff:
-    case sup::EventKind::gave_up: fw.line("%s: %s", slot.spec.name, sup::event_name(e.kind)); break;
+    case sup::EventKind::gave_up:
+      mps2_console_line(&fw.hal.log, "%s: %s", slot.spec.name, sup::event_name(e.kind));
+      break;
     default: break;  // slices, parking and waking: too many to print
   }
 }
@@ -118,8 +104,8 @@ uint64_t wake_time(const Firmware& fw, uint64_t next_wake) {
   for (uint32_t i = 0; i < fw.s.count; ++i) {
     const sup::Slot& slot = fw.slots[i];
     if (slot.state == sup::State::parked && slot.hal.wait.kind == pb::Wait::edge &&
-        next_wake > now + kEdgePollUs) {
-      next_wake = now + kEdgePollUs;
+        next_wake > now + MPS2_EDGE_POLL_US) {
+      next_wake = now + MPS2_EDGE_POLL_US;
     }
   }
   return next_wake;
@@ -143,12 +129,9 @@ int main() {
   const App apps[kApps] = {{"thermostat", &kThermostat}, {"blink", &kBlink}, {"spin", &kLogOnly}};
   for (uint32_t i = 0; i < kApps; ++i) {
     const embedded_module* wasm = embedded_module_find(apps[i].name);
-    picowasm::ModuleConfig mc;
-    mc.arena = g_module_arenas[i];
-    mc.arena_size = kModuleArenaBytes;
     picowasm::LoadedModule* module = nullptr;
-    if (!wasm || !picowasm::load(wasm->bytes, wasm->size, mc, &module).ok()) {
-      fw.line("== %s: cannot be loaded", apps[i].name);
+    if (!wasm || !load_embedded(*wasm, g_module_arenas[i], kModuleArenaBytes, &module).ok()) {
+      mps2_console_line(&fw.hal.log, "== %s: cannot be loaded", apps[i].name);
       return 1;
     }
     sup::AppSpec spec;
@@ -169,7 +152,7 @@ int main() {
     }
     const picowasm::Error err = sup::add(fw.s, spec);
     if (!err.ok()) {
-      fw.line("== %s: %s", apps[i].name, err.message());
+      mps2_console_line(&fw.hal.log, "== %s: %s", apps[i].name, err.message());
       return 1;
     }
   }
@@ -182,6 +165,7 @@ int main() {
       mps2_idle(&fw.hal, wake_time(fw, r.next_wake_us), 0);
     }
   }
-  fw.line("== supervisor: all done after %lu run() calls", static_cast<unsigned long>(calls));
+  mps2_console_line(&fw.hal.log, "== supervisor: all done after %lu run() calls",
+                    static_cast<unsigned long>(calls));
   return calls < kMaxRunCalls ? 0 : 1;
 }

@@ -9,11 +9,10 @@
 // semihosting console (QEMU: standard error), one line each:
 //   == NAME: exit N | trap: MESSAGE | out of fuel | load failed: ...
 // Exit status: 0 when the program ran (whatever its outcome), 1 for an unknown name.
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "app_main_loop.hpp"
 #include "board.h"
 #include "embedded_module.h"
 #include "mps2_hal.h"
@@ -34,6 +33,7 @@ alignas(16) uint8_t g_instance_arena[kInstanceArenaBytes] BOARD_PSRAM;
 constexpr uint64_t kFuel = 4000000000ull;  // malloc stress is the longest: ~10^9 units
 constexpr uint32_t kMemoryPages = 32;      // 2 MiB of linear memory at most
 constexpr int16_t kEndOfInput = 4;         // ^D, as on a terminal
+constexpr IdlePolicy kIdle = {MPS2_MAX_IDLE_US, MPS2_EDGE_POLL_US};
 // No RTC: CLOCK_REALTIME counts from 2024-01-01T00:00:00Z at reset.
 constexpr uint64_t kRealtimeBaseNs = 1704067200ull * 1000000000ull;
 
@@ -97,38 +97,12 @@ constexpr Program kPrograms[] = {
     {"stdin", "stdin", command(kStdin, 1)},
 };
 
-void report(const mps2_log& log, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
-void report(const mps2_log& log, const char* fmt, ...) {
-  char text[200];
-  va_list args;
-  va_start(args, fmt);
-  const int n = vsnprintf(text, sizeof text - 1, fmt, args);
-  va_end(args);
-  if (n < 0) return;
-  size_t len = static_cast<size_t>(n) < sizeof text - 1 ? static_cast<size_t>(n) : sizeof text - 2;
-  text[len++] = '\n';
-  mps2_console_write(&log, text, static_cast<uint32_t>(len));
-}
-
-// Sleeps until the paused program's wait can end (its deadline, or UART data); hal_poll decides.
-void idle_until_ready(mps2_hal& hal, pb::AppHal& app) {
-  for (;;) {
-    const uint64_t now = hal.board.clock->now_us(hal.board.clock_ctx);
-    if (pb::hal_poll(app, now) != pb::Poll::waiting) return;
-    const pb::WaitState& w = pb::hal_wait_state(app);
-    const uint64_t wake = w.has_deadline ? w.deadline_us : now + MPS2_MAX_IDLE_US;
-    mps2_idle(&hal, wake, w.kind == pb::Wait::uart ? 1u << w.resource : 0u);
-  }
-}
-
 void run(mps2_hal& hal, const Program& p, const embedded_module& wasm) {
-  picowasm::ModuleConfig mc;
-  mc.arena = g_module_arena;
-  mc.arena_size = sizeof g_module_arena;
+  const mps2_log* out = &hal.log;
   picowasm::LoadedModule* module = nullptr;
-  picowasm::Error err = picowasm::load(wasm.bytes, wasm.size, mc, &module);
+  picowasm::Error err = load_embedded(wasm, g_module_arena, sizeof g_module_arena, &module);
   if (!err.ok()) {
-    report(hal.log, "== %s: load failed: %s", p.name, err.message());
+    mps2_console_line(out, "== %s: load failed: %s", p.name, err.message());
     return;
   }
   static pb::AppHal app;  // outlive the instance; one program at a time
@@ -142,33 +116,22 @@ void run(mps2_hal& hal, const Program& p, const embedded_module& wasm) {
   err = picowasm::instantiate(*module, ic, &inst);
   picowasm::FuncInst* entry = err.ok() ? picowasm::find_function(*inst, "_start") : nullptr;
   if (!entry) {
-    report(hal.log, "== %s: instantiate failed: %s", p.name,
-           err.ok() ? "no _start export" : err.message());
+    mps2_console_line(out, "== %s: instantiate failed: %s", p.name,
+                      err.ok() ? "no _start export" : err.message());
     return;
   }
-  uint64_t slot = 0, used = 0;
-  picowasm::CallResult r = picowasm::start(*inst, kFuel);
+  uint64_t slot = 0;
+  const picowasm::CallResult r =
+      run_app_main(*inst, entry, &slot, kFuel, app, kIdle,
+                   [&](uint64_t wake_us, uint32_t uarts) { mps2_idle(&hal, wake_us, uarts); });
   if (r.status == picowasm::CallStatus::ok) {
-    used = r.fuel_used;
-    r = picowasm::call(*inst, entry, &slot, kFuel - used);
-  }
-  for (;;) {
-    used += r.fuel_used;
-    if (r.status != picowasm::CallStatus::paused) break;
-    if (r.pause != picowasm::PauseReason::host_yield || used >= kFuel) break;
-    idle_until_ready(hal, app);
-    r = picowasm::resume(*inst, &slot, kFuel - used);
-  }
-  if (r.status == picowasm::CallStatus::ok) {
-    report(hal.log, "== %s: exit 0", p.name);
+    mps2_console_line(out, "== %s: exit 0", p.name);
   } else if (r.status == picowasm::CallStatus::trap && pw::exited(wasi)) {
-    report(hal.log, "== %s: exit %lu", p.name, static_cast<unsigned long>(wasi.exit_code));
+    mps2_console_line(out, "== %s: exit %lu", p.name, static_cast<unsigned long>(wasi.exit_code));
   } else if (r.status == picowasm::CallStatus::trap) {
-    const picowasm::TrapReport t = picowasm::trap_report(*inst);
-    report(hal.log, "== %s: trap: %s", p.name,
-           t.host_message ? t.host_message : picowasm::error_message(t.code));
+    mps2_console_line(out, "== %s: trap: %s", p.name, trap_message(*inst));
   } else {
-    report(hal.log, "== %s: out of fuel", p.name);
+    mps2_console_line(out, "== %s: out of fuel", p.name);
   }
   pb::hal_cancel(app);
   picowasm::unload(*inst);
@@ -186,12 +149,12 @@ int main() {
     if (strcmp(name, p.name) != 0) continue;
     const embedded_module* wasm = embedded_module_find(p.module);
     if (!wasm) {
-      report(hal.log, "== %s: not embedded in this firmware", p.name);
+      mps2_console_line(&hal.log, "== %s: not embedded in this firmware", p.name);
       return 1;
     }
     run(hal, p, *wasm);
     return 0;
   }
-  report(hal.log, "== unknown program '%s'", name);
+  mps2_console_line(&hal.log, "== unknown program '%s'", name);
   return 1;
 }
