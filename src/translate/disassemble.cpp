@@ -71,6 +71,7 @@ size_t disassemble(const CompiledFunc& func, DisasmSink sink, void* user) {
           table = *p;
           line.num(*p++);
           break;
+        case 'O': line.put(code_op_name(*p++)); break;
         case 'I':
         case 'F':
           line.num(static_cast<int32_t>(read_u32(p)));

@@ -33,7 +33,8 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
 //   load:              op dst, addr, offset32
 //   store:             op addr, value, offset32
 // Each line: identifier, operand layout (S = slot, I = 32-bit immediate, L = 64-bit immediate,
-// B = branch offset, N = 16-bit count, T = table of N+1 branch offsets, F = 32-bit index).
+// B = branch offset, N = 16-bit count, T = table of N+1 branch offsets, F = 32-bit index,
+// O = 16-bit wasm operation number).
 #define PICOWASM_XOPS(X)                                                                \
   X(trap_unreachable, "")  /* trap: unreachable executed */                             \
   X(copy, "SS")            /* dst <- src (8 bytes) */                                   \
@@ -146,8 +147,8 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(memory_fill_n, "SSSFF") /* dst, value, len; memory F (second F unused) */           \
   X(memory_copy_n, "SSSFF") /* dst, src, len; dst memory F, src memory F */             \
   X(memory_init_n, "FSSSF") /* data F: dst, src, len; memory F */                       \
-  X(load_n, "SSIFS")        /* dst <- memory F [addr + offset]; S = wasm load */        \
-  X(store_n, "SSIFS")       /* memory F [addr + offset] <- value; S = wasm store */
+  X(load_n, "SSIFO")        /* dst <- memory F [addr + offset]; O = wasm load */        \
+  X(store_n, "SSIFO")       /* memory F [addr + offset] <- value; O = wasm store */
 
 // The *_wrapped operations follow the wasm loads and stores in the same order.
 constexpr uint16_t kNumWrappedMemOps = 23;
@@ -224,25 +225,61 @@ constexpr const char* kCodeOpLayout[kNumCodeOps] = {
 #undef PICOWASM_LAYOUT_X
 };
 
-// Number of code units taken by the instruction at `pc` (including its operation unit).
-inline uint32_t instruction_units(const CodeUnit* pc) {
-  uint32_t units = 1, table = 0;
-  for (const char* k = kCodeOpLayout[*pc]; *k; ++k) {
+// Size and slot operands of every operation, derived from kCodeOpLayout at compile time: the one
+// description from which the translator sizes what it emits, the interpreter skips operands, the
+// translator relocates slots and the disassembler and snapshots walk instructions.
+struct CodeOpShape {
+  uint8_t units;       // code units, the operation unit included (br_table: without its table)
+  uint8_t slot_mask;   // bit i set: unit i is a frame slot
+  uint8_t count_unit;  // unit holding the entry count N of a table (T), or 0
+};
+constexpr CodeOpShape code_op_shape_of(const char* layout) {
+  CodeOpShape s{1, 0, 0};
+  for (const char* k = layout; *k; ++k) {
     switch (*k) {
-      case 'S': units += 1; break;
-      case 'N':
-        table = pc[units];
-        units += 1;
+      case 'S':
+        s.slot_mask = static_cast<uint8_t>(s.slot_mask | (1u << s.units));
+        s.units += 1;
         break;
+      case 'N':
+        s.count_unit = s.units;
+        s.units += 1;
+        break;
+      case 'O': s.units += 1; break;
       case 'I':
       case 'F':
-      case 'B': units += 2; break;
-      case 'L': units += 4; break;
-      case 'T': units += 2 * (table + 1); break;
-      default: break;
+      case 'B': s.units += 2; break;
+      case 'L': s.units += 4; break;
+      default: break;  // 'T': sized by the count
     }
   }
-  return units;
+  return s;
+}
+struct CodeOpShapes {
+  CodeOpShape of[kNumCodeOps];
+};
+constexpr CodeOpShapes make_code_op_shapes() {
+  CodeOpShapes t{};
+  for (uint16_t op = 0; op < kNumCodeOps; ++op) t.of[op] = code_op_shape_of(kCodeOpLayout[op]);
+  return t;
+}
+constexpr CodeOpShapes kCodeOpShapes = make_code_op_shapes();
+static_assert(kCodeOpShapes.of[static_cast<uint16_t>(XOp::i64_add_imm)].units == 7 &&
+                  kCodeOpShapes.of[static_cast<uint16_t>(XOp::load_n)].slot_mask == 0x06,
+              "operand shapes follow the layout letters");
+
+// Code units of an operation with a fixed size (every one but br_table).
+constexpr uint32_t code_units(CodeUnit op) {
+  return kCodeOpShapes.of[op].units;
+}
+constexpr uint32_t code_units(XOp op) {
+  return code_units(static_cast<CodeUnit>(op));
+}
+
+// Number of code units taken by the instruction at `pc` (including its operation unit).
+inline uint32_t instruction_units(const CodeUnit* pc) {
+  const CodeOpShape& s = kCodeOpShapes.of[*pc];
+  return s.units + (s.count_unit ? 2u * (pc[s.count_unit] + 1u) : 0u);
 }
 
 // Little-endian immediates in the code stream, only 2-byte aligned. Where the core has unaligned

@@ -83,10 +83,23 @@ constexpr FoldRule kFoldRules[] = {
     {Op::i64_shr_u, XOp::i64_shr_u_imm, kNoSwap},
 };
 
+// kFoldRules by opcode, as index + 1 (0: none) over the opcodes from i32.eq to i64.shr_u: every
+// binary operation asks, so no search (it was a fifth of the translator's time on Cortex-M4).
+constexpr uint32_t kFirstFoldOp = static_cast<uint32_t>(Op::i32_eq);
+struct FoldIndex {
+  uint8_t of[static_cast<uint32_t>(Op::i64_shr_u) - kFirstFoldOp + 1];
+};
+constexpr FoldIndex make_fold_index() {
+  FoldIndex t{};
+  for (uint32_t i = 0; i < sizeof kFoldRules / sizeof kFoldRules[0]; ++i)
+    t.of[static_cast<uint32_t>(kFoldRules[i].op) - kFirstFoldOp] = static_cast<uint8_t>(i + 1);
+  return t;
+}
+constexpr FoldIndex kFoldIndex = make_fold_index();
+
 const FoldRule* fold_rule(Op op) {
-  for (const FoldRule& rule : kFoldRules)
-    if (rule.op == op) return &rule;
-  return nullptr;
+  const uint32_t i = static_cast<uint32_t>(op) - kFirstFoldOp;
+  return i < sizeof kFoldIndex.of && kFoldIndex.of[i] ? &kFoldRules[kFoldIndex.of[i] - 1] : nullptr;
 }
 
 bool is_i64_imm(XOp op) {
@@ -130,9 +143,15 @@ const BranchFusion* branch_fusion(CodeUnit compare) {
 }
 
 // Constants used inside loops get frame slots right after the locals (see CompiledFunc::consts).
-// A function that has any is translated twice: the first pass discovers them, the second reserves
-// their slots before the temporaries, so every slot number is final when it is emitted.
+// Their number is known only at the end of the function, so while it is translated constant k is
+// named by the provisional slot kConstMark - k and the temporaries start a gap of kMaxConsts slots
+// (or of the result count, if larger) after the locals, so they never equal the result slots
+// 0..n-1 a return writes; relocate_slots() then closes the gap to the number of constants and gives
+// the constants their final slots: one walk over the code instead of translating every function
+// with loop constants twice.
 constexpr uint32_t kMaxConsts = 64;
+constexpr uint32_t kConstMark = kMaxSlots - 1;
+constexpr uint32_t kMaxTempSlots = kMaxSlots - kMaxConsts;  // provisional slots below the marks
 
 class Translator {
  public:
@@ -254,8 +273,12 @@ class Translator {
   }
   CodeUnit* at(uint32_t offset) { return code_base_ + offset; }
 
-  // Starts an instruction; `dst_field` is the unit index of its destination slot, if it has one.
-  CodeUnit* instr(CodeUnit op, uint32_t units, uint32_t dst_field = kNone) {
+  // Starts an instruction, sized by its layout; `dst_field` is the unit index of its destination
+  // slot, if it has one.
+  CodeUnit* instr(CodeUnit op, uint32_t dst_field = kNone) {
+    return instr_sized(op, code_units(op), dst_field);
+  }
+  CodeUnit* instr_sized(CodeUnit op, uint32_t units, uint32_t dst_field = kNone) {
     uint32_t start = here();
     // Locating: the last instruction emitted over the target position is the final one there.
     if (locate_target_ != kNone && start <= locate_target_ && locate_target_ < start + units)
@@ -278,7 +301,7 @@ class Translator {
   // ---- slots and the compile-time operand stack ----
   uint32_t home(uint32_t pos) {
     uint32_t slot = first_temp_ + pos;
-    if (slot >= kMaxSlots) fail(ErrorCode::limit_operand_stack);
+    if (slot >= kMaxTempSlots) fail(ErrorCode::limit_operand_stack);
     return slot;
   }
   Slot slot_of(uint32_t pos) {
@@ -309,17 +332,17 @@ class Translator {
       uint32_t k = intern_const(const_value(o.producer));
       if (k != kNone) {
         rewind_to(o.producer);
-        return static_cast<Slot>(const_base_ + k);
+        return static_cast<Slot>(kConstMark - k);
       }
     }
     return slot_of(height_);
   }
 
-  // Returns the constant slot index for `v`, adding it in the discovery pass only.
+  // Returns the constant slot index for `v`, or kNone when kMaxConsts are taken.
   uint32_t intern_const(uint64_t v) {
     for (uint32_t k = 0; k < num_consts_; ++k)
       if (consts_[k] == v) return k;
-    if (reserved_consts_ > 0 || num_consts_ == kMaxConsts) return kNone;
+    if (num_consts_ == kMaxConsts) return kNone;
     consts_[num_consts_] = v;
     return num_consts_++;
   }
@@ -329,7 +352,7 @@ class Translator {
 
   void emit_copy(uint32_t dst, uint32_t src) {
     if (dst == src) return;
-    CodeUnit* p = instr(code_op(XOp::copy), 3, 1);
+    CodeUnit* p = instr(code_op(XOp::copy), 1);
     p[1] = static_cast<Slot>(dst);
     p[2] = static_cast<Slot>(src);
   }
@@ -403,7 +426,7 @@ class Translator {
     if (c.kind == CtrlKind::func) return emit_return(n);
     move_top(n, target_slot(c));
     uint32_t start = here();
-    instr(code_op(XOp::br), 3);
+    instr(code_op(XOp::br));
     branch_field(start + 1, c);
   }
 
@@ -411,12 +434,12 @@ class Translator {
   // already in slot 0 is moved by the return itself.
   void emit_return(uint32_t n) {
     if (n == 1 && slot_of(height_ - 1) != 0) {
-      CodeUnit* p = instr(code_op(XOp::ret_copy), 2);
+      CodeUnit* p = instr(code_op(XOp::ret_copy));
       p[1] = slot_of(height_ - 1);
       return;
     }
     move_top(n, 0);
-    instr(code_op(XOp::ret), 1);
+    instr(code_op(XOp::ret));
   }
 
   // ---- block types ----
@@ -450,40 +473,47 @@ class Translator {
   void translate_function(const Function& f, CompiledFunc* out) {
     const FuncType& type = m_.types[f.type_index];
     const uint32_t start = here();
-    const Arena::Mark start_mark = arena_.mark();
     const_base_ = type.num_params + f.num_locals;
-    num_consts_ = reserved_consts_ = 0;
-    translate_body(f, type, 0);
-    if (error_.ok() && num_consts_ > 0) {
-      // Second pass with the constant slots reserved; the first pass's code is discarded.
-      arena_.rewind(start_mark);
-      emitted_ = start;
-      translate_body(f, type, num_consts_);
-    }
+    num_consts_ = 0;
+    translate_body(f, type);
     if (!error_.ok()) return;
+    relocate_slots(start);
     out->code = code_base_ + start;
     out->code_units = here() - start;
-    out->frame_slots = first_temp_ + max_height_;
+    out->frame_slots = const_base_ + num_consts_ + max_height_;
     out->num_params = type.num_params;
     out->num_locals = f.num_locals;
     out->num_results = type.num_results;
-    if (reserved_consts_ > 0) {
+    if (num_consts_ > 0) {
       // The values follow the code, 8-byte aligned (the code base is).
       while (here() % 4 != 0) emit(1)[0] = 0;
-      CodeUnit* values = emit(4 * reserved_consts_);
-      std::memcpy(values, consts_, sizeof(uint64_t) * reserved_consts_);
+      CodeUnit* values = emit(4 * num_consts_);
+      std::memcpy(values, consts_, sizeof(uint64_t) * num_consts_);
       out->consts = reinterpret_cast<const uint64_t*>(values);
-      out->num_consts = reserved_consts_;
+      out->num_consts = num_consts_;
       out->const_slot = const_base_;
     }
   }
 
-  void translate_body(const Function& f, const FuncType& type, uint32_t reserved_consts) {
-    reserved_consts_ = reserved_consts;
-    first_temp_ = const_base_ + reserved_consts;
+  // Final slot numbers in the code from `start` on: constant marks become the constant slots right
+  // after the locals, temporaries follow them. The slot operands are the layout's 'S' units.
+  void relocate_slots(uint32_t start) {
+    const uint32_t gap = first_temp_ - const_base_;
+    for (CodeUnit* pc = at(start); pc < at(here()); pc += instruction_units(pc)) {
+      const uint32_t mask = kCodeOpShapes.of[*pc].slot_mask;
+      for (uint32_t u = 1; mask >> u; ++u) {
+        if (!((mask >> u) & 1) || pc[u] < first_temp_) continue;
+        pc[u] = static_cast<Slot>(pc[u] >= kMaxTempSlots ? const_base_ + (kConstMark - pc[u])
+                                                         : pc[u] - gap + num_consts_);
+      }
+    }
+  }
+
+  void translate_body(const Function& f, const FuncType& type) {
+    first_temp_ = const_base_ + (type.num_results > kMaxConsts ? type.num_results : kMaxConsts);
     height_ = max_height_ = deferred_ = ctrl_depth_ = loop_depth_ = 0;
     seal();
-    if (first_temp_ >= kMaxSlots) return fail(ErrorCode::limit_locals);
+    if (const_base_ >= kMaxSlots) return fail(ErrorCode::limit_locals);
     Reader r(m_.bytes.data, f.code.data, f.code.data + f.code.size,
              ErrorCode::unexpected_end_section);
     reader_ = &r;
@@ -505,7 +535,7 @@ class Translator {
     if (cur.unreachable || cur.dead) return dead_step(r, op, info);
 
     switch (op) {
-      case Op::unreachable: instr(code_op(XOp::trap_unreachable), 1); return make_unreachable();
+      case Op::unreachable: instr(code_op(XOp::trap_unreachable)); return make_unreachable();
       case Op::nop: return;
       case Op::block:
       case Op::loop:
@@ -541,7 +571,7 @@ class Translator {
       case Op::global_get: {
         uint32_t g = 0;
         r.u32(&g);
-        CodeUnit* p = instr(code_op(XOp::global_get), 4, 1);
+        CodeUnit* p = instr(code_op(XOp::global_get), 1);
         p[1] = static_cast<Slot>(home(height_));
         put_u32(p + 2, g);
         return push_result();
@@ -550,7 +580,7 @@ class Translator {
         uint32_t g = 0;
         r.u32(&g);
         Slot v = pop();
-        CodeUnit* p = instr(code_op(XOp::global_set), 4);
+        CodeUnit* p = instr(code_op(XOp::global_set));
         put_u32(p + 1, g);
         p[3] = v;
         return;
@@ -560,12 +590,12 @@ class Translator {
       case Op::memory_size: {
         const uint32_t memory = memory_index(r);
         if (memory != 0) {  // multi-memory: memory 0 keeps its own operation
-          CodeUnit* p = instr(code_op(XOp::memory_size_n), 4, 1);
+          CodeUnit* p = instr(code_op(XOp::memory_size_n), 1);
           p[1] = static_cast<Slot>(home(height_));
           put_u32(p + 2, memory);
           return push_result();
         }
-        CodeUnit* p = instr(code_op(XOp::memory_size), 2, 1);
+        CodeUnit* p = instr(code_op(XOp::memory_size), 1);
         p[1] = static_cast<Slot>(home(height_));
         return push_result();
       }
@@ -573,13 +603,13 @@ class Translator {
         const uint32_t memory = memory_index(r);
         Slot n = pop();
         if (memory != 0) {
-          CodeUnit* p = instr(code_op(XOp::memory_grow_n), 5, 1);
+          CodeUnit* p = instr(code_op(XOp::memory_grow_n), 1);
           p[1] = static_cast<Slot>(home(height_));
           p[2] = n;
           put_u32(p + 3, memory);
           return push_result();
         }
-        CodeUnit* p = instr(code_op(XOp::memory_grow), 3, 1);
+        CodeUnit* p = instr(code_op(XOp::memory_grow), 1);
         p[1] = static_cast<Slot>(home(height_));
         p[2] = n;
         return push_result();
@@ -587,7 +617,7 @@ class Translator {
       case Op::i32_const: {
         int32_t v = 0;
         r.s32(&v);
-        CodeUnit* p = instr(code_op(XOp::const32), 4, 1);
+        CodeUnit* p = instr(code_op(XOp::const32), 1);
         p[1] = static_cast<Slot>(home(height_));
         put_u32(p + 2, static_cast<uint32_t>(v));
         return push(Where::constant, 0, last_start_);
@@ -600,7 +630,7 @@ class Translator {
       case Op::f32_const: {
         uint32_t bits = 0;
         r.f32_bits(&bits);
-        CodeUnit* p = instr(code_op(XOp::const32), 4, 1);
+        CodeUnit* p = instr(code_op(XOp::const32), 1);
         p[1] = static_cast<Slot>(home(height_));
         put_u32(p + 2, bits);
         return push(Where::constant, 0, last_start_);
@@ -618,7 +648,7 @@ class Translator {
       case Op::ref_func: {
         uint32_t f = 0;
         r.u32(&f);
-        CodeUnit* p = instr(code_op(XOp::ref_func), 4, 1);
+        CodeUnit* p = instr(code_op(XOp::ref_func), 1);
         p[1] = static_cast<Slot>(home(height_));
         put_u32(p + 2, f);
         return push_result();
@@ -628,8 +658,7 @@ class Translator {
         r.u32(&data);
         const uint32_t memory = memory_index(r);
         Slot n = pop(), src = pop(), dst = pop();
-        CodeUnit* p =
-            instr(code_op(memory ? XOp::memory_init_n : XOp::memory_init), memory ? 8 : 6);
+        CodeUnit* p = instr(code_op(memory ? XOp::memory_init_n : XOp::memory_init));
         put_u32(p + 1, data);
         p[3] = dst, p[4] = src, p[5] = n;
         if (memory) put_u32(p + 6, memory);
@@ -639,7 +668,7 @@ class Translator {
       case Op::elem_drop: {
         uint32_t index = 0;
         r.u32(&index);
-        CodeUnit* p = instr(code_op(op == Op::data_drop ? XOp::data_drop : XOp::elem_drop), 3);
+        CodeUnit* p = instr(code_op(op == Op::data_drop ? XOp::data_drop : XOp::elem_drop));
         put_u32(p + 1, index);
         return;
       }
@@ -650,14 +679,13 @@ class Translator {
         Slot n = pop(), val = pop(), dst = pop();
         if (m0 != 0 || m1 != 0) {  // multi-memory: both indices follow the operands
           CodeUnit* p =
-              instr(code_op(op == Op::memory_copy ? XOp::memory_copy_n : XOp::memory_fill_n), 8);
+              instr(code_op(op == Op::memory_copy ? XOp::memory_copy_n : XOp::memory_fill_n));
           p[1] = dst, p[2] = val, p[3] = n;
           put_u32(p + 4, m0);
           put_u32(p + 6, m1);
           return;
         }
-        CodeUnit* p =
-            instr(code_op(op == Op::memory_copy ? XOp::memory_copy : XOp::memory_fill), 4);
+        CodeUnit* p = instr(code_op(op == Op::memory_copy ? XOp::memory_copy : XOp::memory_fill));
         p[1] = dst, p[2] = val, p[3] = n;
         return;
       }
@@ -670,7 +698,7 @@ class Translator {
         // table.init encodes (elem, table); the threaded form takes (table, elem) like table.copy's
         // (dst table, src table): the table written comes first.
         uint32_t first = op == Op::table_init ? b : a, second = op == Op::table_init ? a : b;
-        CodeUnit* p = instr(code_op(op == Op::table_init ? XOp::table_init : XOp::table_copy), 8);
+        CodeUnit* p = instr(code_op(op == Op::table_init ? XOp::table_init : XOp::table_copy));
         put_u32(p + 1, first);
         put_u32(p + 3, second);
         p[5] = d, p[6] = s, p[7] = n;
@@ -680,7 +708,7 @@ class Translator {
         uint32_t t = 0;
         r.u32(&t);
         Slot n = pop(), init = pop();
-        CodeUnit* p = instr(code_op(XOp::table_grow), 6, 1);
+        CodeUnit* p = instr(code_op(XOp::table_grow), 1);
         p[1] = static_cast<Slot>(home(height_));
         put_u32(p + 2, t);
         p[4] = n, p[5] = init;
@@ -689,7 +717,7 @@ class Translator {
       case Op::table_size: {
         uint32_t t = 0;
         r.u32(&t);
-        CodeUnit* p = instr(code_op(XOp::table_size), 4, 1);
+        CodeUnit* p = instr(code_op(XOp::table_size), 1);
         p[1] = static_cast<Slot>(home(height_));
         put_u32(p + 2, t);
         return push_result();
@@ -698,7 +726,7 @@ class Translator {
         uint32_t t = 0;
         r.u32(&t);
         Slot n = pop(), val = pop(), i = pop();
-        CodeUnit* p = instr(code_op(XOp::table_fill), 6);
+        CodeUnit* p = instr(code_op(XOp::table_fill));
         put_u32(p + 1, t);
         p[3] = i, p[4] = val, p[5] = n;
         return;
@@ -738,7 +766,7 @@ class Translator {
   }
 
   void const64(uint64_t v, bool is_constant) {
-    CodeUnit* p = instr(code_op(XOp::const64), 6, 1);
+    CodeUnit* p = instr(code_op(XOp::const64), 1);
     p[1] = static_cast<Slot>(home(height_));
     put_u64(p + 2, v);
     push(is_constant ? Where::constant : Where::home, 0, last_start_);
@@ -791,7 +819,7 @@ class Translator {
     finish_branch_path(c);
     if (!c.unreachable) {
       uint32_t start = here();
-      instr(code_op(XOp::br), 3);
+      instr(code_op(XOp::br));
       branch_field(start + 1, c);
     }
     resolve(c.else_site, here());
@@ -841,7 +869,7 @@ class Translator {
         uint32_t b = imm ? read_u32(prev + 3) : prev[3];
         rewind_to(cond_producer);
         uint32_t start = here();
-        CodeUnit* p = instr(code_op(when_true ? f->branch : f->negated), imm ? 6 : 5);
+        CodeUnit* p = instr(code_op(when_true ? f->branch : f->negated));
         p[1] = a;
         if (imm) {
           put_u32(p + 2, b);
@@ -855,7 +883,7 @@ class Translator {
   }
   uint32_t plain_branch(bool when_true, Slot cond) {
     uint32_t start = here();
-    CodeUnit* p = instr(code_op(when_true ? XOp::br_if : XOp::br_unless), 4);
+    CodeUnit* p = instr(code_op(when_true ? XOp::br_if : XOp::br_unless));
     p[1] = cond;
     return start + 2;
   }
@@ -898,7 +926,7 @@ class Translator {
     const uint32_t n = arity(label(first_depth));
     materialize_range(height_ - n, height_);
     uint32_t start = here();
-    CodeUnit* p = instr(code_op(XOp::br_table), 3 + 2 * (count + 1));
+    CodeUnit* p = instr_sized(code_op(XOp::br_table), 3 + 2 * (count + 1));
     p[1] = index;
     p[2] = static_cast<CodeUnit>(count);
     // Entries whose values are already in place jump straight to the label; the others (and
@@ -931,7 +959,7 @@ class Translator {
   // A tail call (return_call*) is followed by `ret`: a wasm callee replaces the frame and never
   // comes back to it, a host callee returns there like from a call, with the caller's results.
   void end_tail_call() {
-    instr(code_op(XOp::ret), 1);
+    instr(code_op(XOp::ret));
     make_unreachable();
   }
 
@@ -942,14 +970,14 @@ class Translator {
     uint32_t frame = 0;
     call_frame(t.num_params, &frame);
     if (PICOWASM_FEATURE_TAIL_CALL && tail) {
-      CodeUnit* p = instr(code_op(XOp::return_call), 4);
+      CodeUnit* p = instr(code_op(XOp::return_call));
       put_u32(p + 1, f);
       p[3] = static_cast<Slot>(frame);
       return end_tail_call();
     }
     // The module's own functions are called directly; imports go through the instance's table.
     const bool defined = f >= m_.num_imported_functions;
-    CodeUnit* p = instr(code_op(defined ? XOp::call_defined : XOp::call), 4);
+    CodeUnit* p = instr(code_op(defined ? XOp::call_defined : XOp::call));
     put_u32(p + 1, defined ? f - m_.num_imported_functions : f);
     p[3] = static_cast<Slot>(frame);
     seal();
@@ -965,7 +993,7 @@ class Translator {
     uint32_t frame = 0;
     call_frame(t.num_params, &frame);
     tail = PICOWASM_FEATURE_TAIL_CALL && tail;
-    CodeUnit* p = instr(code_op(tail ? XOp::return_call_indirect : XOp::call_indirect), 7);
+    CodeUnit* p = instr(code_op(tail ? XOp::return_call_indirect : XOp::call_indirect));
     put_u32(p + 1, type_index);
     put_u32(p + 3, table);
     p[5] = index;
@@ -996,7 +1024,7 @@ class Translator {
 
   void on_select() {
     Slot cond = pop(), b = pop(), a = pop();
-    CodeUnit* p = instr(code_op(XOp::select), 5, 1);
+    CodeUnit* p = instr(code_op(XOp::select), 1);
     p[1] = static_cast<Slot>(home(height_));
     p[2] = a, p[3] = b, p[4] = cond;
     push_result();
@@ -1007,7 +1035,7 @@ class Translator {
     r.u32(&t);
     if (result) {  // table.get dst, table, index
       Slot i = pop();
-      CodeUnit* p = instr(code_op(op), 5, 1);
+      CodeUnit* p = instr(code_op(op), 1);
       p[1] = static_cast<Slot>(home(height_));
       put_u32(p + 2, t);
       p[4] = i;
@@ -1015,7 +1043,7 @@ class Translator {
     }
     // table.set table, index, value
     Slot v = pop(), i = pop();
-    CodeUnit* p = instr(code_op(op), 5);
+    CodeUnit* p = instr(code_op(op));
     put_u32(p + 1, t);
     p[3] = i, p[4] = v;
   }
@@ -1046,7 +1074,7 @@ class Translator {
       // multi-memory: one generic load and one generic store for memories other than 0, which
       // keep memory 0's operations (and their speed) as they are. The wasm opcode is the kind.
       Slot addr = pop();
-      CodeUnit* p = instr(code_op(load ? XOp::load_n : XOp::store_n), 8, load ? 1 : kNone);
+      CodeUnit* p = instr(code_op(load ? XOp::load_n : XOp::store_n), load ? 1 : kNone);
       if (load) {
         p[1] = static_cast<Slot>(home(height_));
         p[2] = addr;
@@ -1079,7 +1107,7 @@ class Translator {
 
   // load: op dst, addr, offset; store: op addr, value, offset.
   void emit_memory_access(CodeUnit code, bool load, Slot addr, Slot value, uint32_t offset) {
-    CodeUnit* p = instr(code, 5, load ? 1 : kNone);
+    CodeUnit* p = instr(code, load ? 1 : kNone);
     if (load) {
       p[1] = static_cast<Slot>(home(height_));
       p[2] = addr;
@@ -1093,7 +1121,7 @@ class Translator {
 
   void unary(CodeUnit op) {
     Slot a = pop();
-    CodeUnit* p = instr(op, 3, 1);
+    CodeUnit* p = instr(op, 1);
     p[1] = static_cast<Slot>(home(height_));
     p[2] = a;
     push_result();
@@ -1119,7 +1147,7 @@ class Translator {
       return emit_binary_imm(rule->swapped, imm);
     }
     Slot b = pop(), a = pop();
-    CodeUnit* p = instr(code_op(op), 4, 1);
+    CodeUnit* p = instr(code_op(op), 1);
     p[1] = static_cast<Slot>(home(height_));
     p[2] = a, p[3] = b;
     push_result();
@@ -1149,7 +1177,7 @@ class Translator {
   void emit_binary_imm(XOp op, uint64_t imm) {
     Slot a = pop();
     const bool wide = is_i64_imm(op);
-    CodeUnit* p = instr(code_op(op), wide ? 7 : 5, 1);
+    CodeUnit* p = instr(code_op(op), 1);
     p[1] = static_cast<Slot>(home(height_));
     p[2] = a;
     if (wide) {
@@ -1190,9 +1218,8 @@ class Translator {
   uint32_t loop_depth_ = 0;  // live loops enclosing the current instruction
 
   uint64_t consts_[kMaxConsts] = {};
-  uint32_t num_consts_ = 0;       // constants discovered (first pass)
-  uint32_t reserved_consts_ = 0;  // constant slots reserved (second pass), 0 in the first
-  uint32_t const_base_ = 0;       // first constant slot (params + locals)
+  uint32_t num_consts_ = 0;  // constants in slots (kConstMark - k while translating)
+  uint32_t const_base_ = 0;  // first constant slot (params + locals)
 };
 
 }  // namespace
