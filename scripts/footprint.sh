@@ -8,7 +8,9 @@
 #   - where the engine flash goes, per object file (from the linker maps);
 #   - for each benchmark module, what translation costs in the arena: threaded code bytes against
 #     the function bodies' bytes (CompiledModule::code_bytes vs the sum of Function::code.size),
-#     from bench-smoke-m4 built the same way and run on QEMU.
+#     from bench-smoke-m4 built the same way and run on QEMU;
+#   - for each benchmark module, the RAM a module and an instance need beyond linear memory and
+#     the wasm stack, loaded normally and from translated code in flash (xip-m4, same build).
 # Usage: scripts/footprint.sh [BUILD_DIR]   (default build/cortex-m4-size)
 # The last line is exactly `engine_flash_bytes=N`.
 set -euo pipefail
@@ -17,7 +19,8 @@ cd "$root"
 
 bash scripts/deps.sh
 build_dir=${1:-build/cortex-m4-size}
-bash bench/cortex-m/cross-build.sh "$build_dir" size footprint-m4 footprint-base-m4 bench-smoke-m4
+bash bench/cortex-m/cross-build.sh "$build_dir" size footprint-m4 footprint-base-m4 bench-smoke-m4 \
+  xip-m4
 fw_dir=$build_dir/bench/cortex-m
 
 # Both firmwares must run: the engine one checks fib's result.
@@ -97,6 +100,17 @@ awk '
   /^FAIL/ { print "  " $0 }
   END { if (body > 0) printf "  %-8s %8s %7d %7d %9.2f\n", "all", "", body, code, code / body }
 ' <<<"$smoke_out"
+
+echo
+echo "RAM beyond linear memory and the wasm stack per benchmark module (bytes on Cortex-M4,"
+echo "normal load / pretranslated: translate_to() into flash once, load_pretranslated(); see"
+echo "scripts/xip-m4.sh):"
+xip_out=$(run xip-m4) || { echo "$xip_out"; echo "xip-m4 failed" >&2; exit 1; }
+awk '/^xip [a-z0-9]+ ok / {
+       for (i = 4; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] }
+       printf "  %-8s module %11s  instance %5d  beyond %11s\n", $2, v["module"], v["instance"],
+              v["beyond"]
+     }' <<<"$xip_out"
 
 echo
 echo "engine_ram_bytes=$ram"

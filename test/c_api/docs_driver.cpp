@@ -13,5 +13,6 @@ int main(int argc, char** argv) {
   const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                    std::istreambuf_iterator<char>());
   if (bytes.empty()) return 2;
-  return firmware_main(bytes.data(), bytes.size());
+  if (firmware_main(bytes.data(), bytes.size()) != 0) return 1;
+  return xip_firmware_main(bytes.data(), bytes.size());
 }
