@@ -29,9 +29,11 @@
 # to 16: an app that needs 1.5 KiB then gets 1.5 KiB of linear memory instead of a 64 KiB page.
 # The app must not count on 64 KiB pages (memory.size/memory.grow then count bytes).
 #
-# Compiling and linking are separate steps on purpose: when clang itself links for wasm with -O
-# it runs wasm-opt if binaryen is on the PATH, which would make the output machine-dependent.
+# Compiling and linking are separate steps (PicowasmWasmBuild.cmake): when clang itself links for
+# wasm with -O it runs wasm-opt if binaryen is on the PATH, which would make the output
+# machine-dependent.
 include_guard(GLOBAL)
+include(${CMAKE_CURRENT_LIST_DIR}/PicowasmWasmBuild.cmake)
 
 get_filename_component(PICOWASM_SDK_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 set(PICOWASM_SDK_INCLUDE_DIR "${PICOWASM_SDK_DIR}/include")
@@ -122,30 +124,7 @@ function(picowasm_add_guest name)
     get_filename_component(dir ${dir} ABSOLUTE)
     list(APPEND _includes -I${dir})
   endforeach()
-
-  # ---- One object per source; a depfile tracks the headers each one includes --------------------
-  set(_objects)
-  foreach(src IN LISTS G_SOURCES)
-    get_filename_component(src ${src} ABSOLUTE)
-    get_filename_component(_base ${src} NAME)
-    get_filename_component(_ext ${src} LAST_EXT)
-    set(_obj ${_obj_dir}/${_base}.o)
-    if(_ext MATCHES "^\\.(cc|cpp|cxx)$")
-      set(_lang -x c++ -std=c++17 -fno-exceptions -fno-rtti)
-    else()
-      set(_lang -x c -std=c99)
-    endif()
-    add_custom_command(
-      OUTPUT ${_obj}
-      COMMAND ${CMAKE_COMMAND} -E make_directory ${_obj_dir}
-      COMMAND ${PICOWASM_WASM_CLANG} ${PICOWASM_GUEST_C_FLAGS} ${_lang} ${G_OPT} ${_includes}
-              ${G_COMPILE_OPTIONS} -MD -MF ${_obj}.d -c -o ${_obj} ${src}
-      DEPENDS ${src} ${G_DEPENDS}
-      DEPFILE ${_obj}.d
-      COMMENT "Compiling wasm32 guest object ${name}/${_base}"
-      VERBATIM)
-    list(APPEND _objects ${_obj})
-  endforeach()
+  set(_compile_after ${G_OPT} ${_includes} ${G_COMPILE_OPTIONS})
 
   # ---- Link: no entry, stack first (an overflow traps below address 0 instead of overwriting
   # data), fixed memory, pw_main and the requested exports -------------------------------------
@@ -160,28 +139,27 @@ function(picowasm_add_guest name)
       set(G_HEAP_BYTES 0)
     endif()
     set(_linked ${_obj_dir}/${name}.64k.wasm)
-    set(_rewrite COMMAND ${PICOWASM_GUEST_PYTHON3} ${PICOWASM_SDK_DIR}/cmake/set_page_size.py
+    set(_rewrite ${PICOWASM_GUEST_PYTHON3} ${PICOWASM_SDK_DIR}/cmake/set_page_size.py
                  ${_linked} ${_wasm} --extra ${G_HEAP_BYTES})
     list(APPEND _exports --export=__heap_base)
   else()
     set(_linked ${_wasm})
     set(_rewrite)
   endif()
-  add_custom_command(
-    OUTPUT ${_wasm}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${G_OUTPUT_DIR}
-    COMMAND ${PICOWASM_WASM_LD} -m wasm32 --no-entry --stack-first -z stack-size=${G_STACK_SIZE}
-            ${_memory_flags} ${_exports} -o ${_linked} ${_objects}
-    ${_rewrite}
-    DEPENDS ${_objects} ${PICOWASM_SDK_DIR}/cmake/set_page_size.py
-    COMMENT "Linking wasm32 guest ${name}.wasm"
-    VERBATIM)
 
-  set(_all ALL)
+  set(_exclude)
   if(G_EXCLUDE_FROM_ALL)
-    set(_all)
+    set(_exclude EXCLUDE_FROM_ALL)
   endif()
-  add_custom_target(${G_TARGET} ${_all} DEPENDS ${_wasm} SOURCES ${G_SOURCES})
+  picowasm_wasm_build(${G_TARGET} OUTPUT ${_wasm} OBJECT_DIR ${_obj_dir} KIND "wasm32 guest"
+    SOURCES ${G_SOURCES}
+    C_COMMAND ${PICOWASM_WASM_CLANG} ${PICOWASM_GUEST_C_FLAGS} -x c -std=c99 ${_compile_after}
+    CXX_COMMAND ${PICOWASM_WASM_CLANG} ${PICOWASM_GUEST_C_FLAGS} -x c++ -std=c++17 -fno-exceptions
+                -fno-rtti ${_compile_after}
+    LINK ${PICOWASM_WASM_LD} -m wasm32 --no-entry --stack-first -z stack-size=${G_STACK_SIZE}
+         ${_memory_flags} ${_exports} -o ${_linked}
+    POST_LINK ${_rewrite}
+    DEPENDS ${G_DEPENDS} LINK_DEPENDS ${PICOWASM_SDK_DIR}/cmake/set_page_size.py ${_exclude})
   set_target_properties(${G_TARGET} PROPERTIES PICOWASM_GUEST_WASM ${_wasm})
   if(NOT TARGET picowasm-guests)
     add_custom_target(picowasm-guests)

@@ -4,11 +4,13 @@
 #   picowasm_add_wasi_program(<name> SOURCES src... [LIBS m...] [OUTPUT_DIR dir] [OPT -O2])
 #
 # Produces <OUTPUT_DIR>/<name>.wasm (property PICOWASM_WASI_WASM of target <name>-wasi). Compiling
-# and linking are separate steps, and the link gets no -O: clang would otherwise run wasm-opt when
-# binaryen is on the PATH, and the output would depend on the machine. Debian's wasi-libc carries
-# DWARF, four fifths of a program's bytes: the link drops it (the name section stays), so that the
-# firmware embedding the programs (wasi_qemu) stays small.
+# and linking are separate steps, and the link gets no -O (sdk/cmake/PicowasmWasmBuild.cmake, as
+# for guest apps): clang would otherwise run wasm-opt when binaryen is on the PATH, and the output
+# would depend on the machine. Debian's wasi-libc carries DWARF, four fifths of a program's bytes:
+# the link drops it (the name section stays), so that the firmware embedding the programs
+# (wasi_qemu) stays small.
 include_guard(GLOBAL)
+include(${CMAKE_CURRENT_LIST_DIR}/../../sdk/cmake/PicowasmWasmBuild.cmake)
 
 find_program(PICOWASM_WASI_CLANG NAMES clang-14 clang)
 # The sysroot clang finds by default on Debian; without it no WASI program can be built, and the
@@ -31,27 +33,15 @@ function(picowasm_add_wasi_program name)
   if(NOT W_OPT)
     set(W_OPT -O2)
   endif()
-  set(objects "")
-  foreach(src IN LISTS W_SOURCES)
-    get_filename_component(abs ${src} ABSOLUTE)
-    get_filename_component(base ${src} NAME_WE)
-    set(obj ${CMAKE_CURRENT_BINARY_DIR}/${name}.dir/${base}.o)
-    add_custom_command(OUTPUT ${obj}
-      COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/${name}.dir
-      COMMAND ${PICOWASM_WASI_CLANG} --target=wasm32-wasi ${W_OPT} -Wall -Wextra -Werror -c ${abs}
-              -o ${obj}
-      DEPENDS ${abs} VERBATIM)
-    list(APPEND objects ${obj})
-  endforeach()
   set(libs "")
   foreach(l IN LISTS W_LIBS)
     list(APPEND libs -l${l})
   endforeach()
   set(wasm ${W_OUTPUT_DIR}/${name}.wasm)
-  add_custom_command(OUTPUT ${wasm}
-    COMMAND ${PICOWASM_WASI_CLANG} --target=wasm32-wasi ${objects} ${libs} -Wl,--strip-debug
-            -o ${wasm}
-    DEPENDS ${objects} VERBATIM)
-  add_custom_target(${name}-wasi ALL DEPENDS ${wasm})
+  picowasm_wasm_build(${name}-wasi OUTPUT ${wasm} OBJECT_DIR ${CMAKE_CURRENT_BINARY_DIR}/${name}.dir
+    KIND "WASI program" SOURCES ${W_SOURCES}
+    C_COMMAND ${PICOWASM_WASI_CLANG} --target=wasm32-wasi ${W_OPT} -Wall -Wextra -Werror
+    LINK ${PICOWASM_WASI_CLANG} --target=wasm32-wasi
+    LINK_AFTER ${libs} -Wl,--strip-debug -o ${wasm})
   set_target_properties(${name}-wasi PROPERTIES PICOWASM_WASI_WASM ${wasm})
 endfunction()
