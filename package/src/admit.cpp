@@ -96,12 +96,9 @@ Result exceeded(Field f, uint32_t needed) {
 
 }  // namespace
 
-Result admit(const Package& pkg, const Policy& policy, VerifyFn verify_fn, void* verify_ctx,
-             const ModuleConfig& module_config, LoadedModule** module, Admission* out) {
-  *module = nullptr;
-  Result r = verify(pkg, verify_fn, verify_ctx, out->signed_digest);
-  if (!r.ok()) return r;
+Result admit_manifest(const Package& pkg, const Policy& policy, Admission* out) {
   const Manifest& m = pkg.manifest;
+  out->instance_bytes = 0;
 
   for (uint32_t i = 0; i < policy.num_revoked_keys; ++i) {
     if (std::memcmp(policy.revoked_keys[i].bytes, pkg.key_id, kKeyIdBytes) == 0) {
@@ -142,7 +139,7 @@ Result admit(const Package& pkg, const Policy& policy, VerifyFn verify_fn, void*
     return fail(Status::hal_abi_mismatch, Field::min_hal_abi);
   }
   const Grant& allow = *out->publisher->allowance;
-  r = within(m.request, allow);
+  const Result r = within(m.request, allow);
   if (!r.ok()) return r;
   out->grant = m.request;
   out->grant.trap_on_denial = allow.trap_on_denial;  // the policy's choice, not the app's
@@ -160,7 +157,16 @@ Result admit(const Package& pkg, const Policy& policy, VerifyFn verify_fn, void*
     return exceeded(Field::stack_bytes, need.stack_bytes);
   }
   if (policy.max_fuel && need.fuel > policy.max_fuel) return exceeded(Field::fuel, need.fuel);
+  return Result();
+}
 
+Result admit(const Package& pkg, const Policy& policy, VerifyFn verify_fn, void* verify_ctx,
+             const ModuleConfig& module_config, LoadedModule** module, Admission* out) {
+  *module = nullptr;
+  Result r = verify(pkg, verify_fn, verify_ctx, out->signed_digest);
+  if (r.ok()) r = admit_manifest(pkg, policy, out);
+  if (!r.ok()) return r;
+  const Resources& need = pkg.manifest.resources;
   LoadedModule* loaded = nullptr;
   const Error e = load(pkg.bytes, pkg.size, module_config, &loaded);
   if (!e.ok()) {

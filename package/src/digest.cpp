@@ -50,6 +50,12 @@ Result verify(const Package& pkg, VerifyFn verify_fn, void* ctx,
     r.offset = pkg.section_start;
     return r;
   }
+  return verify_signature(pkg, verify_fn, ctx, signed_digest_out);
+}
+
+Result verify_signature(const Package& pkg, VerifyFn verify_fn, void* ctx,
+                        uint8_t signed_digest_out[kDigestBytes]) {
+  uint8_t d[kDigestBytes];
   signed_digest(pkg, d);
   if (signed_digest_out) std::memcpy(signed_digest_out, d, kDigestBytes);
   const Status s = verify_fn(ctx, pkg.key_id, d, pkg.signature);
@@ -57,7 +63,7 @@ Result verify(const Package& pkg, VerifyFn verify_fn, void* ctx,
     Result r;
     r.status = s;
     r.field = s == Status::unknown_key ? Field::kid : Field::signature;
-    r.offset = static_cast<uint32_t>(pkg.signature - pkg.bytes);
+    r.offset = pkg.signature_offset;
     return r;
   }
   return Result();

@@ -268,11 +268,34 @@ Result error_at(Status s, size_t offset, Field f = Field::none) {
   return r;
 }
 
-// Finds the one package section: [*start, *end) with its header, the content in *content.
-Result find_section(const uint8_t* bytes, size_t size, uint32_t* start, uint32_t* end,
-                    Span* content) {
+// The module's bytes through a ReadFn: the same section walk serves a package in memory and one
+// read from a flash without a memory map.
+struct Source {
+  ReadFn read;
+  void* ctx;
+  size_t size;
+  // Up to `n` bytes at `at` (fewer at the end); false on a read error.
+  bool get(size_t at, uint8_t* out, size_t n, size_t* got) const {
+    *got = n < size - at ? n : size - at;
+    return read(ctx, static_cast<uint32_t>(at), out, static_cast<uint32_t>(*got));
+  }
+};
+
+bool read_memory(void* ctx, uint32_t offset, uint8_t* out, uint32_t size) {
+  std::memcpy(out, static_cast<const uint8_t*>(ctx) + offset, size);
+  return true;
+}
+
+// Finds the one package section: [*start, *end) with its header, its content at *content_at.
+// Reads only section headers and custom section names (a few bytes each).
+Result find_section(const Source& src, uint32_t* start, uint32_t* end, uint32_t* content_at) {
   static constexpr uint8_t kHeader[8] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
-  if (size < sizeof kHeader || std::memcmp(bytes, kHeader, sizeof kHeader) != 0) {
+  const size_t size = src.size;
+  // id (1) + size (LEB128, 5) or name length (5) + name: the most one look at a header needs.
+  uint8_t buf[5 + kSectionNameLen];
+  size_t got = 0;
+  if (!src.get(0, buf, sizeof kHeader, &got)) return error_at(Status::read_failed, 0);
+  if (got < sizeof kHeader || std::memcmp(buf, kHeader, sizeof kHeader) != 0) {
     return error_at(Status::not_wasm, 0);
   }
   // Offsets are u32 (the engine's module size limit); a larger buffer cannot be a module.
@@ -281,32 +304,36 @@ Result find_section(const uint8_t* bytes, size_t size, uint32_t* start, uint32_t
   size_t pos = sizeof kHeader;
   while (pos < size) {
     const size_t section = pos;
-    const uint8_t id = bytes[pos++];
+    if (!src.get(pos, buf, 6, &got)) return error_at(Status::read_failed, pos);
+    const uint8_t id = buf[0];
+    size_t at = 1;
     uint32_t len = 0;
-    if (!leb_u32(bytes, size, &pos, &len)) return error_at(Status::malformed_section, section);
+    if (!leb_u32(buf, got, &at, &len)) return error_at(Status::malformed_section, section);
+    pos += at;
     if (len > size - pos) return error_at(Status::truncated, section);
     const size_t body = pos;
     pos += len;
     if (id != 0) continue;
-    size_t name_pos = body;
+    size_t name_pos = 0;
     uint32_t name_len = 0;
-    if (!leb_u32(bytes, pos, &name_pos, &name_len) || name_len > pos - name_pos) {
+    const size_t want = len < sizeof buf ? len : sizeof buf;
+    if (!src.get(body, buf, want, &got)) return error_at(Status::read_failed, body);
+    if (!leb_u32(buf, got, &name_pos, &name_len) || name_len > len - name_pos) {
       return error_at(Status::malformed_section, section);
     }
     if (name_len != kSectionNameLen ||
-        std::memcmp(bytes + name_pos, kSectionName, kSectionNameLen) != 0) {
+        std::memcmp(buf + name_pos, kSectionName, kSectionNameLen) != 0) {
       continue;
     }
     if (found) return error_at(Status::duplicate_package_section, section);
     found = true;
-    const size_t content_pos = name_pos + name_len;
+    const size_t content_pos = body + name_pos + name_len;
     if (pos - content_pos > PICOWASM_PKG_MAX_SECTION_BYTES) {
       return error_at(Status::section_too_large, section);
     }
     *start = static_cast<uint32_t>(section);
     *end = static_cast<uint32_t>(pos);
-    content->data = bytes + content_pos;
-    content->size = static_cast<uint32_t>(pos - content_pos);
+    *content_at = static_cast<uint32_t>(content_pos);
   }
   if (!found) return error_at(Status::no_package_section, size);
   return Result();
@@ -399,15 +426,16 @@ Result parse_manifest(const uint8_t* data, size_t size, Manifest* m, uint32_t ba
   return r;
 }
 
-Result open(const uint8_t* bytes, size_t size, Package* pkg) {
-  pkg->bytes = bytes;
-  pkg->size = size;
-  pkg->signature = nullptr;
-  Span content;
-  Result r = find_section(bytes, size, &pkg->section_start, &pkg->section_end, &content);
-  if (!r.ok()) return r;
-  const uint32_t base = static_cast<uint32_t>(content.data - bytes);
-  Reader rd(content.data, content.size, base, &r);
+namespace {
+
+// COSE_Sign1 and the manifest in `content` (the section's content, at module offset `base`).
+Result parse_sign1(const uint8_t* content, uint32_t content_size, uint32_t base, Package* pkg) {
+  Result r;
+  // Module offset of a pointer into the content.
+  const auto offset_of = [&](const uint8_t* p) {
+    return base + static_cast<uint32_t>(p - content);
+  };
+  Reader rd(content, content_size, base, &r);
   // COSE_Sign1 = #6.18([protected: bstr, unprotected: {kid}, payload: bstr, signature: bstr])
   rd.field = Field::cose_sign1;
   uint64_t tag = 0;
@@ -420,8 +448,7 @@ Result open(const uint8_t* bytes, size_t size, Package* pkg) {
   if (!tuple(rd, 4)) return r;
   rd.field = Field::protected_header;
   if (!rd.string(cbor::kBytes, &pkg->protected_header, 1, PICOWASM_PKG_MAX_SECTION_BYTES)) return r;
-  const uint32_t hdr_base = static_cast<uint32_t>(pkg->protected_header.data - bytes);
-  if (!parse_protected(pkg->protected_header, hdr_base, &r)) return r;
+  if (!parse_protected(pkg->protected_header, offset_of(pkg->protected_header.data), &r)) return r;
   rd.field = Field::unprotected_header;
   uint32_t k = 0;
   if (!rd.container(cbor::kMap, &n, 1, 1) || !rd.key(&k, 0, true)) return r;
@@ -435,17 +462,46 @@ Result open(const uint8_t* bytes, size_t size, Package* pkg) {
   std::memcpy(pkg->key_id, kid.data, kKeyIdBytes);
   rd.field = Field::payload;
   if (!rd.string(cbor::kBytes, &pkg->payload, 1, PICOWASM_PKG_MAX_MANIFEST_BYTES)) return r;
-  const uint32_t payload_at = static_cast<uint32_t>(pkg->payload.data - bytes);
   rd.field = Field::signature;
   Span sig;
   if (!rd.string(cbor::kBytes, &sig, kSignatureBytes, kSignatureBytes)) return r;
   pkg->signature = sig.data;
+  pkg->signature_offset = offset_of(sig.data);
   rd.field = Field::cose_sign1;
   if (!rd.at_end()) {
     rd.fail(Status::trailing_bytes);
     return r;
   }
-  return parse_manifest(pkg->payload.data, pkg->payload.size, &pkg->manifest, payload_at);
+  return parse_manifest(pkg->payload.data, pkg->payload.size, &pkg->manifest,
+                        offset_of(pkg->payload.data));
+}
+
+}  // namespace
+
+Result open(const uint8_t* bytes, size_t size, Package* pkg) {
+  pkg->bytes = bytes;
+  pkg->size = size;
+  pkg->signature = nullptr;
+  uint32_t content_at = 0;
+  const Result r = find_section(Source{read_memory, const_cast<uint8_t*>(bytes), size},
+                                &pkg->section_start, &pkg->section_end, &content_at);
+  if (!r.ok()) return r;
+  return parse_sign1(bytes + content_at, pkg->section_end - content_at, content_at, pkg);
+}
+
+Result open_read(ReadFn read, void* ctx, size_t size,
+                 uint8_t section[PICOWASM_PKG_MAX_SECTION_BYTES], Package* pkg) {
+  pkg->bytes = nullptr;
+  pkg->size = size;
+  pkg->signature = nullptr;
+  uint32_t content_at = 0;
+  const Result r =
+      find_section(Source{read, ctx, size}, &pkg->section_start, &pkg->section_end, &content_at);
+  if (!r.ok()) return r;
+  const uint32_t content_size = pkg->section_end - content_at;
+  if (!read(ctx, content_at, section, content_size))
+    return error_at(Status::read_failed, content_at);
+  return parse_sign1(section, content_size, content_at, pkg);
 }
 
 }  // namespace package

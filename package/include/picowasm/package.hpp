@@ -38,6 +38,7 @@ constexpr size_t kPublicKeyBytes = 65;  // P-256 SEC1 uncompressed point: 04 || 
   X(no_package_section, "no picowasm.package section: the module is not signed")              \
   X(duplicate_package_section, "more than one picowasm.package section")                      \
   X(section_too_large, "picowasm.package section larger than PICOWASM_PKG_MAX_SECTION_BYTES") \
+  X(read_failed, "the package could not be read from where it is stored (open_read)")         \
   /* --- COSE_Sign1 and the manifest (Result::field names the field) --- */                   \
   X(malformed_cbor, "malformed or non-deterministic CBOR")                                    \
   X(wrong_type, "wrong CBOR type")                                                            \
@@ -144,6 +145,7 @@ struct Package {
   Span payload;           // the manifest's bytes
   uint8_t key_id[kKeyIdBytes] = {};
   const uint8_t* signature = nullptr;  // kSignatureBytes
+  uint32_t signature_offset = 0;       // of the signature in the module
   Manifest manifest;
   Package() = default;
   Package(const Package&) = delete;  // manifest.request points into the object itself
@@ -153,6 +155,17 @@ struct Package {
 // Locates the package section (exactly one), parses the COSE_Sign1 structure and the manifest.
 // No cryptography. The bytes must outlive `out`.
 Result open(const uint8_t* bytes, size_t size, Package* out);
+
+// How open_read() reads a package that is not in memory (a flash without a memory map): `size`
+// bytes at module offset `offset` into `out`; false on a read error (read_failed).
+using ReadFn = bool (*)(void* ctx, uint32_t offset, uint8_t* out, uint32_t size);
+
+// open() for a package of `size` bytes read through `read`: it reads the section headers, copies
+// the package section's content into `section` and parses it there (the spans point into it;
+// pkg->bytes is null). Nothing of the module's code is read: the caller computes the code digest
+// from where the module lies (the store streams it from flash) and then calls verify_signature().
+Result open_read(ReadFn read, void* ctx, size_t size,
+                 uint8_t section[PICOWASM_PKG_MAX_SECTION_BYTES], Package* out);
 
 // Parses a manifest on its own (the COSE payload). `base_offset` is added to error offsets.
 Result parse_manifest(const uint8_t* data, size_t size, Manifest* out, uint32_t base_offset = 0);
@@ -182,6 +195,10 @@ using VerifyFn = Status (*)(void* ctx, const uint8_t key_id[kKeyIdBytes],
 // signed digest through `verify`. If `signed_digest_out` is given it receives the signed digest.
 Result verify(const Package& pkg, VerifyFn verify, void* ctx,
               uint8_t signed_digest_out[kDigestBytes] = nullptr);
+// The second half of verify(): the signature over the signed digest through `verify` (for a
+// package whose code digest the caller checked itself, as after open_read()).
+Result verify_signature(const Package& pkg, VerifyFn verify, void* ctx,
+                        uint8_t signed_digest_out[kDigestBytes] = nullptr);
 
 // The default hook, over mbedTLS (ECDSA P-256). ctx: a Keyring.
 struct TrustedKey {
@@ -246,6 +263,11 @@ struct Admission {
 // allowance). Calls verify() first, so an unverified package is never admitted.
 Result admit(const Package& pkg, const Policy& policy, VerifyFn verify_fn, void* verify_ctx,
              const ModuleConfig& module_config, LoadedModule** module, Admission* out);
+// The policy checks of admit() that need only the manifest (publisher to resource maxima), for a
+// package verified with `out->signed_digest` already set; no code checks (the module is not
+// loaded: that needs its bytes in memory). On success out->grant is the effective grant and
+// out->instance_bytes 0 (unknown).
+Result admit_manifest(const Package& pkg, const Policy& policy, Admission* out);
 
 }  // namespace package
 }  // namespace picowasm
