@@ -273,8 +273,8 @@ constexpr uint32_t kNumFCOpcodes = 18;
 // Stack-effect type code used in the tables (0 = none); values match ValType encodings.
 enum : uint8_t { kT_ = 0, kTI = 0x7F, kTL = 0x7E, kTF = 0x7D, kTD = 0x7C };
 
+// Four bytes per opcode (the single-byte table is 1 KiB of flash); names are looked up separately.
 struct OpInfo {
-  const char* name;  // nullptr for unassigned opcodes
   Imm imm;
   uint8_t param0, param1, result;  // kT_ / kTI / kTL / kTF / kTD
 };
@@ -283,6 +283,10 @@ struct OpInfo {
 const OpInfo* op_info(uint8_t byte);
 const OpInfo* fc_op_info(uint32_t sub_opcode);
 const OpInfo* op_info(Op op);
+
+// Text name of an opcode ("i32.add"); "" when the build leaves names out (config.h
+// PICOWASM_OPCODE_NAMES).
+const char* op_name(Op op);
 
 }  // namespace picowasm
 
