@@ -135,11 +135,15 @@ show "${store[@]}" list "$img"
 # Refused before anything is recorded (exit status 5): no signature, a key the policy does not trust.
 show_status "${store[@]}" install "$img" "$st/counter-v2.wasm" --policy "$st/policy.json"
 show_status "${store[@]}" install "$img" "$st/counter-v2-stranger.pkg.wasm" --policy "$st/policy.json"
+# Nothing was recorded, and nothing lost: v1 is still there as the fallback (refused packages only
+# ever go to the spare slot).
+show "${store[@]}" list "$img"
 # A broken update: v3 is signed and valid, but traps; its trial run rolls back to v2.
 show "${store[@]}" install "$img" "$st/counter-v3.pkg.wasm" --policy "$st/policy.json"
 show_status "${store[@]}" run "$img" counter --board virtual
 show "${store[@]}" run "$img" counter --board virtual
-# Revocation: v2's package digest (from list --json) revoked; v3 took v1's slot, so nothing is left.
+# Revocation: v2's package digest (from list --json) revoked; v3's install replaced v1, so nothing
+# is left.
 v2_digest=$("${store[@]}" list "$img" --json | python3 -c 'import json, sys
 print([s for s in json.load(sys.stdin)["apps"][0]["slots"] if s.get("version") == 2][0]["digest"])')
 show "${store[@]}" revoke "$img" --digest "$v2_digest"

@@ -2,9 +2,10 @@
 # store.cli: `picowasm store` over a flash image file, step by step, each step's exit status and
 # output checked against hand-written expectations (docs/lifecycle.md's story): v1 installed,
 # tried and confirmed; v2 the same (v1 kept as the previous version); an unsigned package, a
-# stranger's package, a downgrade and a wrong-size image refused with their typed errors; v3, which
-# traps, rolled back to v2 by its trial run; v2's digest revoked: no version left to run, and the
-# same package refused by a policy that revokes its digest.
+# stranger's package, a downgrade and a wrong-size image refused with their typed errors, v1 still
+# kept after each (a refused package only ever touched the spare slot); v3, which traps, rolled
+# back to v2 by its trial run (its admitted install had replaced v1); v2's digest revoked: no
+# version left to run, and the same package refused by a policy that revokes its digest.
 #   store_cli.sh CLI WAT2WASM PYTHON3 SOURCE_DIR WORK_DIR
 set -euo pipefail
 cli=$1 wat2wasm=$2 python=$3 src=$4 work=$5
@@ -43,8 +44,9 @@ done
 echo '{"publishers": [{"key": "vendor.pub", "grants": ["time", "log"]}], "max_memory_bytes": 65536}' >policy.json
 
 check 1 "error: no store image .*img.bin \(picowasm store format" "$cli" store list img.bin
-check 0 "^formatted img.bin: 4 app entries, two 64 KiB slots each \(520 KiB image\)" "$cli" store format img.bin
-[[ $(stat -c %s img.bin) -eq $((520 * 1024)) ]] || { echo "FAILED: image size"; failures=$((failures + 1)); }
+# 2 metadata blocks of 4 KiB, then 4 x 2 + 1 (the spare) slots of 64 KiB: 8 + 576 = 584 KiB.
+check 0 "^formatted img.bin: 4 app entries, two 64 KiB slots each and a spare \(584 KiB image\)" "$cli" store format img.bin
+[[ $(stat -c %s img.bin) -eq $((584 * 1024)) ]] || { echo "FAILED: image size"; failures=$((failures + 1)); }
 check 0 "^$" "$cli" store list img.bin
 check 0 '^\{"apps":\[\]\}$' "$cli" store list img.bin --json
 check 6 "error: run counter: no_such_app" "$cli" store run img.bin counter --board virtual
@@ -66,12 +68,15 @@ check 0 "store: v2 confirmed" "$cli" store run img.bin counter --board virtual
 check 0 "min version 2\)\|  A: v1 previous, .*\|  B: v2 confirmed, " "$cli" store list img.bin
 
 # Refused packages: each its typed error, exit 5, nothing recorded: v2 stays confirmed with its
-# floor. (The install streamed into the free slot, which held v1: the store dropped that fallback
-# when the install began, so slot A is empty now.)
+# floor and v1 stays as the fallback (each install streamed into the spare slot, which no record
+# names; list --json shows where each version is: v1 in pool slot 8, the spare after format, v2
+# in pool slot 0, given up by v1's record when v1 was installed).
 check 5 "refused: no_package_section" "$cli" store install img.bin v2.wasm --policy policy.json
 check 5 "install counter refused: refused: .*unknown_key" "$cli" store install img.bin v2-stranger.pkg.wasm --policy policy.json
 check 5 "install counter refused: refused: .*downgrade" "$cli" store install img.bin v1.pkg.wasm --policy policy.json
-check 0 "^counter \(min version 2\)\|  A: empty\|  B: v2 confirmed, " "$cli" store list img.bin
+check 0 "^counter \(min version 2\)\|  A: v1 previous, .*\|  B: v2 confirmed, " "$cli" store list img.bin
+check 0 '"slots":\[\{[^]]*"pool_slot":8,"state":"previous","version":1\},\{[^]]*"pool_slot":0,"state":"confirmed","version":2\}\]' \
+  "$cli" store list img.bin --json
 echo '{"publishers": [{"key": "vendor.pub"}], "bogus": 1}' >bad-policy.json
 check 1 "policy bad-policy.json: unknown key 'bogus'" "$cli" store install img.bin v2.pkg.wasm --policy bad-policy.json
 head -c 1000 img.bin >short.bin
@@ -85,7 +90,7 @@ check 3 "from slot A \(trial\).*integer divide by zero.*the trial of v3 failed: 
   "$cli" store run img.bin counter --board virtual
 check 0 "running counter v2 from slot B\|store: counter v2: pw_main returned 2055$" "$cli" store run img.bin counter --board virtual
 
-# Revoking v2 by its digest: nothing left to run (v1's slot was reused, and v3 rolled back).
+# Revoking v2's digest: nothing left to run (v3's install replaced v1, then v3 rolled back).
 digest=$("$cli" store list img.bin --json | "$python" -c 'import json, sys
 app = json.load(sys.stdin)["apps"][0]
 print([s for s in app["slots"] if s.get("version") == 2][0]["digest"])')

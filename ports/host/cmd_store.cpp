@@ -26,12 +26,13 @@ namespace pkh = picowasm::package::host;
 namespace st = picowasm::store;
 
 // The image's fixed geometry (docs/lifecycle.md, "The store CLI"): 4 KiB erase blocks programmed
-// in 16-byte units, kMaxApps apps with two 64 KiB slots each, behind two one-block metadata copies.
+// in 16-byte units, two one-block metadata copies, then a pool of 64 KiB slots: two for each of
+// kMaxApps apps and the spare that installs stream into.
 constexpr uint32_t kBlockSize = 4096;
 constexpr uint32_t kProgSize = 16;
 constexpr uint32_t kSlotBytes = 64 * 1024;
 constexpr uint32_t kNumApps = st::kMaxApps;
-constexpr uint32_t kBlockCount = 2 + 2 * kNumApps * (kSlotBytes / kBlockSize);
+constexpr uint32_t kBlockCount = 2 + (2 * kNumApps + 1) * (kSlotBytes / kBlockSize);
 constexpr uint16_t kConfirmAfter = 3;   // clean trial runs that confirm an update by themselves
 constexpr size_t kInstallChunk = 1024;  // install streams the package in chunks of this size
 constexpr size_t kArenaBytes = 4u << 20;
@@ -112,7 +113,7 @@ int store_format(const Args& a) {
   if (int rc = open_image(a[0], true, &img)) return rc;
   const st::Result r = img.store.format(img.config);
   if (!r.ok()) return store_error(r, "format");
-  std::printf("formatted %s: %u app entries, two %u KiB slots each (%u KiB image)\n",
+  std::printf("formatted %s: %u app entries, two %u KiB slots each and a spare (%u KiB image)\n",
               escape_text(a[0]).c_str(), kNumApps, kSlotBytes / 1024,
               kBlockCount * kBlockSize / 1024);
   return kExitOk;
@@ -191,6 +192,7 @@ nlohmann::json app_json(const st::AppInfo& app) {
       j["digest"] = hex(s.signed_digest, pkg::kDigestBytes);
       j["key_id"] = hex(s.key_id, pkg::kKeyIdBytes);
     }
+    j["pool_slot"] = s.pool_slot;
     slots.push_back(j);
   }
   return {{"app_id", app.app_id},

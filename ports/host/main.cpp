@@ -166,12 +166,14 @@ const Command kCommands[] = {
      cmd_verify},
     {"store", "SUBCOMMAND IMG ...",
      "the on-device app store over a flash image file: install, trial, confirm, revoke, run",
-     "  picowasm store format IMG                       a new, empty store image (520 KiB: 4 apps,\n"
-     "                                                  two 64 KiB slots each, 4 KiB blocks)\n"
+     "  picowasm store format IMG                       a new, empty store image (584 KiB: 4 apps,\n"
+     "                                                  two 64 KiB slots each and a spare, 4 KiB\n"
+     "                                                  blocks)\n"
      "  picowasm store install IMG PKG.wasm --policy FILE\n"
-     "      streams the package into the app's free slot; the store admits it from the image\n"
+     "      streams the package into the spare slot; the store admits it from the image\n"
      "      (digest, signature, publisher, grants, revocation lists, min version, resources,\n"
-     "      code) and only then records it as pending: its next run is a trial\n"
+     "      code) and only then records it as pending: its next run is a trial. The version it\n"
+     "      replaces (a pending or the previous one) is dropped then; a refused one drops nothing\n"
      "  picowasm store list IMG [--json]                apps, slots, versions, states, digests\n"
      "  picowasm store confirm IMG APP                  confirm the trial version now\n"
      "  picowasm store rollback IMG APP                 drop the pending or trial version\n"

@@ -2,7 +2,11 @@
 //
 // Flash layout, in blocks of the device:
 //   [copy 0 of the metadata: meta_blocks][copy 1: meta_blocks]
-//   [app 0 slot A][app 0 slot B][app 1 slot A]...   each slot_bytes long
+//   [pool slot 0][pool slot 1]...[pool slot 2 * num_apps]   each slot_bytes long
+// The slots are a pool: each app entry owns two (its records A and B name them), and the one left
+// over is the spare. An install streams into the spare; the metadata commit that records the
+// admitted package gives the spare to the app and makes the slot it replaces the new spare, so a
+// refused or interrupted install never touches a slot the metadata names.
 // A metadata copy is a Header, num_apps Entry records (little-endian, as the targets store them),
 // then, at the next prog_size boundary, a commit record: CRC-32 of header and entries, and its
 // complement. An update erases the older copy, programs header and entries, then the commit
@@ -20,7 +24,7 @@ namespace store {
 namespace {
 
 constexpr uint32_t kMagic = 0x54535750u;  // "PWST"
-constexpr uint16_t kFormat = 1;
+constexpr uint16_t kFormat = 2;           // 2: the slot pool with a spare
 constexpr uint32_t kCommitBytes = 8;  // CRC-32 and its complement
 constexpr uint16_t kCounterMax = 0xFFFF;
 
@@ -32,11 +36,18 @@ struct Header {
   uint32_t block_size;
   uint32_t slot_bytes;
   uint32_t body_bytes;  // header and entries
-  uint32_t reserved[2];
+  uint32_t spare;       // the pool slot no entry owns
+  uint32_t reserved;
 };
 static_assert(sizeof(Header) == 32, "the header is 32 bytes on every target");
 static_assert(sizeof(Store::SlotRecord) == 108, "slot record layout");
 static_assert(sizeof(Store::Entry) == 260, "entry layout");
+static_assert(2 * kMaxApps + 1 <= 31,
+              "pool slots are tracked in a 32-bit mask and fit SlotRecord::pool");
+
+uint32_t pool_slots(uint32_t num_apps) {
+  return 2 * num_apps + 1;
+}
 
 // bad_config details.
 enum ConfigCheck : uint32_t {
@@ -114,8 +125,21 @@ int slot_in(const Store::Entry& e, SlotState state) {
   return -1;
 }
 
+// Empties a record; the pool slot stays the entry's.
 void clear_slot(Store::SlotRecord& s) {
+  const uint8_t pool = s.pool;
   std::memset(&s, 0, sizeof s);
+  s.pool = pool;
+}
+
+// The record an install replaces: the pending version, else the one beside the confirmed version
+// (the previous version, or an empty or revoked record), else the record on the lower pool slot.
+int target_record(const Store::Entry& e) {
+  const int candidate = candidate_of(e);
+  if (candidate >= 0) return candidate;
+  const int confirmed = slot_in(e, SlotState::confirmed);
+  if (confirmed >= 0) return 1 - confirmed;
+  return e.slots[0].pool < e.slots[1].pool ? 0 : 1;
 }
 
 // Reads `size` bytes at linear address `address`, block by block.
@@ -214,7 +238,8 @@ Result check_config(const Config& c, uint32_t* meta_blocks) {
   const uint32_t meta_bytes =
       align_up(body_bytes(c.num_apps), d->prog_size) + align_up(kCommitBytes, d->prog_size);
   const uint32_t mb = (meta_bytes + d->block_size - 1) / d->block_size;
-  const uint64_t need = 2ull * mb + 2ull * c.num_apps * (c.slot_bytes / d->block_size);
+  const uint64_t need =
+      2ull * mb + uint64_t{pool_slots(c.num_apps)} * (c.slot_bytes / d->block_size);
   if (need > d->block_count) return fail(Status::bad_config, kTooSmall);
   *meta_blocks = mb;
   return Result{};
@@ -311,7 +336,18 @@ Result probe_copy(const BlockDevice& dev, uint32_t base, uint32_t limit, Header*
 
 // Whether the entries make sense together (a CRC-valid copy is still checked: it may have been
 // written by something else).
-bool entries_consistent(const Store::Entry* entries, uint32_t num_apps, uint32_t slot_bytes) {
+bool entries_consistent(const Store::Entry* entries, uint32_t num_apps, uint32_t slot_bytes,
+                        uint32_t spare) {
+  // The entries' pool slots and the spare: each pool slot exactly once.
+  const uint32_t slots = pool_slots(num_apps);
+  if (spare >= slots) return false;
+  uint32_t seen = 1u << spare;
+  for (uint32_t i = 0; i < num_apps; ++i) {
+    for (const Store::SlotRecord& r : entries[i].slots) {
+      if (r.pool >= slots || ((seen >> r.pool) & 1u)) return false;
+      seen |= 1u << r.pool;
+    }
+  }
   for (uint32_t i = 0; i < num_apps; ++i) {
     const Store::Entry& e = entries[i];
     if (e.used > 1) return false;
@@ -398,7 +434,7 @@ Result Store::mount(const Config& config) {
     r = read_at(dev, c * mb * dev.block_size + sizeof(Header), reinterpret_cast<uint8_t*>(entries_),
                 h[c].num_apps * static_cast<uint32_t>(sizeof(Entry)));
     if (!r.ok()) return r;
-    if (!entries_consistent(entries_, h[c].num_apps, config.slot_bytes)) continue;
+    if (!entries_consistent(entries_, h[c].num_apps, config.slot_bytes, h[c].spare)) continue;
     for (uint32_t i = h[c].num_apps; i < kMaxApps; ++i) std::memset(&entries_[i], 0, sizeof(Entry));
     dev_ = config.device;
     config_ = config;
@@ -406,6 +442,7 @@ Result Store::mount(const Config& config) {
     meta_blocks_ = mb;
     current_copy_ = c;
     seq_ = h[c].seq;
+    spare_ = h[c].spare;
     mounted_ = true;
     return Result{};
   }
@@ -424,6 +461,11 @@ Result Store::format(const Config& config) {
   num_apps_ = config.num_apps;
   meta_blocks_ = mb;
   std::memset(entries_, 0, sizeof entries_);
+  for (uint32_t i = 0; i < num_apps_; ++i) {
+    entries_[i].slots[0].pool = static_cast<uint8_t>(2 * i);
+    entries_[i].slots[1].pool = static_cast<uint8_t>(2 * i + 1);
+  }
+  spare_ = 2 * num_apps_;
   // Copy 1 is erased first so that an old store's copy 1 cannot outlive the format; the new table
   // then goes to copy 0 with sequence number 1.
   for (uint32_t b = mb; b < 2 * mb; ++b) {
@@ -448,6 +490,7 @@ Result Store::write_metadata() {
   h.block_size = dev.block_size;
   h.slot_bytes = config_.slot_bytes;
   h.body_bytes = body_bytes(num_apps_);
+  h.spare = spare_;
   const uint8_t* entries = reinterpret_cast<const uint8_t*>(entries_);
   const uint32_t entries_size = num_apps_ * static_cast<uint32_t>(sizeof(Entry));
   uint32_t crc = crc32_update(0xFFFFFFFFu, reinterpret_cast<const uint8_t*>(&h), sizeof h);
@@ -502,17 +545,23 @@ Result Store::lookup(const char* app_id, uint32_t* index) const {
   return r;
 }
 
-uint32_t Store::slot_address(uint32_t index, uint8_t slot) const {
-  return 2 * meta_blocks_ * dev_->block_size + (index * 2 + slot) * config_.slot_bytes;
+uint32_t Store::pool_address(uint32_t pool) const {
+  return 2 * meta_blocks_ * dev_->block_size + pool * config_.slot_bytes;
 }
 
-Result Store::hash_slot(uint32_t index, uint8_t slot, uint32_t length,
-                        uint8_t out[package::kDigestBytes]) const {
+uint32_t Store::slot_address(uint32_t index, uint8_t slot) const {
+  return pool_address(entries_[index].slots[slot].pool);
+}
+
+Result Store::hash_flash(uint32_t base, uint32_t length, uint32_t skip_from, uint32_t skip_to,
+                         uint8_t out[package::kDigestBytes]) const {
   package::Sha256 sha;
   uint8_t chunk[kReadChunk];
-  const uint32_t base = slot_address(index, slot);
   for (uint32_t at = 0; at < length;) {
-    const uint32_t n = length - at < kReadChunk ? length - at : kReadChunk;
+    if (at == skip_from) at = skip_to;
+    const uint32_t stop = at < skip_from ? skip_from : length;
+    if (at >= stop) break;
+    const uint32_t n = stop - at < kReadChunk ? stop - at : kReadChunk;
     const Result r = read_at(*dev_, base + at, chunk, n);
     if (!r.ok()) return r;
     sha.update(chunk, n);
@@ -531,7 +580,7 @@ Result Store::check_slot(uint32_t index, uint8_t slot) const {
     return fail(Status::bad_argument);
   }
   uint8_t digest[package::kDigestBytes];
-  r = hash_slot(index, slot, s.length, digest);
+  r = hash_flash(slot_address(index, slot), s.length, s.length, s.length, digest);
   if (!r.ok()) return r;
   if (std::memcmp(digest, s.image_digest, sizeof digest) != 0) {
     return fail(Status::slot_corrupt, slot);
@@ -548,40 +597,19 @@ Result Store::install_begin(const char* app_id, uint32_t length) {
   if (install_.active) return fail(Status::install_active);
   const size_t id_len = app_id_length(app_id);
   if (id_len == 0) return fail(Status::bad_app_id);
-  if (dev_->mapped == nullptr) return fail(Status::not_mapped);
   if (length > config_.slot_bytes) return fail(Status::too_large);
   if (length < 8) return fail(Status::length_mismatch);
   uint32_t index = find(app_id);
-  uint8_t slot = 0;
   if (index == kNoApp) {
     for (uint32_t i = 0; i < num_apps_ && index == kNoApp; ++i) {
       if (!entries_[i].used) index = i;
     }
     if (index == kNoApp) return fail(Status::table_full);
-  } else {
-    Entry& e = entries_[index];
-    if (slot_in(e, SlotState::trial) >= 0) return fail(Status::trial_running);
-    // The slot that does not hold the confirmed version; prefer an empty one.
-    const int confirmed = slot_in(e, SlotState::confirmed);
-    if (confirmed >= 0) {
-      slot = static_cast<uint8_t>(1 - confirmed);
-    } else {
-      const int candidate = candidate_of(e);
-      slot = candidate >= 0 ? static_cast<uint8_t>(candidate)
-             : e.slots[0].state == static_cast<uint8_t>(SlotState::empty)   ? 0
-             : e.slots[1].state == static_cast<uint8_t>(SlotState::empty)   ? 1
-             : e.slots[0].state == static_cast<uint8_t>(SlotState::revoked) ? 0
-                                                                            : 1;
-    }
-    if (e.slots[slot].state != static_cast<uint8_t>(SlotState::empty)) {
-      // The slot's old content (a pending version that never ran, a previous or revoked one) is
-      // forgotten before its bytes are erased, so the metadata never names a half-erased slot.
-      clear_slot(e.slots[slot]);
-      r = write_metadata();
-      if (!r.ok()) return r;
-    }
+  } else if (slot_in(entries_[index], SlotState::trial) >= 0) {
+    return fail(Status::trial_running);
   }
-  const uint32_t base = slot_address(index, slot);
+  // Only the spare is written: no metadata names it, so nothing recorded changes until the commit.
+  const uint32_t base = pool_address(spare_);
   const uint32_t blocks = (length + dev_->block_size - 1) / dev_->block_size;
   for (uint32_t b = 0; b < blocks; ++b) {
     const int rc = dev_->erase(dev_->context, base / dev_->block_size + b);
@@ -589,7 +617,6 @@ Result Store::install_begin(const char* app_id, uint32_t length) {
   }
   install_.active = true;
   install_.index = index;
-  install_.slot = slot;
   install_.length = length;
   install_.written = 0;
   install_.buffered = 0;
@@ -618,6 +645,46 @@ void Store::install_abort() {
   install_.active = false;
 }
 
+namespace {
+
+struct FlashReader {
+  const BlockDevice* dev;
+  uint32_t base;
+  int io_code;
+};
+
+bool read_package(void* ctx, uint32_t offset, uint8_t* out, uint32_t size) {
+  auto* f = static_cast<FlashReader*>(ctx);
+  const Result r = read_at(*f->dev, f->base + offset, out, size);
+  f->io_code = r.io_code;
+  return r.ok();
+}
+
+}  // namespace
+
+// Admission of the spare's package (opened from out->section) on a flash without a memory map:
+// the code digest streamed from flash, then the signature and the manifest's policy checks. The
+// code checks need the module in memory: they are left out (out->code_checked).
+Result Store::admit_unmapped(const Admit& admit, InstallInfo* out) {
+  const uint32_t base = pool_address(spare_);
+  const package::Package& pkg = out->package;
+  uint8_t digest[package::kDigestBytes];
+  Result r = hash_flash(base, install_.length, pkg.section_start, pkg.section_end, digest);
+  if (!r.ok()) return r;
+  if (std::memcmp(digest, pkg.manifest.code_digest, sizeof digest) != 0) {
+    r.status = Status::refused;
+    r.package.status = package::Status::digest_mismatch;
+    r.package.field = package::Field::code_digest;
+    r.package.offset = pkg.section_start;
+    return r;
+  }
+  r.package =
+      package::verify_signature(pkg, admit.verify, admit.verify_ctx, out->admission.signed_digest);
+  if (r.package.ok()) r.package = package::admit_manifest(pkg, *admit.policy, &out->admission);
+  if (!r.package.ok()) r.status = Status::refused;
+  return r;
+}
+
 Result Store::install_finish(const Admit& admit, InstallInfo* out) {
   if (!install_.active) return fail(Status::no_install);
   install_.active = false;  // whatever happens below, this install is over
@@ -631,15 +698,23 @@ Result Store::install_finish(const Admit& admit, InstallInfo* out) {
   const int rc = dev_->sync(dev_->context);
   if (rc != 0) return io_fail(rc);
 
-  // Everything below reads the package back from flash, in place.
-  const uint32_t base = slot_address(install_.index, install_.slot);
-  const uint8_t* bytes = dev_->mapped + base;
+  // Everything below reads the package back from flash: in place where the flash is mapped.
+  const uint32_t base = pool_address(spare_);
   package::Package& pkg = out->package;
-  r.package = package::open(bytes, install_.length, &pkg);
+  out->module = nullptr;
+  out->code_checked = dev_->mapped != nullptr;
+  if (dev_->mapped != nullptr) {
+    r.package = package::open(dev_->mapped + base, install_.length, &pkg);
+  } else {
+    FlashReader reader{dev_, base, 0};
+    r.package = package::open_read(read_package, &reader, install_.length, out->section, &pkg);
+    if (r.package.status == package::Status::read_failed) return io_fail(reader.io_code);
+  }
   if (!r.package.ok()) {
     r.status = Status::refused;
     return r;
   }
+  // The store's own checks come before the (costly) admission.
   const package::Manifest& m = pkg.manifest;
   const size_t id_len = std::strlen(install_.app_id);
   if (m.app_id.size != id_len || std::memcmp(m.app_id.data, install_.app_id, id_len) != 0) {
@@ -652,25 +727,35 @@ Result Store::install_finish(const Admit& admit, InstallInfo* out) {
     r.package.field = package::Field::version;
     return r;
   }
-  out->module = nullptr;
-  r.package = package::admit(pkg, *admit.policy, admit.verify, admit.verify_ctx,
-                             admit.module_config, &out->module, &out->admission);
-  if (!r.package.ok()) {
-    r.status = Status::refused;
-    return r;
+  if (slot_in(e, SlotState::trial) >= 0) return fail(Status::trial_running);  // began meanwhile
+  if (dev_->mapped != nullptr) {
+    r.package = package::admit(pkg, *admit.policy, admit.verify, admit.verify_ctx,
+                               admit.module_config, &out->module, &out->admission);
+    if (!r.package.ok()) r.status = Status::refused;
+  } else {
+    r = admit_unmapped(admit, out);
   }
+  if (!r.ok()) return r;
   uint8_t image_digest[package::kDigestBytes];
-  r = hash_slot(install_.index, install_.slot, install_.length, image_digest);
+  r = hash_flash(base, install_.length, install_.length, install_.length, image_digest);
   if (!r.ok()) return r;
 
+  // The commit: the record the new version replaces takes the spare, its old slot becomes the
+  // spare. Until write_metadata() completes, the flash holds the state before the install.
   if (!e.used) {
+    const Entry fresh = e;
     std::memset(&e, 0, sizeof e);
+    e.slots[0].pool = fresh.slots[0].pool;
+    e.slots[1].pool = fresh.slots[1].pool;
     e.used = 1;
     e.app_id_len = static_cast<uint8_t>(id_len);
     std::memcpy(e.app_id, install_.app_id, id_len);
   }
-  SlotRecord& s = e.slots[install_.slot];
-  clear_slot(s);
+  const int t = target_record(e);
+  SlotRecord& s = e.slots[t];
+  const uint8_t old_pool = s.pool;
+  std::memset(&s, 0, sizeof s);
+  s.pool = static_cast<uint8_t>(spare_);
   s.state = static_cast<uint8_t>(SlotState::pending);
   s.version = m.version;
   s.length = install_.length;
@@ -680,10 +765,12 @@ Result Store::install_finish(const Admit& admit, InstallInfo* out) {
   e.confirm_after = config_.confirm_after;
   e.trial_started = 0;
   e.trial_clean = 0;
+  spare_ = old_pool;
   r = write_metadata();
   if (!r.ok()) return r;
   out->app_index = install_.index;
-  out->slot = install_.slot;
+  out->slot = static_cast<uint8_t>(t);
+  out->pool_slot = s.pool;
   out->version = m.version;
   return r;
 }
@@ -718,6 +805,7 @@ Result Store::activate(const char* app_id, Activation* out) {
   if (!r.ok()) return r;
   if (out == nullptr) return fail(Status::bad_argument);
   *out = Activation{};
+  // Apps run in place: without a map there is nothing to hand out (copying is not an option).
   if (dev_->mapped == nullptr) return fail(Status::not_mapped);
   Entry& e = entries_[index];
   int c = candidate_of(e);
@@ -884,6 +972,7 @@ bool Store::inspect(uint32_t index, AppInfo* out) const {
     std::memcpy(info.image_digest, rec.image_digest, sizeof info.image_digest);
     std::memcpy(info.signed_digest, rec.signed_digest, sizeof info.signed_digest);
     std::memcpy(info.key_id, rec.key_id, sizeof info.key_id);
+    info.pool_slot = rec.pool;
     if (info.state != SlotState::empty && info.state != SlotState::revoked) out->installed = true;
   }
   return true;

@@ -11,7 +11,8 @@ int main() {
   namespace pt = picowasm::store::test;
   pt::TestKeys keys;
   pt::TestPolicy policy(keys);
-  picowasm::store::host::RamFlash flash(1024, 16, 2 + 2 * 2 * 4);
+  // Two 1 KiB metadata blocks, then 2 apps x 2 slots and the spare, 4 KiB each.
+  picowasm::store::host::RamFlash flash(1024, 16, 2 + (2 * 2 + 1) * 4);
   store::Store apps;
   store::Result r = boot_store(apps, flash.device());
   if (!r.ok()) return std::printf("boot: %s\n", store::status_name(r.status)), 1;

@@ -56,7 +56,7 @@ int main() {
   pk::Digest revoked;
   if (!pk::open(v2.data(), v2.size(), &p2).ok()) return 1;
   pk::signed_digest(p2, revoked.bytes);
-  ps::host::RamFlash flash(256, 16, 6 + 2 * 2 * 4);
+  ps::host::RamFlash flash(256, 16, 6 + (2 * 2 + 1) * 4);  // 2 apps x 2 slots and the spare
   ps::Config config;
   config.device = &flash.device();
   config.num_apps = 2;

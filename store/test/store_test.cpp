@@ -1,5 +1,6 @@
 // The app store: hostile packages (each refused with its own typed error, the store byte for byte
-// as it was outside the slot being written), bit flips in stored packages, mount on garbage, the
+// as it was outside the spare slot, the previous version still there and still able to run), a
+// flash without a memory map, bit flips in stored packages, mount on garbage, the
 // host flashes' NOR rules, and the operations' typed errors.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -22,10 +23,12 @@ using ps::Status;
 
 constexpr uint32_t kBlock = 256, kProg = 16, kSlot = 2048, kApps = 2;
 constexpr uint32_t kMetaBytes = 2 * 3 * kBlock;  // two copies of 3 blocks (power_loss_test.cpp)
-constexpr uint32_t kBlocks = 6 + kApps * 2 * (kSlot / kBlock);
+constexpr uint32_t kPool = 2 * kApps + 1;        // two slots per app and the spare
+constexpr uint32_t kBlocks = 6 + kPool * (kSlot / kBlock);
 
-uint32_t slot_at(uint32_t app, uint32_t slot) {
-  return kMetaBytes + (app * 2 + slot) * kSlot;
+// Flash offset of pool slot `pool` (docs/lifecycle.md: the pool follows the metadata copies).
+uint32_t pool_at(uint32_t pool) {
+  return kMetaBytes + pool * kSlot;
 }
 
 class Store : public ::testing::Test {
@@ -79,13 +82,16 @@ TEST_F(Store, InstallActivateConfirmInPlace) {
   ASSERT_TRUE(install(pkg).ok());
   EXPECT_EQ(info_.app_index, 0u);
   EXPECT_EQ(info_.slot, 0);
+  EXPECT_EQ(info_.pool_slot, 4u);      // the spare after format (the last pool slot) ...
+  EXPECT_EQ(store_.spare_slot(), 0u);  // ... and blink's record A gave up slot 0 for it
+  EXPECT_TRUE(info_.code_checked);
   EXPECT_EQ(info_.version, 1u);
   EXPECT_EQ(info_.admission.grant.num_gpio, 1u);
   ps::Activation act;
   ASSERT_TRUE(store_.activate("blink", &act).ok());
   EXPECT_TRUE(act.trial);
-  // Execute in place: the bytes handed out are the flash itself, at slot A of app 0.
-  EXPECT_EQ(act.bytes, flash_.bytes().data() + slot_at(0, 0));
+  // Execute in place: the bytes handed out are the flash itself, at pool slot 4.
+  EXPECT_EQ(act.bytes, flash_.bytes().data() + pool_at(4));
   EXPECT_EQ(act.size, pkg.size());
   EXPECT_TRUE(std::equal(pkg.begin(), pkg.end(), act.bytes));
   // The engine loads it from there.
@@ -118,25 +124,50 @@ class StoreHostile : public Store {
  protected:
   void SetUp() override {
     Store::SetUp();
-    install_confirmed(4);  // blink 4 confirmed in slot A: installs go to slot B (app 0)
+    // After format the spare is pool slot 4. v3 goes there (record A gives up slot 0, the new
+    // spare), v4 into slot 0 (record B gives up slot 1): v4 confirmed in 0, v3 previous in 4.
+    install_confirmed(3);
+    install_confirmed(4);
+    ASSERT_EQ(store_.spare_slot(), 1u);
+    v3_ = pt::make_package(keys_->a(), "blink", 3);
     before_ = flash_.bytes();
     seq_ = store_.sequence();
   }
-  // Everything but slot B of app 0 (where the refused bytes went) is as it was, and the store's
-  // state too.
+  // Everything but the spare, pool slot 1 (where the refused bytes went), is as it was, and the
+  // store's state too; v4 runs, and v3, the fallback, is still there: with v4 revoked it runs.
   void expect_untouched(const char* what) {
     const std::vector<uint8_t>& now = flash_.bytes();
-    const uint32_t b = slot_at(0, 1);
+    const uint32_t b = pool_at(1);
     EXPECT_TRUE(std::equal(now.begin(), now.begin() + b, before_.begin())) << what;
     EXPECT_TRUE(std::equal(now.begin() + b + kSlot, now.end(), before_.begin() + b + kSlot))
         << what;
     EXPECT_EQ(store_.sequence(), seq_) << what;
+    EXPECT_EQ(store_.spare_slot(), 1u) << what;
+    ps::host::RamFlash copy(kBlock, kProg, kBlocks);  // a second device with the same bytes
+    copy.bytes() = now;
+    ps::Config c = config_;
+    c.device = &copy.device();
     ps::Store again;
-    ASSERT_TRUE(again.mount(config_).ok()) << what;
+    ASSERT_TRUE(again.mount(c).ok()) << what;
     ps::Activation act;
     ASSERT_TRUE(again.activate("blink", &act).ok()) << what;
     EXPECT_EQ(act.version, 4u) << what;
     EXPECT_FALSE(act.trial) << what;
+    ps::AppInfo info;
+    ASSERT_TRUE(again.inspect(0, &info)) << what;
+    const int prev = info.confirmed_slot() == 0 ? 1 : 0;
+    EXPECT_EQ(info.slots[prev].state, ps::SlotState::previous) << what;
+    EXPECT_EQ(info.slots[prev].version, 3u) << what;
+    ps::Revocation v4;
+    v4.kind = ps::Revocation::Kind::versions;
+    v4.versions = {"blink", 4, 4};
+    ps::RevokeReport report;
+    ASSERT_TRUE(again.revoke(v4, &report).ok()) << what;
+    ASSERT_TRUE(again.activate("blink", &act).ok()) << what;
+    EXPECT_EQ(act.version, 3u) << what;
+    EXPECT_EQ(act.bytes, copy.bytes().data() + pool_at(4)) << what;
+    ASSERT_EQ(act.size, v3_.size()) << what;
+    EXPECT_TRUE(std::equal(v3_.begin(), v3_.end(), act.bytes)) << what;
   }
   // `pkg` refused as store status `s` with package status `p`.
   void expect_refused(const char* what, const pt::Bytes& pkg, Status s, pk::Status p) {
@@ -157,6 +188,7 @@ class StoreHostile : public Store {
   }
   std::vector<uint8_t> before_;
   uint32_t seq_ = 0;
+  pt::Bytes v3_;
 };
 
 TEST_F(StoreHostile, Truncated) {
@@ -228,6 +260,30 @@ TEST_F(StoreHostile, DowngradeBelowTheStoresFloor) {
                  pk::Status::downgrade);
 }
 
+TEST_F(StoreHostile, InterruptedStreamsKeepTheFallback) {
+  // An install that never finishes (aborted, or with too many bytes) wrote only the spare.
+  const pt::Bytes pkg = pt::make_package(keys_->a(), "blink", 5);
+  ASSERT_TRUE(store_.install_begin("blink", static_cast<uint32_t>(pkg.size())).ok());
+  ASSERT_TRUE(store_.install_write(pkg.data(), 200).ok());
+  store_.install_abort();
+  expect_untouched("aborted");
+  ASSERT_TRUE(store_.install_begin("blink", 100).ok());
+  EXPECT_STORE(store_.install_write(pkg.data(), 101), Status::length_mismatch);
+  expect_untouched("too many bytes");
+}
+
+TEST_F(StoreHostile, AnAdmittedInstallReplacesTheFallback) {
+  // The counterpart: an admitted v5 takes the spare (slot 1) and v3's slot 4 becomes the spare.
+  ASSERT_TRUE(install(pt::make_package(keys_->a(), "blink", 5)).ok());
+  EXPECT_EQ(info_.pool_slot, 1u);
+  EXPECT_EQ(store_.spare_slot(), 4u);
+  ps::AppInfo info;
+  ASSERT_TRUE(store_.inspect(0, &info));
+  EXPECT_EQ(info.slots[info.confirmed_slot()].version, 4u);
+  EXPECT_EQ(info.slots[info.candidate_slot()].version, 5u);
+  EXPECT_EQ(info.slots[info.candidate_slot()].pool_slot, 1u);
+}
+
 TEST_F(StoreHostile, RevokedDigest) {
   const pt::Bytes pkg = pt::make_package(keys_->a(), "blink", 5);
   pk::Package p;
@@ -268,6 +324,123 @@ TEST_F(StoreHostile, StoreLevelRefusals) {
   expect_untouched("store-level refusals");
 }
 
+// ---- A flash without a memory map ---------------------------------------------------------------
+
+// The same RamFlash seen as a device with no memory map (an SPI flash, say): the store reaches it
+// through read() only. Everything but running works; running needs the map (execute in place).
+class StoreUnmapped : public Store {
+ protected:
+  void SetUp() override {
+    Store::SetUp();
+    unmapped_ = flash_.device();
+    unmapped_.mapped = nullptr;
+    config_.device = &unmapped_;
+    ASSERT_TRUE(store_.format(config_).ok());
+  }
+  // A store over the mapped view of the same bytes (the firmware that can run apps).
+  void with_map(ps::Store& s) {
+    ps::Config c = config_;
+    c.device = &flash_.device();
+    ASSERT_TRUE(s.mount(c).ok());
+  }
+  ps::BlockDevice unmapped_;
+};
+
+TEST_F(StoreUnmapped, InstallVerifiesThroughReads) {
+  const pt::Bytes v1 = pt::make_package(keys_->a(), "blink", 1);
+  ASSERT_TRUE(install(v1).ok());
+  EXPECT_FALSE(info_.code_checked);  // the code checks need the module in memory
+  EXPECT_EQ(info_.module, nullptr);
+  EXPECT_EQ(info_.package.bytes, nullptr);  // parsed from the section read into info_.section
+  EXPECT_EQ(info_.package.manifest.version, 1u);
+  EXPECT_EQ(info_.admission.grant.num_gpio, 1u);  // the policy's manifest checks did run
+  EXPECT_EQ(info_.pool_slot, 4u);
+  EXPECT_TRUE(std::equal(v1.begin(), v1.end(), flash_.bytes().begin() + pool_at(4)));
+  // The signed digest is the package's, as the mapped path computes it.
+  pk::Package p;
+  ASSERT_TRUE(pk::open(v1.data(), v1.size(), &p).ok());
+  uint8_t digest[32];
+  pk::signed_digest(p, digest);
+  EXPECT_EQ(std::memcmp(digest, info_.admission.signed_digest, 32), 0);
+  EXPECT_TRUE(store_.check_slot(0, 0).ok());
+
+  // Each hostile package gets the same typed error as on a mapped flash, nothing recorded.
+  const uint32_t seq = store_.sequence();
+  pt::Bytes bad = pt::make_package(keys_->a(), "blink", 2);
+  bad[bad.size() - 10] ^= 0x01;
+  EXPECT_EQ(install(bad).package.status, pk::Status::bad_signature);
+  bad = pt::make_package(keys_->a(), "blink", 2);
+  bad[20] ^= 0x40;
+  EXPECT_EQ(install(bad).package.status, pk::Status::digest_mismatch);
+  EXPECT_EQ(install(pt::make_package(keys_->b(), "blink", 2)).package.status,
+            pk::Status::unknown_key);
+  bad = pt::make_package(keys_->a(), "blink", 2);
+  EXPECT_EQ(install(pt::Bytes(bad.begin(), bad.end() - 10)).package.status, pk::Status::truncated);
+  EXPECT_EQ(install(pt::gpio_module(300)).package.status, pk::Status::no_package_section);
+  ph::ManifestInput m = pt::manifest("blink", 2);
+  ph::add_grant_spec("gpio:14:out", m.grants);
+  EXPECT_EQ(install(ph::pack(pt::gpio_module(300), m, keys_->a())).package.status,
+            pk::Status::capability_denied);
+  EXPECT_STORE(install(pt::make_package(keys_->a(), "other", 2)), Status::app_id_mismatch);
+  EXPECT_EQ(store_.sequence(), seq);
+}
+
+TEST_F(StoreUnmapped, EverythingButRunningWorks) {
+  ASSERT_TRUE(install(pt::make_package(keys_->a(), "blink", 1)).ok());
+  // Running: a typed error, and nothing changes (the pending version is not made a trial).
+  ps::Activation act;
+  const uint32_t seq = store_.sequence();
+  EXPECT_STORE(store_.activate("blink", &act), Status::not_mapped);
+  EXPECT_EQ(act.bytes, nullptr);
+  EXPECT_EQ(store_.sequence(), seq);
+  EXPECT_NE(std::string(ps::status_message(Status::not_mapped)).find("in place"),
+            std::string::npos);
+  {  // The firmware that maps the flash runs it in trial.
+    ps::Store mapped;
+    with_map(mapped);
+    ASSERT_TRUE(mapped.activate("blink", &act).ok());
+    EXPECT_TRUE(act.trial);
+    EXPECT_EQ(act.bytes, flash_.bytes().data() + pool_at(4));
+  }
+  ASSERT_TRUE(store_.mount(config_).ok());
+  ASSERT_TRUE(store_.report("blink", ps::Outcome::clean).ok());
+  ASSERT_TRUE(store_.confirm("blink").ok());
+  ps::AppInfo info;
+  ASSERT_TRUE(store_.inspect(0, &info));  // list
+  EXPECT_EQ(info.slots[info.confirmed_slot()].version, 1u);
+  EXPECT_EQ(info.min_version, 1u);
+  // Rollback of a pending v2, then revocation of v1 by version.
+  ASSERT_TRUE(install(pt::make_package(keys_->a(), "blink", 2)).ok());
+  ASSERT_TRUE(store_.rollback("blink").ok());
+  ps::Revocation what;
+  what.kind = ps::Revocation::Kind::versions;
+  what.versions = {"blink", 1, 1};
+  ps::RevokeReport report;
+  ASSERT_TRUE(store_.revoke(what, &report).ok());
+  EXPECT_EQ(report.unload_mask, 1u);
+  EXPECT_STORE(store_.activate("blink", &act), Status::not_mapped);  // still: the map comes first
+  // A bit flip is found through reads too.
+  ASSERT_TRUE(install(pt::make_package(keys_->a(), "blink", 3)).ok());
+  flash_.bytes()[pool_at(info_.pool_slot) + 50] ^= 0x08;
+  EXPECT_STORE(store_.check_slot(0, info_.slot), Status::slot_corrupt);
+}
+
+TEST_F(StoreUnmapped, CodeChecksWaitForTheMap) {
+  // A valid signature on invalid code: without the module in memory it cannot be loaded, so the
+  // install records it (code_checked false); where it runs, the engine refuses to load it, and the
+  // trial's failure rolls it back.
+  ASSERT_TRUE(install(ph::pack(pt::invalid_module(), pt::manifest("blink", 5), keys_->a())).ok());
+  EXPECT_FALSE(info_.code_checked);
+  ps::Store mapped;
+  with_map(mapped);
+  ps::Activation act;
+  ASSERT_TRUE(mapped.activate("blink", &act).ok());
+  picowasm::LoadedModule* mod = nullptr;
+  EXPECT_FALSE(picowasm::load(act.bytes, act.size, policy_->admit.module_config, &mod).ok());
+  ASSERT_TRUE(mapped.report("blink", ps::Outcome::trap).ok());
+  EXPECT_STORE(mapped.activate("blink", &act), Status::nothing_to_run);
+}
+
 // ---- Bit flips
 // ------------------------------------------------------------------------------------
 
@@ -276,14 +449,15 @@ TEST_F(Store, BitFlipInEveryByteOfAConfirmedPackageIsDetected) {
   ps::AppInfo info;
   ASSERT_TRUE(store_.inspect(0, &info));
   const uint32_t size = info.slots[0].length;
+  const uint32_t at = pool_at(info.slots[0].pool_slot);
   std::vector<uint8_t>& bytes = flash_.bytes();
   ps::Activation act;
   for (uint32_t i = 0; i < size; ++i) {
-    bytes[slot_at(0, 0) + i] ^= static_cast<uint8_t>(1u << (i % 8));
+    bytes[at + i] ^= static_cast<uint8_t>(1u << (i % 8));
     const ps::Result r = store_.activate("blink", &act);
     EXPECT_EQ(r.status, Status::slot_corrupt) << i;
     EXPECT_EQ(act.bytes, nullptr) << i;
-    bytes[slot_at(0, 0) + i] ^= static_cast<uint8_t>(1u << (i % 8));
+    bytes[at + i] ^= static_cast<uint8_t>(1u << (i % 8));
   }
   EXPECT_TRUE(store_.activate("blink", &act).ok());
 }
@@ -291,7 +465,7 @@ TEST_F(Store, BitFlipInEveryByteOfAConfirmedPackageIsDetected) {
 TEST_F(Store, BitFlipInAPendingUpdateRollsBackToTheConfirmedVersion) {
   install_confirmed(1);
   ASSERT_TRUE(install(pt::make_package(keys_->a(), "blink", 2)).ok());
-  flash_.bytes()[slot_at(0, 1) + 77] ^= 0x10;
+  flash_.bytes()[pool_at(info_.pool_slot) + 77] ^= 0x10;
   ps::Activation act;
   ASSERT_TRUE(store_.activate("blink", &act).ok());
   EXPECT_TRUE(act.rolled_back);
@@ -300,7 +474,7 @@ TEST_F(Store, BitFlipInAPendingUpdateRollsBackToTheConfirmedVersion) {
   ps::AppInfo info;
   ASSERT_TRUE(store_.inspect(0, &info));
   EXPECT_EQ(info.candidate_slot(), -1);
-  EXPECT_EQ(store_.check_slot(0, 0).status, Status::ok);
+  EXPECT_EQ(store_.check_slot(0, static_cast<uint8_t>(info.confirmed_slot())).status, Status::ok);
 }
 
 // ---- Trial rules
@@ -326,7 +500,10 @@ TEST_F(Store, TrialRulesAndTheirErrors) {
   ASSERT_TRUE(store_.report("blink", ps::Outcome::clean).ok());  // the second: confirmed
   ps::AppInfo info;
   ASSERT_TRUE(store_.inspect(0, &info));
-  EXPECT_EQ(info.confirmed_slot(), 0);  // slot A was free again after the first version failed
+  // Neither record held a version after the first one failed: the install replaced the record
+  // on the lower pool slot, B (slot 1; A had taken the spare, slot 4).
+  EXPECT_EQ(info.confirmed_slot(), 1);
+  EXPECT_EQ(info.slots[1].pool_slot, 0u);
   EXPECT_EQ(info.min_version, 2u);
   // Uninstall keeps the floor: version 1 stays refused.
   ASSERT_TRUE(store_.uninstall("blink").ok());

@@ -22,7 +22,8 @@ namespace pk = picowasm::package;
 constexpr uint32_t kBlock = 128, kProg = 8, kApps = 2, kSlot = 512;
 // Metadata: 32-byte header + 2 x 260-byte entries, commit unit 8: 560 bytes, 5 blocks a copy.
 constexpr uint32_t kMetaBlocks = 5;
-constexpr uint32_t kBlocks = 2 * kMetaBlocks + kApps * 2 * (kSlot / kBlock);
+constexpr uint32_t kPool = kApps * 2 + 1;  // two slots per app and the spare
+constexpr uint32_t kBlocks = 2 * kMetaBlocks + kPool * (kSlot / kBlock);
 constexpr uint32_t kFlashBytes = kBlocks * kBlock;
 
 struct Flash {
@@ -68,20 +69,29 @@ void put32(uint8_t* at, uint32_t v) {
   std::memcpy(at, &v, 4);  // the targets and this host are little-endian, as the format
 }
 
-// Writes a valid metadata copy `copy` with sequence `seq` and entries from `entries`.
+// Writes a valid metadata copy `copy` with sequence `seq` and entries from `entries`, their pool
+// slots (byte 1 of each 108-byte slot record, after the entry's 44 bytes) made a valid assignment
+// most of the time: entry i owns 2i and 2i+1, the spare is the last (or, if the input's first
+// byte is odd, as the input has them, mostly refused).
 void write_copy(Flash& f, uint32_t copy, uint32_t seq, const uint8_t* entries, size_t n) {
   uint8_t* base = f.bytes.data() + copy * kMetaBlocks * kBlock;
   std::memset(base, 0xFF, kMetaBlocks * kBlock);
   const uint32_t body = 32 + kApps * 260;
   std::memset(base, 0, body);
   put32(base, 0x54535750u);  // "PWST"
-  base[4] = 1;               // format 1
+  base[4] = 2;               // format 2: the slot pool
   base[6] = kApps;
   put32(base + 8, seq);
   put32(base + 12, kBlock);
   put32(base + 16, kSlot);
   put32(base + 20, body);
   std::memcpy(base + 32, entries, n < body - 32 ? n : body - 32);
+  if (n == 0 || entries[0] % 2 == 0) {
+    for (uint32_t i = 0; i < kApps; ++i) {
+      for (uint32_t s = 0; s < 2; ++s) base[32 + i * 260 + 44 + s * 108 + 1] = uint8_t(2 * i + s);
+    }
+    put32(base + 24, 2 * kApps);  // the spare
+  }
   const uint32_t crc = ~crc32(base, body);
   put32(base + body, crc);
   put32(base + body + 4, ~crc);

@@ -33,7 +33,8 @@ constexpr uint32_t kBlockSize = 4096;
 constexpr uint32_t kProgSize = 16;
 constexpr uint32_t kNumApps = 2;
 constexpr uint32_t kSlotBytes = 4 * kBlockSize;
-constexpr uint32_t kBlockCount = 2 + 2 * kNumApps * (kSlotBytes / kBlockSize);
+// Two metadata blocks, then the slot pool: two per app and the spare installs stream into.
+constexpr uint32_t kBlockCount = 2 + (2 * kNumApps + 1) * (kSlotBytes / kBlockSize);
 constexpr uint32_t kStreamChunk = 256;  // install writes the package as it "arrives", in chunks
 alignas(8) uint8_t g_flash[kBlockCount * kBlockSize] BOARD_PSRAM;
 
@@ -248,8 +249,9 @@ int main() {
   st::Result r = g_store.mount(config);
   board_printf("store: mount of erased flash: %s\n", st::status_name(r.status));
   r = g_store.format(config);
-  board_printf("store: format: %s (%u apps, two %u KiB slots each)\n", st::status_name(r.status),
-               static_cast<unsigned>(kNumApps), static_cast<unsigned>(kSlotBytes / 1024));
+  board_printf("store: format: %s (%u apps, two %u KiB slots each and a spare)\n",
+               st::status_name(r.status), static_cast<unsigned>(kNumApps),
+               static_cast<unsigned>(kSlotBytes / 1024));
   if (!r.ok()) board_exit(1);
 
   const char* const app = "counter";

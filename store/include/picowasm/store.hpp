@@ -1,7 +1,8 @@
 // picowasm app store (docs/lifecycle.md, "The app store"): signed app packages kept in flash, two
-// slots (A and B) per app, an update that runs in trial until it is confirmed (by the firmware or
-// by N clean activations) and rolls back by itself otherwise, a per-app minimum version that only
-// moves forward (anti-rollback), revocation, and metadata that survives a power cut at any point.
+// slots (A and B) per app from a pool with one spare slot (installs stream into the spare), an
+// update that runs in trial until it is confirmed (by the firmware or by N clean activations) and
+// rolls back by itself otherwise, a per-app minimum version that only moves forward
+// (anti-rollback), revocation, and metadata that survives a power cut at any point.
 //
 //   store::Store store;                        // caller memory (static), no heap
 //   store.mount(config);                       // any flash content: ok, blank or corrupt_metadata
@@ -51,7 +52,8 @@ struct BlockDevice {
   uint32_t prog_size = 0;                // program unit (write granularity), divides block_size
   uint32_t block_count = 0;
   // Where the flash is memory-mapped (block b, offset o at mapped + b * block_size + o), or null.
-  // install_finish() and activate() need it: packages are admitted and run in place from here.
+  // Only activate() needs it (apps run in place, their bytes are never copied to RAM): without it,
+  // installs are verified through read() and every other operation works too.
   const uint8_t* mapped = nullptr;
 };
 
@@ -67,7 +69,7 @@ struct BlockDevice {
   X(corrupt_metadata, "no valid metadata copy: the flash holds something else, or damage")  \
   X(layout_mismatch, "the store on flash was formatted with another geometry or app count") \
   X(not_mounted, "the store is not mounted (mount or format first, again after io_error)")  \
-  X(not_mapped, "the flash is not memory-mapped: packages cannot be read in place")         \
+  X(not_mapped, "no memory map (BlockDevice::mapped): apps run only in place")              \
   X(bad_app_id, "app id empty, longer than PICOWASM_PKG_MAX_APP_ID or not [A-Za-z0-9._-]")  \
   X(no_such_app, "no app with this id is installed")                                        \
   X(table_full, "every app entry is in use (PICOWASM_STORE_MAX_APPS, Config::num_apps)")    \
@@ -140,6 +142,7 @@ struct SlotInfo {
   uint8_t image_digest[package::kDigestBytes];   // SHA-256 of the slot's package bytes
   uint8_t signed_digest[package::kDigestBytes];  // the package digest (revocation names it)
   uint8_t key_id[package::kKeyIdBytes];          // the publisher key
+  uint8_t pool_slot = 0;                         // where it is: pool slot 0..2 * num_apps
 };
 
 struct AppInfo {
@@ -172,14 +175,20 @@ struct Activation {
 };
 
 // What install_finish() admitted (caller memory: the admission's grant points into `package`,
-// which points into the slot's bytes in flash).
+// which points into the slot's bytes in flash, or into `section` on a flash without a map).
 struct InstallInfo {
   uint32_t app_index = 0;
-  uint8_t slot = 0;
+  uint8_t slot = 0;       // the app's record (0: A, 1: B)
+  uint8_t pool_slot = 0;  // the pool slot the package is in (the former spare)
   uint32_t version = 0;
   package::Package package;
   package::Admission admission;
   LoadedModule* module = nullptr;  // the trial load, in Admit::module_config.arena
+  // False on a flash without a memory map: digests, signature and the policy's manifest checks
+  // were done, the code checks that load the module (it loads, imports, instance size) were not,
+  // as they need its bytes in memory (module is null, admission.instance_bytes 0).
+  bool code_checked = false;
+  uint8_t section[PICOWASM_PKG_MAX_SECTION_BYTES];  // without a map: the package section, read
 };
 
 // What to revoke: one of the three kinds.
@@ -212,14 +221,17 @@ class Store {
   bool mounted() const { return mounted_; }
 
   // ---- Install (a stream) ----
-  // Starts installing a package of `length` bytes for `app_id` into the app's free slot (the one
-  // not holding its confirmed version; a pending version there is dropped first, a trial refused).
+  // Starts installing a package of `length` bytes for `app_id` into the spare pool slot (erased
+  // here; the metadata names nothing in it). Refused while the app runs a trial.
   Result install_begin(const char* app_id, uint32_t length);
   // Appends bytes as they arrive (any chunk size).
   Result install_write(const uint8_t* data, uint32_t size);
   // Checks the package as written, read back from flash: package::admit (digest, signature,
-  // policy, code), the app id, the store's own floor (downgrade); only then records it as pending.
-  // A refusal leaves the metadata exactly as it was.
+  // policy, code; without a memory map, digests and signature streamed through read() and the
+  // manifest's policy checks), the app id, the store's own floor (downgrade); only then records it
+  // as pending, in one metadata commit that gives the spare slot to the app and makes the slot of
+  // the version it replaces (a pending or previous version, or an empty record) the new spare.
+  // A refusal leaves the metadata, and every slot but the spare, exactly as they were.
   Result install_finish(const Admit& admit, InstallInfo* out);
   void install_abort();
   bool installing() const { return install_.active; }
@@ -248,13 +260,15 @@ class Store {
   bool inspect(uint32_t index, AppInfo* out) const;
   uint32_t find(const char* app_id) const;    // the entry index, or kNoApp
   uint32_t sequence() const { return seq_; }  // the current metadata's sequence number
+  uint32_t spare_slot() const { return spare_; }  // the pool slot the next install streams into
   // Checks slot `slot` of entry `index` against its digest from flash (ok or slot_corrupt).
   Result check_slot(uint32_t index, uint8_t slot) const;
 
   // Internal layout, public for the tests' oracles and the footprint: see store.cpp.
   struct SlotRecord {
     uint8_t state;
-    uint8_t reserved[3];
+    uint8_t pool;  // the pool slot this record owns (even when empty)
+    uint8_t reserved[2];
     uint32_t version;
     uint32_t length;
     uint8_t image_digest[package::kDigestBytes];
@@ -277,9 +291,12 @@ class Store {
   Result check_mounted() const;
   Result lookup(const char* app_id, uint32_t* index) const;
   Result prog_bytes(uint32_t address, const uint8_t* data, uint32_t size);
-  Result hash_slot(uint32_t index, uint8_t slot, uint32_t length,
-                   uint8_t out[package::kDigestBytes]) const;
+  // SHA-256 of `length` bytes at flash address `base`, bytes [skip_from, skip_to) left out.
+  Result hash_flash(uint32_t base, uint32_t length, uint32_t skip_from, uint32_t skip_to,
+                    uint8_t out[package::kDigestBytes]) const;
+  Result admit_unmapped(const Admit& admit, InstallInfo* out);
   Result roll_back_entry(Entry& e);
+  uint32_t pool_address(uint32_t pool) const;
   uint32_t slot_address(uint32_t index, uint8_t slot) const;
 
   const BlockDevice* dev_ = nullptr;
@@ -289,11 +306,11 @@ class Store {
   uint32_t meta_blocks_ = 0;  // blocks of one metadata copy
   uint32_t current_copy_ = 0;
   uint32_t seq_ = 0;
+  uint32_t spare_ = 0;
   Entry entries_[kMaxApps] = {};
   struct Install {
     bool active = false;
     uint32_t index = 0;
-    uint8_t slot = 0;
     uint32_t length = 0, written = 0;
     uint32_t address = 0;   // flash address of buffer[0]
     uint32_t buffered = 0;  // bytes in buffer (less than one prog unit)
