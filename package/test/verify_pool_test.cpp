@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "lifecycle_device_snippets.cpp"  // docs/lifecycle.md's ```cpp device block
 #include "locked_heap.h"  // test/no_heap: malloc & co. and new/delete, counted once locked
 
 namespace pk = picowasm::package;
@@ -93,6 +94,26 @@ int main(int argc, char** argv) {
   g_ctx.keyring = pk::Keyring{};
   expect(verify_with_pool(pk::kVerifyPoolBytes), pk::Status::unknown_key,
          "verify_pooled, key not in the keyring");
+
+  // docs/lifecycle.md's device block: admission (verification from its own static context, then
+  // the policy and the engine's load into a static arena) of the package under a policy trusting
+  // the key, with the heap still locked.
+  static uint8_t arena[64 * 1024];
+  static const picowasm::board::Grant kNothing;
+  pk::Publisher publisher;
+  std::memcpy(publisher.key.bytes, key.key_id, pk::kKeyIdBytes);
+  publisher.allowance = &kNothing;
+  pk::Policy policy;
+  policy.publishers = &publisher;
+  policy.num_publishers = 1;
+  picowasm::ModuleConfig config;
+  config.arena = arena;
+  config.arena_size = sizeof arena;
+  picowasm::LoadedModule* module = nullptr;
+  pk::Admission admission;
+  expect(admit_on_device(g_package, policy, &key, 1, config, &module, &admission).status,
+         pk::Status::ok, "docs: admit_on_device");
+  if (module == nullptr) ++g_failures;
   const unsigned heap_calls = locked_heap::unlock();
 
   std::printf("pool_high_water=%zu\n", hi);
