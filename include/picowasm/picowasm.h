@@ -209,6 +209,27 @@ pw_status pw_module_size(const uint8_t* bytes, size_t size, const pw_limits* lim
 pw_status pw_module_load(const uint8_t* bytes, size_t size, const pw_limits* limits, void* buffer,
                          size_t buffer_size, pw_module** out, pw_error* error);
 
+/* Translated code in flash (docs/embedding.md, "Translated code in flash"; C++ translate_to()).
+ * pw_module_translate() writes the module's translated code as an image through `write`, which
+ * stores `size` bytes at `offset` of the image and returns nonzero on success: the body first, at
+ * increasing contiguous offsets, the 48-byte header (offset 0) last. `scratch` is working space
+ * only (garbage afterwards). *image_size (optional) receives the image's size. Errors: those of
+ * pw_module_load(); a write that returned 0 is PW_ERR_NO_SPACE ("image_sink_failed"). */
+typedef int (*pw_image_write)(void* context, size_t offset, const void* data, size_t size);
+pw_status pw_module_translate(const uint8_t* bytes, size_t size, const pw_limits* limits,
+                              void* scratch, size_t scratch_size, pw_image_write write,
+                              void* context, size_t* image_size, pw_error* error);
+
+/* pw_module_load() with the translated code executed in place from `image` (made by
+ * pw_module_translate() from the same bytes by this engine build; 8-byte aligned, unchanged and
+ * readable while the module is loaded): `buffer` keeps only the module's tables. Errors: those of
+ * pw_module_load(); PW_ERR_MALFORMED ("image_malformed": truncated or damaged), PW_ERR_UNLINKABLE
+ * ("image_foreign_module", "image_foreign_build": translate again), PW_ERR_BAD_ARGUMENT (NULL or
+ * misaligned image). */
+pw_status pw_module_load_pretranslated(const uint8_t* bytes, size_t size, const uint8_t* image,
+                                       size_t image_size, const pw_limits* limits, void* buffer,
+                                       size_t buffer_size, pw_module** out, pw_error* error);
+
 /* Bytes at the start of the module buffer the loaded module occupies (the rest is free). */
 size_t pw_module_used(const pw_module* module);
 

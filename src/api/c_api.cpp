@@ -240,8 +240,10 @@ char* copy_name(Arena& arena, const picowasm::Name& name) {
 
 // Loads into [buffer, buffer + size); *needed (if given) receives the bytes an aligned buffer
 // needs for it.
+// With `image`, the code is taken from it (load_pretranslated) instead of translated.
 pw_status load_into(const uint8_t* bytes, size_t size, const pw_limits* limits, void* buffer,
-                    size_t buffer_size, pw_module** out, size_t* needed, pw_error* error) {
+                    size_t buffer_size, pw_module** out, size_t* needed, pw_error* error,
+                    const uint8_t* image = nullptr, size_t image_size = 0) {
   if (!buffer) {
     return report(error, buffer_size ? ErrorCode::config_null_arena : ErrorCode::out_of_arena);
   }
@@ -258,7 +260,8 @@ pw_status load_into(const uint8_t* bytes, size_t size, const pw_limits* limits, 
   config.arena_size = region_size;
   config.limits = resource_limits(limits);
   LoadedModule* loaded = nullptr;
-  Error err = picowasm::load(bytes, size, config, &loaded);
+  Error err = image ? picowasm::load_pretranslated(bytes, size, image, image_size, config, &loaded)
+                    : picowasm::load(bytes, size, config, &loaded);
   if (!err.ok()) return report(error, err);
   const picowasm::Module& m = loaded->module;
 
@@ -512,6 +515,37 @@ pw_status pw_module_load(const uint8_t* bytes, size_t size, const pw_limits* lim
   if (!out) return report(error, ErrorCode::bad_argument);
   *out = nullptr;
   return load_into(bytes, size, limits, buffer, buffer_size, out, nullptr, error);
+}
+
+pw_status pw_module_translate(const uint8_t* bytes, size_t size, const pw_limits* limits,
+                              void* scratch, size_t scratch_size, pw_image_write write,
+                              void* context, size_t* image_size, pw_error* error) {
+  if (image_size) *image_size = 0;
+  if (!write) return report(error, ErrorCode::bad_argument);
+  struct Writer {
+    pw_image_write write;
+    void* context;
+    static bool put(void* self, size_t offset, const void* data, size_t n) {
+      const Writer& w = *static_cast<const Writer*>(self);
+      return w.write(w.context, offset, data, n) != 0;
+    }
+  } writer{write, context};
+  picowasm::ModuleConfig config;
+  config.arena = scratch;
+  config.arena_size = scratch_size;
+  config.limits = resource_limits(limits);
+  const picowasm::ImageSink sink{Writer::put, &writer};
+  return report(error, picowasm::translate_to(bytes, size, config, sink, image_size));
+}
+
+pw_status pw_module_load_pretranslated(const uint8_t* bytes, size_t size, const uint8_t* image,
+                                       size_t image_size, const pw_limits* limits, void* buffer,
+                                       size_t buffer_size, pw_module** out, pw_error* error) {
+  if (!out) return report(error, ErrorCode::bad_argument);
+  *out = nullptr;
+  if (!image) return report(error, ErrorCode::bad_argument);
+  return load_into(bytes, size, limits, buffer, buffer_size, out, nullptr, error, image,
+                   image_size);
 }
 
 size_t pw_module_used(const pw_module* module) {

@@ -1,5 +1,6 @@
 /* C API, modules: argument checks, load errors of every phase with their details, limits, module
- * admission (pw_module_size) and exact buffer fit, unloading. */
+ * admission (pw_module_size) and exact buffer fit, unloading, translated code loaded in place
+ * (pw_module_translate, pw_module_load_pretranslated) and its refusals. */
 #include "c_test.h"
 
 #define STORAGE (256 * 1024)
@@ -229,6 +230,90 @@ static void test_unload(void) {
   CHECK_STATUS(pw_instance_size(module, &config, &needed, &err), PW_OK, &err);
 }
 
+/* Translated code in flash: an image written through a callback, then loaded in place. */
+static uint64_t image_words[4096]; /* 8-byte aligned, like flash pages */
+
+static int write_image(void* context, size_t offset, const void* data, size_t size) {
+  if (offset > sizeof image_words || size > sizeof image_words - offset) return 0;
+  memcpy((uint8_t*)context + offset, data, size);
+  return 1;
+}
+
+static int refuse_write(void* context, size_t offset, const void* data, size_t size) {
+  (void)context;
+  (void)offset;
+  (void)data;
+  (void)size;
+  return 0;
+}
+
+static void test_pretranslated(void) {
+  uint8_t* buf = c_test_buffer(storage_a, STORAGE, 0, 0);
+  uint8_t* scratch = c_test_buffer(storage_b, STORAGE, 0, 0);
+  uint8_t* image = (uint8_t*)image_words;
+  size_t size, other_size, image_size = 0, normal_used;
+  const uint8_t* bytes = c_test_module("calc.wasm", &size);
+  const uint8_t* other = c_test_module("link.wasm", &other_size);
+  pw_module* module = NULL;
+  pw_instance* inst = NULL;
+  pw_instance_config config;
+  pw_value args[2], res[1];
+  pw_call_result r;
+  pw_error err;
+
+  CHECK_STATUS(pw_module_load(bytes, size, NULL, scratch, STORAGE, &module, &err), PW_OK, &err);
+  normal_used = pw_module_used(module);
+  pw_module_unload(module);
+  CHECK_STATUS(pw_module_translate(bytes, size, NULL, scratch, STORAGE, write_image, image,
+                                   &image_size, &err),
+               PW_OK, &err);
+  CHECK(image_size > 48 && image_size <= sizeof image_words);
+  CHECK_STATUS(pw_module_load_pretranslated(bytes, size, image, image_size, NULL, buf, STORAGE,
+                                            &module, &err),
+               PW_OK, &err);
+  CHECK(module != NULL && pw_module_used(module) < normal_used);
+  memset(&config, 0, sizeof config);
+  config.buffer = scratch;
+  config.buffer_size = STORAGE;
+  CHECK_STATUS(pw_instance_create(module, &config, &inst, &err), PW_OK, &err);
+  args[0] = pw_i32(2);
+  args[1] = pw_i32(3);
+  CHECK_STATUS(pw_call(inst, "add_i32", args, 2, res, 1, PW_FUEL_UNLIMITED, &r), PW_OK, NULL);
+  CHECK(res[0].type == PW_I32 && res[0].as.i32 == 5);
+  pw_instance_unload(inst);
+  pw_module_unload(module);
+
+  /* Refused: another module's bytes, a damaged or truncated image, a misaligned or missing one. */
+  CHECK_STATUS(pw_module_load_pretranslated(other, other_size, image, image_size, NULL, buf,
+                                            STORAGE, &module, &err),
+               PW_ERR_UNLINKABLE, &err);
+  CHECK_STR(err.code_name, "image_foreign_module");
+  CHECK(module == NULL);
+  image[image_size - 1] ^= 1;
+  CHECK_STATUS(pw_module_load_pretranslated(bytes, size, image, image_size, NULL, buf, STORAGE,
+                                            &module, &err),
+               PW_ERR_MALFORMED, &err);
+  CHECK_STR(err.code_name, "image_malformed");
+  image[image_size - 1] ^= 1;
+  CHECK_STATUS(pw_module_load_pretranslated(bytes, size, image, image_size - 1, NULL, buf, STORAGE,
+                                            &module, &err),
+               PW_ERR_MALFORMED, &err);
+  CHECK_STATUS(pw_module_load_pretranslated(bytes, size, image + 4, image_size, NULL, buf, STORAGE,
+                                            &module, &err),
+               PW_ERR_BAD_ARGUMENT, &err);
+  CHECK_STATUS(pw_module_load_pretranslated(bytes, size, NULL, image_size, NULL, buf, STORAGE,
+                                            &module, &err),
+               PW_ERR_BAD_ARGUMENT, &err);
+  /* A write that fails stops the translation; no writer is a bad argument. */
+  CHECK_STATUS(pw_module_translate(bytes, size, NULL, scratch, STORAGE, refuse_write, NULL,
+                                   &image_size, &err),
+               PW_ERR_NO_SPACE, &err);
+  CHECK_STR(err.code_name, "image_sink_failed");
+  CHECK(image_size == 0);
+  CHECK_STATUS(pw_module_translate(bytes, size, NULL, scratch, STORAGE, NULL, NULL, NULL, &err),
+               PW_ERR_BAD_ARGUMENT, &err);
+}
+
 int main(int argc, char** argv) {
   if (argc > 1) c_test_dir = argv[1];
   RUN(test_bad_arguments);
@@ -237,5 +322,6 @@ int main(int argc, char** argv) {
   RUN(test_exact_fit);
   RUN(test_misaligned_buffer);
   RUN(test_unload);
+  RUN(test_pretranslated);
   return c_test_result();
 }
