@@ -37,8 +37,14 @@ namespace {
 
 using num::NumTrap;
 
-// Fuel a safe point counts in one 32-bit register before it refills from the 64-bit reserve.
-constexpr uint32_t kFuelChunk = 0xFFFFFFFFu;
+// Fuel a safe point counts in a 32-bit variable before it refills from the 64-bit reserve. The
+// test fuel_resume_equivalence_refill builds the interpreter with a tiny chunk, so that refills
+// happen all the time there.
+#ifndef PICOWASM_FUEL_CHUNK
+#define PICOWASM_FUEL_CHUNK 0xFFFFFFFFu
+#endif
+constexpr uint32_t kFuelChunk = PICOWASM_FUEL_CHUNK;
+static_assert(kFuelChunk > 0, "a fuel chunk holds at least one unit");
 
 // Slots are 8 bytes; an i32/f32 lives in the low 4 bytes (little-endian), so narrow reads and
 // writes touch only those bytes.
