@@ -6,9 +6,10 @@
 // (verify_image), can be moved to another address, and snapshots move between a normally loaded
 // and a pretranslated instance; every truncation, every damaged byte, another module's image,
 // another build's, a misaligned image and a failing sink are refused with their typed errors;
-// and none of it touches the heap (locked_heap.h counts). Prints the RAM of the module buffer and
-// of the instance beyond linear memory and the wasm stack, normal and pretranslated.
-// Built once per dispatch variant: pretranslated.goto, pretranslated.switch.
+// trap reports locate the faulting instruction in code from an image as in a normal load; and
+// translating, loading, verifying and running never touch the heap (locked_heap.h counts). Prints
+// the RAM of the module buffer and of the instance beyond linear memory and the wasm stack, normal
+// and pretranslated. Built once per dispatch variant: pretranslated.goto, pretranslated.switch.
 // Usage: picowasm-pretranslated-test WASM_DIR   (a missing module fails the test)
 #include <cstdio>
 #include <cstring>
@@ -323,6 +324,44 @@ int main(int argc, char** argv) {
                                module_config(tiny), &m);
     }
     check(err.code == ErrorCode::out_of_arena, "a small module buffer is out_of_arena", "mixed");
+  }
+  // Trap reports locate the faulting instruction by translating the function again: the same
+  // byte offset from code in an image. (func (export "d") (param i32 i32) (result i32)
+  // local.get 0 local.get 1 i32.div_s), assembled by hand: i32.div_s is byte 37 of the module.
+  {
+    static constexpr uint8_t kDivide[] = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02,
+        0x7f, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x05, 0x01, 0x01, 'd',
+        0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6d, 0x0b};
+    static_assert(sizeof kDivide == 39 && kDivide[37] == 0x6d, "i32.div_s at byte 37");
+    std::vector<uint8_t> image(1024), arena2(64 << 10);
+    VectorSink sink{&image};
+    size_t size = 0;
+    bool ok =
+        translate_to(kDivide, sizeof kDivide, module_config(g_scratch), sink.sink(), &size).ok();
+    AlignedImage aligned(std::vector<uint8_t>(image.begin(), image.begin() + size));
+    for (int xip = 0; xip < 2 && ok; ++xip) {
+      LoadedModule* m = nullptr;
+      ok = (xip ? load_pretranslated(kDivide, sizeof kDivide, aligned.data(), size,
+                                     module_config(arena2), &m)
+                : load(kDivide, sizeof kDivide, module_config(arena2), &m))
+               .ok();
+      InstanceConfig ic;
+      ic.arena = g_instance_arena.data();
+      ic.arena_size = g_instance_arena.size();
+      Instance* inst = nullptr;
+      ok = ok && instantiate(*m, ic, &inst).ok();
+      uint64_t slots[2] = {7, 0};
+      ok = ok &&
+           call(*inst, export_func(*inst, "d"), slots, kUnlimitedFuel).status == CallStatus::trap;
+      const TrapReport report = ok ? trap_report(*inst) : TrapReport();
+      check(ok && report.code == ErrorCode::trap_int_div_by_zero && report.num_frames == 1 &&
+                report.frames[0].module_offset == 37,
+            xip ? "trap report from an image: i32.div_s at byte 37"
+                : "trap report of a normal load: i32.div_s at byte 37",
+            "divide");
+      if (inst) unload(*inst);
+    }
   }
   // A snapshot of a normally loaded instance restores into a pretranslated one: the code is the
   // same translation, so the positions mean the same.
