@@ -98,6 +98,34 @@
 #define PICOWASM_SNAPSHOT_CHUNK_BYTES 256u
 #endif
 
+// ---- Optional parts of the engine --------------------------------------------------------------
+// Each is on (1) by default, the complete engine; a board short of flash may compile one out (0).
+// scripts/footprint.sh prints what each costs on Cortex-M4.
+
+// Fused forms: the translator merges frequent sequences into one operation (an i32/i64 operation
+// with a constant operand, an i32 comparison and the branch on it, a load or store at `x + C`).
+// Off, it emits the plain operations (same results and fuel, more instructions dispatched) and the
+// interpreter leaves out their handlers.
+#ifndef PICOWASM_FEATURE_FUSED_FORMS
+#define PICOWASM_FEATURE_FUSED_FORMS 1
+#endif
+// Trap backtraces: a trap report lists the calls in progress, each with the wasm byte offset of
+// its instruction (found by re-translating the function). Off, it names the trapping function
+// only, with offset TrapFrame::kUnknownOffset.
+#ifndef PICOWASM_FEATURE_TRAP_BACKTRACE
+#define PICOWASM_FEATURE_TRAP_BACKTRACE 1
+#endif
+// Bulk-memory instructions (memory.init/copy/fill, data.drop, table.init/copy, elem.drop) and
+// reference-type instructions (ref.null/is_null/func, table.get/set/size/grow/fill, typed select)
+// in function bodies. Off, validation refuses a function using one (unsupported_bulk_memory,
+// unsupported_reference_types); segments, tables and call_indirect work as before.
+#ifndef PICOWASM_FEATURE_BULK_MEMORY
+#define PICOWASM_FEATURE_BULK_MEMORY 1
+#endif
+#ifndef PICOWASM_FEATURE_REFERENCE_TYPES
+#define PICOWASM_FEATURE_REFERENCE_TYPES 1
+#endif
+
 // ---- Validation working set ------------------------------------------------------------------
 // The validator borrows scratch space from the caller's arena for these two stacks and returns it
 // afterwards; their size is (operand entries * 1 byte) + (control entries * sizeof(CtrlFrame)).

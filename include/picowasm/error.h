@@ -89,6 +89,8 @@ enum class ErrorKind : uint8_t {
   X(unsupported_proposal, unsupported, "unsupported feature: post-2.0 proposal")             \
   X(unsupported_tail_call, unsupported, "unsupported feature: tail-call proposal")           \
   X(unsupported_page_size, unsupported, "unsupported feature: custom-page-sizes proposal")   \
+  X(unsupported_bulk_memory, unsupported, "unsupported feature: bulk memory")                \
+  X(unsupported_reference_types, unsupported, "unsupported feature: reference types")        \
   /* --- implementation limits (config.h) --- */                                             \
   X(limit_module_size, limit, "implementation limit: module too large")                      \
   X(limit_types, limit, "implementation limit: too many types")                              \

@@ -210,6 +210,19 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
                  const CodeUnit* pc, const CallFrame* frame, uint64_t* free_begin) {
   entry.trap_code = code;
   entry.trap_message = message;
+#if !PICOWASM_FEATURE_TRAP_BACKTRACE
+  // Backtraces compiled out (config.h): the trapping function only, without its wasm offset
+  // (finding that re-translates the function) and without its callers.
+  (void)frame, (void)free_begin;
+  const CompiledFunc* f = function_at(in, pc);
+  entry.trap_num_frames = 0;
+  entry.trap_total_frames = 1;
+  if (f && entry.trap_frames_capacity > 0) {
+    entry.trap_frames[0].function = function_index(in, f);
+    entry.trap_frames[0].module_offset = TrapFrame::kUnknownOffset;
+    entry.trap_num_frames = 1;
+  }
+#else
   uint32_t n = 0, total = 0;
   auto add = [&](const Instance* inst, const CompiledFunc* f, const CodeUnit* at) {
     ++total;
@@ -230,6 +243,7 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
     add(f->instance, function_at(f->instance, f->return_pc - 1), f->return_pc - 1);
   entry.trap_num_frames = n;
   entry.trap_total_frames = total;
+#endif
 }
 
 // GCC allocates run()'s registers region by region by default, and then spilled pc, fuel and the
@@ -478,6 +492,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
 #define EA_STORE_BASE rd<uint32_t>(fp, pc[1])
 #define EA_WRAPPED static_cast<uint32_t>(rd<uint32_t>(fp, pc[2]) + read_u32(pc + 3))
 #define EA_STORE_WRAPPED static_cast<uint32_t>(rd<uint32_t>(fp, pc[1]) + read_u32(pc + 3))
+#if PICOWASM_FEATURE_FUSED_FORMS
 #define LOAD(id, M, R)                                 \
   LOAD_AT(CASE_W(id), M, R, EA_BASE, read_u32(pc + 3)) \
   LOAD_AT(CASE_X(id##_wrapped), M, R, EA_WRAPPED, 0u)
@@ -517,6 +532,19 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += 6;                              \
     NEXT();                               \
   }
+#else
+// Fused forms are compiled out (config.h): the translator never emits them, their labels trap.
+#define LOAD(id, M, R)                                 \
+  LOAD_AT(CASE_W(id), M, R, EA_BASE, read_u32(pc + 3)) \
+  CASE_X(id##_wrapped) goto never_emitted;
+#define STORE(id, T, M)                                       \
+  STORE_AT(CASE_W(id), T, M, EA_STORE_BASE, read_u32(pc + 3)) \
+  CASE_X(id##_wrapped) goto never_emitted;
+#define BINARY_IMM32(id, expr) CASE_X(id) goto never_emitted;
+#define BINARY_IMM64(id, expr) CASE_X(id) goto never_emitted;
+#define BRANCH_CMP(id, expr) CASE_X(id) goto never_emitted;
+#define BRANCH_CMP_IMM(id, expr) CASE_X(id) goto never_emitted;
+#endif
 
   // ---- control flow ----
   CASE_X(trap_unreachable) TRAP(ErrorCode::trap_unreachable);
@@ -680,6 +708,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += 3;
     NEXT();
   }
+#if PICOWASM_FEATURE_BULK_MEMORY
   CASE_X(memory_fill) {
     uint32_t d = rd<uint32_t>(fp, pc[1]), n = rd<uint32_t>(fp, pc[3]);
     if (range_oob(d, n, mem_size)) TRAP(ErrorCode::trap_memory_oob);
@@ -706,8 +735,12 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += 3;
     NEXT();
   }
+#else
+  CASE_X(memory_fill) CASE_X(memory_copy) CASE_X(memory_init) CASE_X(data_drop) goto never_emitted;
+#endif
 
   // ---- tables and references ----
+#if PICOWASM_FEATURE_REFERENCE_TYPES
   CASE_X(table_get) {
     TableInst* t = in->tables[read_u32(pc + 2)];
     uint32_t i = rd<uint32_t>(fp, pc[4]);
@@ -754,6 +787,11 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += 6;
     NEXT();
   }
+#else
+  CASE_X(table_get)
+  CASE_X(table_set) CASE_X(table_size) CASE_X(table_grow) CASE_X(table_fill) goto never_emitted;
+#endif
+#if PICOWASM_FEATURE_BULK_MEMORY
   CASE_X(table_copy) {
     TableInst* dt = in->tables[read_u32(pc + 1)];
     TableInst* st = in->tables[read_u32(pc + 3)];
@@ -776,6 +814,10 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += 3;
     NEXT();
   }
+#else
+  CASE_X(table_copy) CASE_X(table_init) CASE_X(elem_drop) goto never_emitted;
+#endif
+#if PICOWASM_FEATURE_REFERENCE_TYPES
   CASE_X(ref_func) {
     fp[pc[1]] = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(in->funcs[read_u32(pc + 2)]));
     pc += 4;
@@ -786,6 +828,9 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += 3;
     NEXT();
   }
+#else
+  CASE_X(ref_func) CASE_X(ref_is_null) goto never_emitted;
+#endif
 
   // ---- i32 with an immediate operand ----
   BINARY_IMM32(i32_add_imm, a + b)
@@ -1064,6 +1109,10 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   CASE_W(ref_null) CASE_W(ref_is_null) CASE_W(ref_func) CASE_W(memory_init) CASE_W(data_drop)
   CASE_W(memory_copy) CASE_W(memory_fill) CASE_W(table_init) CASE_W(elem_drop) CASE_W(table_copy)
   CASE_W(table_grow) CASE_W(table_size) CASE_W(table_fill)
+#if !PICOWASM_FEATURE_FUSED_FORMS || !PICOWASM_FEATURE_BULK_MEMORY || \
+    !PICOWASM_FEATURE_REFERENCE_TYPES
+  never_emitted:
+#endif
     TRAP(ErrorCode::trap_unreachable);  // unreachable by construction
   // clang-format on
 

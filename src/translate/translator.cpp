@@ -98,6 +98,7 @@ constexpr FoldIndex make_fold_index() {
 constexpr FoldIndex kFoldIndex = make_fold_index();
 
 const FoldRule* fold_rule(Op op) {
+  if (!PICOWASM_FEATURE_FUSED_FORMS) return nullptr;  // plain forms only (config.h)
   const uint32_t i = static_cast<uint32_t>(op) - kFirstFoldOp;
   return i < sizeof kFoldIndex.of && kFoldIndex.of[i] ? &kFoldRules[kFoldIndex.of[i] - 1] : nullptr;
 }
@@ -137,6 +138,7 @@ constexpr BranchFusion kBranchFusions[] = {
 };
 
 const BranchFusion* branch_fusion(CodeUnit compare) {
+  if (!PICOWASM_FEATURE_FUSED_FORMS) return nullptr;
   for (const BranchFusion& f : kBranchFusions)
     if (f.compare == compare) return &f;
   return nullptr;
@@ -585,8 +587,10 @@ class Translator {
         p[3] = v;
         return;
       }
+#if PICOWASM_FEATURE_REFERENCE_TYPES  // else refused by validation
       case Op::table_get: return table_op(r, XOp::table_get, true);
       case Op::table_set: return table_op(r, XOp::table_set, false);
+#endif
       case Op::memory_size: {
         const uint32_t memory = memory_index(r);
         if (memory != 0) {  // multi-memory: memory 0 keeps its own operation
@@ -640,6 +644,7 @@ class Translator {
         r.f64_bits(&bits);
         return const64(bits, true);
       }
+#if PICOWASM_FEATURE_REFERENCE_TYPES
       case Op::ref_null: {
         skip_immediates(r, Imm::reftype);
         return const64(0, false);
@@ -653,6 +658,8 @@ class Translator {
         put_u32(p + 2, f);
         return push_result();
       }
+#endif
+#if PICOWASM_FEATURE_BULK_MEMORY
       case Op::memory_init: {
         uint32_t data = 0;
         r.u32(&data);
@@ -704,6 +711,8 @@ class Translator {
         p[5] = d, p[6] = s, p[7] = n;
         return;
       }
+#endif
+#if PICOWASM_FEATURE_REFERENCE_TYPES
       case Op::table_grow: {
         uint32_t t = 0;
         r.u32(&t);
@@ -731,6 +740,7 @@ class Translator {
         p[3] = i, p[4] = val, p[5] = n;
         return;
       }
+#endif
       default: break;
     }
     // Everything left is described by the opcode table: loads, stores and numeric operations.
@@ -1091,7 +1101,8 @@ class Translator {
     // An address computed by `i32.add x, C` just before an access at offset 0 is fused into it.
     CodeUnit code = code_op(op);
     const Operand& a = stack_[height_ - 1];
-    if (offset == 0 && a.where == Where::home && a.producer != kNone && a.producer == last_start_ &&
+    if (PICOWASM_FEATURE_FUSED_FORMS && offset == 0 && a.where == Where::home &&
+        a.producer != kNone && a.producer == last_start_ &&
         at(a.producer)[0] == code_op(XOp::i32_add_imm)) {
       const CodeUnit* add = at(a.producer);
       Slot base = add[2];

@@ -513,6 +513,11 @@ bool FuncValidator::validate_memory_access(Op op, const OpInfo& info) {
 
 // 0xFC-prefixed instructions other than the saturating truncations (which are simple).
 bool FuncValidator::validate_prefixed(Op op) {
+  // table.grow/size/fill belong to reference types, the others to bulk memory: a build may leave
+  // either out (config.h), and then refuses them before reading their immediates.
+  const bool ref = op == Op::table_grow || op == Op::table_size || op == Op::table_fill;
+  if (!(ref ? PICOWASM_FEATURE_REFERENCE_TYPES : PICOWASM_FEATURE_BULK_MEMORY))
+    return fail(ref ? ErrorCode::unsupported_reference_types : ErrorCode::unsupported_bulk_memory);
   uint32_t a, b;
   uint8_t elem, elem2;
   switch (op) {
@@ -663,6 +668,7 @@ bool FuncValidator::validate_instructions() {
         if (!push(t1 == kUnknown ? t2 : t1)) return false;
         break;
       case Op::select_t: {
+        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
         uint32_t count;
         if (!r_.u32(&count)) return reader_failed();
         ValType t = ValType::i32;
@@ -697,10 +703,12 @@ bool FuncValidator::validate_instructions() {
         break;
       }
       case Op::table_get:
+        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
         if (!read_index(&index) || !table_elem(index, &t1)) return false;
         if (!pop(kI32) || !push(t1)) return false;
         break;
       case Op::table_set:
+        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
         if (!read_index(&index) || !table_elem(index, &t1)) return false;
         if (!pop(t1) || !pop(kI32)) return false;
         break;
@@ -710,17 +718,20 @@ bool FuncValidator::validate_instructions() {
         if (!require_memory(index) || !apply_simple(*info)) return false;
         break;
       case Op::ref_null: {
+        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
         ValType t;
         if (!read_reftype(r_, &t)) return reader_failed();
         if (!push(static_cast<uint8_t>(t))) return false;
         break;
       }
       case Op::ref_is_null:
+        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
         if (!pop_any(&t1)) return false;
         if (!is_reference_or_unknown(t1)) return fail(ErrorCode::type_mismatch);
         if (!push(kI32)) return false;
         break;
       case Op::ref_func:
+        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
         if (!read_index(&index)) return false;
         if (index >= module_.num_functions) return fail(ErrorCode::unknown_function);
         if (!module_.is_declared_ref(index)) return fail(ErrorCode::undeclared_func_ref);
