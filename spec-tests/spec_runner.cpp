@@ -596,6 +596,11 @@ class FileRunner {
         ref.state = ModuleRef::State::instantiated;
         ref.loaded = attempt.loaded;
         outcome = pass(Phase::load);
+      } else if (const std::string* why = skipped_exporter(attempt.loaded->module(), err)) {
+        // It imports from a module this build refused: unsupported too, not a failure.
+        ref.state = ModuleRef::State::unsupported;
+        ref.reason = *why;
+        outcome = skip(ref.reason);
       } else {
         ref.state = ModuleRef::State::failed;
         ref.reason = "instantiation failed: " + detail;
@@ -787,8 +792,22 @@ class FileRunner {
                                                    : (current_ ? &*current_ : nullptr);
     if (target && target->state == ModuleRef::State::instantiated)
       executor_.register_module(cmd.value("as", ""), target->loaded);
+    else if (target && target->state == ModuleRef::State::unsupported)
+      unsupported_exporters_[cmd.value("as", "")] = target->reason;
     spdlog::trace("{}:{}: register as \"{}\" (not counted)", report_.label(), line_,
                   cmd.value("as", ""));
+  }
+
+  // The skip reason of a registered module that was unsupported (e.g. a build without reference
+  // types) when `m` failed to link because it imports from it, else nullptr.
+  const std::string* skipped_exporter(const picowasm::Module& m, const picowasm::Error& err) const {
+    if (err.code != picowasm::ErrorCode::unknown_import) return nullptr;
+    for (uint32_t i = 0; i < m.num_imports; ++i) {
+      const auto it = unsupported_exporters_.find(
+          std::string(m.imports[i].module.data, m.imports[i].module.size));
+      if (it != unsupported_exporters_.end()) return &it->second;
+    }
+    return nullptr;
   }
 
   Outcome bad_json(const std::string& type, const std::string& error) {
@@ -849,6 +868,7 @@ class FileRunner {
   int line_ = 0;
   std::optional<ModuleRef> current_;
   std::map<std::string, ModuleRef> named_;           // by $name from the .wast
+  std::map<std::string, std::string> unsupported_exporters_;  // registered name -> skip reason
   std::vector<std::shared_ptr<LoadedModule>> kept_;  // see keep_if_referenced()
 };
 
