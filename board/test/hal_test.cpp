@@ -466,6 +466,79 @@ TEST_F(Fixture, CancelAfterAbandon) {
   EXPECT_EQ(hal_wait_state(*app->hal).kind, Wait::none);
 }
 
+// ---- run_app: start function and entry to their end, through HAL waits ----
+
+// The start function sleeps 1000 us and keeps 40 + sleep's status (0); main sleeps 500 us and
+// returns that value + 2: 42 at t = 1500 after exactly two waits, whatever the fuel counts.
+constexpr const char* kSleepingApp = R"((module
+  (import "pw_time" "sleep_us" (func $sleep (param i64) (result i32)))
+  (global $g (mut i32) (i32.const 0))
+  (func $init (global.set $g (i32.add (i32.const 40) (call $sleep (i64.const 1000)))))
+  (start $init)
+  (func (export "main") (result i32)
+    (drop (call $sleep (i64.const 500)))
+    (i32.add (global.get $g) (i32.const 2)))))";
+
+struct RunAppFixture : ::testing::Test {
+  Mock mock;
+  pw_board board = mock_board(mock);
+  Loaded loaded{wat(kSleepingApp)};
+  Buffer buffer{1 << 18};
+  AppHal hal;
+  Instance* inst = nullptr;
+  FuncInst* main_fn = nullptr;
+  uint32_t waits = 0;
+  void SetUp() override {
+    hal_init(hal, board, kGrant);
+    ASSERT_TRUE(instantiate(*loaded.module, app_config(hal, buffer.data, buffer.size), &inst).ok());
+    main_fn = find_function(*inst, "main");
+    ASSERT_NE(main_fn, nullptr);
+  }
+  void TearDown() override {
+    if (inst) unload(*inst);
+  }
+  // A board's idle: jump the clock to the wait's deadline until hal_poll lets the app go.
+  bool sleep_through() {
+    ++waits;
+    while (hal_poll(hal, mock.now) == Poll::waiting) mock.now = hal_wait_state(hal).deadline_us;
+    return true;
+  }
+};
+
+TEST_F(RunAppFixture, RunsTheStartFunctionAndTheEntryThroughTheirWaits) {
+  uint64_t slots[1] = {0}, used = 0;
+  const CallResult r =
+      run_app(*inst, main_fn, slots, kUnlimitedFuel, &used, [&] { return sleep_through(); });
+  ASSERT_EQ(r.status, CallStatus::ok);
+  EXPECT_EQ(static_cast<int32_t>(slots[0]), 42);
+  EXPECT_EQ(waits, 2u);
+  EXPECT_EQ(mock.now, 1500u);
+  EXPECT_GT(used, 0u);
+}
+
+TEST_F(RunAppFixture, StopsWhereTheWaitSaysSo) {
+  uint64_t slots[1] = {0}, used = 0;
+  const CallResult r = run_app(*inst, main_fn, slots, kUnlimitedFuel, &used, [&] {
+    ++waits;
+    return false;
+  });
+  ASSERT_EQ(r.status, CallStatus::paused);
+  EXPECT_EQ(r.pause, PauseReason::host_yield);
+  EXPECT_EQ(waits, 1u);  // in the start function's sleep: main never ran
+  EXPECT_EQ(hal_wait_state(hal).deadline_us, 1000u);
+  abandon(*inst);
+  hal_cancel(hal);
+}
+
+TEST_F(RunAppFixture, StaysWithinItsFuel) {
+  uint64_t slots[1] = {0}, used = 0;
+  const CallResult r = run_app(*inst, main_fn, slots, 1, &used, [&] { return sleep_through(); });
+  ASSERT_EQ(r.status, CallStatus::paused);
+  EXPECT_LE(used, 1u);
+  abandon(*inst);
+  hal_cancel(hal);
+}
+
 // ---- Revocation from another thread while the app loops on a HAL call ----
 
 const char* const kLoop = R"(

@@ -49,26 +49,19 @@ void idle_until_ready(picowasm::board::AppHal& app, const IdlePolicy& policy, Sl
   }
 }
 
-// Runs the app: start function, then `entry` (pw_main, or a WASI command's _start) with its
-// result in slots[0], resuming after each HAL wait (idle_until_ready). Returns how the app ended:
-// ok, trap, or paused (out of fuel, or paused for another reason than a host yield).
+// Runs the app (board::run_app): start function, then `entry` (pw_main, or a WASI command's
+// _start) with its result in slots[0], sleeping through each HAL wait (idle_until_ready). Returns
+// how the app ended: ok, trap, or paused (out of fuel, or paused for another reason than a host
+// yield).
 template <typename Sleep>
 picowasm::CallResult run_app_main(picowasm::Instance& inst, picowasm::FuncInst* entry,
                                   uint64_t* slots, uint64_t fuel, picowasm::board::AppHal& app,
                                   const IdlePolicy& policy, Sleep sleep) {
   uint64_t used = 0;
-  picowasm::CallResult r = picowasm::start(inst, fuel);
-  if (r.status == picowasm::CallStatus::ok) {
-    used = r.fuel_used;
-    r = picowasm::call(inst, entry, slots, fuel - used);
-  }
-  for (;;) {
-    used += r.fuel_used;
-    if (r.status != picowasm::CallStatus::paused) return r;
-    if (r.pause != picowasm::PauseReason::host_yield || used >= fuel) return r;
+  return picowasm::board::run_app(inst, entry, slots, fuel, &used, [&] {
     idle_until_ready(app, policy, sleep);
-    r = picowasm::resume(inst, slots, fuel - used);
-  }
+    return true;
+  });
 }
 
 // What a trapped app's report says: the host function's message, or the trap's.

@@ -270,31 +270,14 @@ int cmd_run_wasi(const Args& args) {
 
   // Start function, then _start; a pause for a WASI sleep (or sched_yield) is waited out here.
   uint64_t slot = 0;
-  uint64_t fuel = run.fuel;
-  CallResult r = start(*instance, fuel);
-  uint64_t fuel_used = r.fuel_used;
-  bool in_start = true;
-  for (;;) {
-    if (r.status == CallStatus::paused && r.pause == PauseReason::host_yield) {
-      board::Poll p;
-      while ((p = board::hal_poll(hal, clock_now_us(nullptr))) == board::Poll::waiting) {
-        const uint64_t now = clock_now_us(nullptr), until = hal.wait.deadline_us;
-        if (until > now) std::this_thread::sleep_for(std::chrono::microseconds(until - now));
-      }
-      if (fuel != kUnlimitedFuel) fuel -= r.fuel_used;
-      r = resume(*instance, &slot, fuel);
-      fuel_used += r.fuel_used;
-      continue;
+  uint64_t fuel_used = 0;
+  const CallResult r = board::run_app(*instance, entry, &slot, run.fuel, &fuel_used, [&] {
+    while (board::hal_poll(hal, clock_now_us(nullptr)) == board::Poll::waiting) {
+      const uint64_t now = clock_now_us(nullptr), until = hal.wait.deadline_us;
+      if (until > now) std::this_thread::sleep_for(std::chrono::microseconds(until - now));
     }
-    if (r.status == CallStatus::ok && in_start) {
-      in_start = false;
-      if (fuel != kUnlimitedFuel) fuel -= r.fuel_used;
-      r = call(*instance, entry, &slot, fuel);
-      fuel_used += r.fuel_used;
-      continue;
-    }
-    break;
-  }
+    return true;
+  });
   if (run.json) {
     board::record_end(rec, *instance, r, &hal);
     rec.fuel_used = fuel_used;

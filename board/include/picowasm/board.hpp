@@ -13,6 +13,7 @@
 //   InstanceConfig cfg = board::app_config(hal, instance_buf, sizeof instance_buf);
 //   instantiate(*module, cfg, &inst);  ...  call(...);
 //   // on PauseReason::host_yield: if (board::hal_poll(hal, now) == board::Poll::ready) resume(...)
+//   // or all of it, start function and entry, waiting through HAL calls: board::run_app(...)
 #ifndef PICOWASM_BOARD_HPP
 #define PICOWASM_BOARD_HPP
 
@@ -282,6 +283,34 @@ inline void hal_cancel(AppHal& app) {
     app.board->gpio->watch_edge(app.board->gpio_ctx, app.wait.resource, 0);
   }
   app.wait = WaitState();
+}
+
+// Runs one app to its end: the instance's start function, then `entry` (its results into
+// `slots`), within `fuel` in all (kUnlimitedFuel: no bound). Whenever a HAL call pauses the app
+// (host yield) with fuel left, wait() is called: it returns true once hal_poll has answered
+// something other than waiting (sleeping in between as the board can), and the app resumes; or
+// false to stop there. Returns the last result: ok, trap, or paused (out of fuel, another pause
+// reason, or stopped by wait()), and the fuel used in all in *fuel_used.
+template <typename Wait>
+CallResult run_app(Instance& instance, FuncInst* entry, uint64_t* slots, uint64_t fuel,
+                   uint64_t* fuel_used, Wait wait) {
+  uint64_t used = 0;
+  const auto left = [&] { return fuel == kUnlimitedFuel ? kUnlimitedFuel : fuel - used; };
+  CallResult r = start(instance, fuel);
+  bool in_start = true;  // a start function may wait in a HAL call too
+  for (;;) {
+    used += r.fuel_used;
+    if (r.status == CallStatus::ok && in_start) {
+      in_start = false;
+      r = call(instance, entry, slots, left());
+      continue;
+    }
+    if (r.status != CallStatus::paused || r.pause != PauseReason::host_yield) break;
+    if (left() == 0 || !wait()) break;
+    r = resume(instance, slots, left());
+  }
+  *fuel_used = used;
+  return r;
 }
 
 // ---- Linking -----------------------------------------------------------------------------------

@@ -105,54 +105,41 @@ RunOutcome AppRunner::run(const LoadedModule& module, const RunConfig& config) {
     return out;
   }
 
-  // Drives a call (or the start function) until it returns, traps, runs out of fuel or waits for
-  // something that never comes; the clock jumps to whatever can end the wait first.
+  // Runs the start function and the entry until they return, trap, run out of fuel or wait for
+  // something that never comes; the clock jumps to whatever can end a wait first.
   uint64_t slots[1] = {0};
-  const auto left = [&] {
-    return config.fuel == kUnlimitedFuel ? kUnlimitedFuel : config.fuel - out.fuel_used;
-  };
-  const auto drive = [&](CallResult r) -> bool {
-    for (;;) {
-      out.fuel_used += r.fuel_used;
-      if (r.status == CallStatus::trap && command && wasi::exited(*wasi_)) {
-        out.exit_code = static_cast<int32_t>(wasi_->exit_code);  // proc_exit: a normal end
+  const CallResult r = board::run_app(*instance_, entry, slots, config.fuel, &out.fuel_used, [&] {
+    while (board::hal_poll(*hal_, board_.now_us()) == board::Poll::waiting) {
+      const board::WaitState& w = board::hal_wait_state(*hal_);
+      const uint64_t t =
+          std::min(w.has_deadline ? w.deadline_us : UINT64_MAX, board_.next_event_us());
+      // A WASI command waiting for stdin when no more input is scripted: end of input.
+      if (t == UINT64_MAX && command && w.kind == board::Wait::uart &&
+          wasi::end_input(*wasi_, *hal_)) {
+        break;
+      }
+      if (t == UINT64_MAX || (config.max_time_us && t > config.max_time_us)) {
+        out.status = RunStatus::stalled;
+        out.message = "the app waits for " + wait_text(w) +
+                      (t == UINT64_MAX ? " and nothing scripted will end the wait"
+                                       : " beyond the time limit");
         return false;
       }
-      if (r.status == CallStatus::trap) {
-        out.status = RunStatus::trap;
-        out.error = r.error;
-        return false;
-      }
-      if (r.status == CallStatus::ok) return true;
-      if (r.pause != PauseReason::host_yield) {
-        out.status = RunStatus::out_of_fuel;
-        out.message = "out of fuel after " + std::to_string(out.fuel_used) + " units";
-        return false;
-      }
-      while (board::hal_poll(*hal_, board_.now_us()) == board::Poll::waiting) {
-        const board::WaitState& w = board::hal_wait_state(*hal_);
-        const uint64_t t =
-            std::min(w.has_deadline ? w.deadline_us : UINT64_MAX, board_.next_event_us());
-        // A WASI command waiting for stdin when no more input is scripted: end of input.
-        if (t == UINT64_MAX && command && w.kind == board::Wait::uart &&
-            wasi::end_input(*wasi_, *hal_)) {
-          break;
-        }
-        if (t == UINT64_MAX || (config.max_time_us && t > config.max_time_us)) {
-          out.status = RunStatus::stalled;
-          out.message = "the app waits for " + wait_text(w) +
-                        (t == UINT64_MAX ? " and nothing scripted will end the wait"
-                                         : " beyond the time limit");
-          return false;
-        }
-        board_.advance_to(t);
-      }
-      r = resume(*instance_, slots, left());
+      board_.advance_to(t);
     }
-  };
-  if (!drive(start(*instance_, config.fuel))) return out;
-  if (!drive(call(*instance_, entry, slots, left()))) return out;
-  out.exit_code = command ? 0 : static_cast<int32_t>(static_cast<uint32_t>(slots[0]));
+    return true;
+  });
+  if (r.status == CallStatus::trap && command && wasi::exited(*wasi_)) {
+    out.exit_code = static_cast<int32_t>(wasi_->exit_code);  // proc_exit: a normal end
+  } else if (r.status == CallStatus::trap) {
+    out.status = RunStatus::trap;
+    out.error = r.error;
+  } else if (r.status == CallStatus::paused && out.status != RunStatus::stalled) {
+    out.status = RunStatus::out_of_fuel;
+    out.message = "out of fuel after " + std::to_string(out.fuel_used) + " units";
+  } else if (r.status == CallStatus::ok) {
+    out.exit_code = command ? 0 : static_cast<int32_t>(static_cast<uint32_t>(slots[0]));
+  }
   return out;
 }
 
