@@ -184,24 +184,10 @@ uint32_t function_index(const Instance* in, const CompiledFunc* f) {
   return static_cast<uint32_t>(f - in->compiled->funcs) + in->module->num_imported_functions;
 }
 
-// The function whose code contains `pc`: functions are translated in index order into one
-// contiguous block, so a binary search finds it. Only traps need this, which keeps the running
-// function out of the hot call/return path.
+// The function whose code contains `pc`. Only traps need this, which keeps the running function
+// out of the hot call/return path.
 const CompiledFunc* function_at(const Instance* in, const CodeUnit* pc) {
-  if (!in || !pc) return nullptr;
-  const CompiledFunc* funcs = in->compiled->funcs;
-  uint32_t lo = 0, hi = in->compiled->num_funcs;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (pc < funcs[mid].code) {
-      hi = mid;
-    } else if (pc >= funcs[mid].code + funcs[mid].code_units) {
-      lo = mid + 1;
-    } else {
-      return &funcs[mid];
-    }
-  }
-  return nullptr;
+  return in && pc ? code_owner(*in->compiled, pc) : nullptr;
 }
 
 // Fills the instance's trap report: the innermost position, then the calls in progress from the

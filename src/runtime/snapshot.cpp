@@ -51,20 +51,11 @@ uint64_t module_digest(const Module& m) {
   return fnv64(kFnv64Basis, m.bytes.data, m.bytes.size);
 }
 
-// The defined function whose code holds `pc` (functions are translated into one block in order).
-const CompiledFunc* code_owner(const CompiledModule& c, const CodeUnit* pc) {
-  uint32_t lo = 0, hi = c.num_funcs;
-  while (lo < hi) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    if (pc < c.funcs[mid].code) {
-      hi = mid;
-    } else if (pc >= c.funcs[mid].code + c.funcs[mid].code_units) {
-      lo = mid + 1;
-    } else {
-      return &c.funcs[mid];
-    }
-  }
-  return nullptr;
+// Slots at the bottom of a frame that stay live across a call it makes: parameters, locals and
+// loop constants (the operands, and a callee's frame, come after them).
+uint32_t live_base(const CompiledFunc& f) {
+  const uint32_t locals = f.num_params + f.num_locals, consts = f.const_slot + f.num_consts;
+  return locals > consts ? locals : consts;
 }
 
 // Index of `type` among the module's types (by identity, else the first equal one).
@@ -83,15 +74,43 @@ bool has_ref(const ValType* types, uint32_t n) {
   return false;
 }
 
-// ---- Writing (a first pass with no buffer only counts) ------------------------------------------
+// True if p[0, n) holds only zero bytes: a word at a time, as this scans all of linear memory.
+bool all_zero(const uint8_t* p, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    uint32_t w[4];
+    std::memcpy(w, p + i, sizeof w);
+    if ((w[0] | w[1] | w[2] | w[3]) != 0) return false;
+  }
+  for (; i < n; ++i)
+    if (p[i] != 0) return false;
+  return true;
+}
+
+// ---- Writing (passes with no buffer only count) -------------------------------------------------
+
+// What a pass over the state produces: the image, its exact size, or a bound on it.
+enum class Pass : uint8_t {
+  write,  // into `out`, with the digests (computed once per image)
+  count,  // the exact size: memory scanned for all-zero chunks, no digests
+  bound,  // at least the size, nothing scanned: every chunk counted as stored
+};
 
 struct Writer {
   uint8_t* out;
   size_t capacity;
+  Pass pass;
   size_t size = 0;
   void bytes(const void* p, size_t n) {
     if (out && size + n <= capacity) std::memcpy(out + size, p, n);
     size += n;
+  }
+  void zeros(size_t n) {
+    if (out && size + n <= capacity) std::memset(out + size, 0, n);
+    size += n;
+  }
+  void set_bit(size_t at, size_t bit) {  // in a bitmap written before, at `at`
+    if (out && at + bit / 8 < capacity) out[at + bit / 8] |= static_cast<uint8_t>(1u << (bit & 7));
   }
   void u8(uint8_t v) { bytes(&v, 1); }
   void u16(uint16_t v) {
@@ -178,8 +197,8 @@ Error write_image(const Instance& in, Writer& w) {
   w.u16(0);  // flags
   w.u32(0);  // total size, patched below
   w.u32(0);  // checksum, patched below
-  w.u64(module_digest(m));
-  w.u64(translation_digest(c));
+  w.u64(w.pass == Pass::write ? module_digest(m) : 0);  // only the written image needs them
+  w.u64(w.pass == Pass::write ? translation_digest(c) : 0);
 
   // Run state.
   w.u8(static_cast<uint8_t>(in.start_state));
@@ -230,7 +249,8 @@ Error write_image(const Instance& in, Writer& w) {
   for (uint32_t i = 0; i < m.num_datas; ++i) w.u8(in.data_dropped[i]);
 
   // Memories, in index order: page size (log2), pages and accessible size, then one bit per
-  // chunk (set: stored) and the chunks that are not all zero.
+  // chunk (set: stored) and the chunks that are not all zero. One scan: the bitmap is written as
+  // zeros and each stored chunk sets its bit.
   w.u32(m.num_memories);
   for (uint32_t mi = 0; mi < m.num_memories; ++mi) {
     const MemoryInst& mem = *in.memories[mi];
@@ -238,24 +258,18 @@ Error write_image(const Instance& in, Writer& w) {
     w.u32(mem.pages);
     w.u64(mem.size);
     const size_t chunks = static_cast<size_t>((mem.size + kChunk - 1) / kChunk);
-    uint8_t bits = 0;
-    for (size_t i = 0; i < chunks; ++i) {
-      const size_t at = i * kChunk;
-      const size_t n = mem.size - at < kChunk ? static_cast<size_t>(mem.size - at) : kChunk;
-      bool zero = true;
-      for (size_t k = 0; k < n && zero; ++k) zero = mem.data[at + k] == 0;
-      if (!zero) bits |= static_cast<uint8_t>(1u << (i & 7));
-      if ((i & 7) == 7 || i + 1 == chunks) {
-        w.u8(bits);
-        bits = 0;
-      }
+    const size_t bitmap_at = w.size;
+    w.zeros((chunks + 7) / 8);
+    if (w.pass == Pass::bound) {
+      w.size += static_cast<size_t>(mem.size);
+      continue;
     }
     for (size_t i = 0; i < chunks; ++i) {
       const size_t at = i * kChunk;
       const size_t n = mem.size - at < kChunk ? static_cast<size_t>(mem.size - at) : kChunk;
-      bool zero = true;
-      for (size_t k = 0; k < n && zero; ++k) zero = mem.data[at + k] == 0;
-      if (!zero) w.bytes(mem.data + at, n);
+      if (all_zero(mem.data + at, n)) continue;
+      w.set_bit(bitmap_at, i);
+      w.bytes(mem.data + at, n);
     }
   }
   return e;
@@ -322,7 +336,7 @@ bool read_position(Reader& r, const CompiledModule& c, const CodeUnit** out) {
 }  // namespace
 
 Error snapshot_size(const Instance& instance, size_t* bytes) {
-  Writer w{nullptr, 0};
+  Writer w{nullptr, 0, Pass::count};
   const Error e = write_image(instance, w);
   if (bytes) *bytes = e.ok() ? w.size : 0;
   return e;
@@ -330,16 +344,24 @@ Error snapshot_size(const Instance& instance, size_t* bytes) {
 
 Error snapshot(const Instance& instance, void* buffer, size_t size, size_t* written) {
   if (written) *written = 0;
-  Writer count{nullptr, 0};
-  Error e = write_image(instance, count);
+  // The buffer is written only once the image is known to fit: a bound (no scan) usually shows
+  // it, else the exact count does. So one pass over memory and one digest of the module and its
+  // code when the buffer is sized for the whole memory, two passes otherwise.
+  Writer bound{nullptr, 0, Pass::bound};
+  Error e = write_image(instance, bound);
   if (!e.ok()) return e;
-  if (!buffer || size < count.size) {
-    e.code = ErrorCode::snapshot_buffer_too_small;
-    e.needed = count.size;
-    e.available = buffer ? size : 0;
-    return e;
+  if (!buffer || size < bound.size) {
+    Writer count{nullptr, 0, Pass::count};
+    e = write_image(instance, count);
+    if (!e.ok()) return e;
+    if (!buffer || size < count.size) {
+      e.code = ErrorCode::snapshot_buffer_too_small;
+      e.needed = count.size;
+      e.available = buffer ? size : 0;
+      return e;
+    }
   }
-  Writer w{static_cast<uint8_t*>(buffer), size};
+  Writer w{static_cast<uint8_t*>(buffer), size, Pass::write};
   e = write_image(instance, w);
   uint8_t* out = static_cast<uint8_t*>(buffer);
   const uint32_t total = static_cast<uint32_t>(w.size);
@@ -374,6 +396,12 @@ Error restore(Instance& in, const void* image, size_t size) {
   const uint8_t paused = r.u8();
   if (!r.ok || start_state > static_cast<uint8_t>(StartState::failed) || paused > 1)
     return fail(ErrorCode::snapshot_malformed, r.at);
+  // Only states an instance of this module can be in: without a start function it is ready
+  // (pending would make start() run a function the module does not have), and a failed instance
+  // has no call to resume (found by picowasm-fuzz-snapshot).
+  const StartState state = static_cast<StartState>(start_state);
+  if ((!m.has_start && state != StartState::ready) || (paused && state == StartState::failed))
+    return fail(ErrorCode::snapshot_malformed, r.at - 2);
   PausedCall call;
   uint32_t frames = 0, used = 0, yield_slot = kNone, yield_type = kNone;
   const size_t frames_at = r.at;
@@ -381,6 +409,10 @@ Error restore(Instance& in, const void* image, size_t size) {
   if (paused) {
     const uint32_t type = r.u32();
     if (!r.ok || type >= m.num_types) return fail(ErrorCode::snapshot_malformed, r.at);
+    // A call paused while the start function is pending is the start function: [] -> [].
+    if (state == StartState::pending &&
+        (m.types[type].num_params != 0 || m.types[type].num_results != 0))
+      return fail(ErrorCode::snapshot_malformed, r.at);
     call.type = &m.types[type];
     call.num_results = call.type->num_results;
     call.instance = &in;
@@ -404,14 +436,22 @@ Error restore(Instance& in, const void* image, size_t size) {
       e.lower = "stack_bytes";
       return e;
     }
+    // Frames nest: each callee's frame starts above its caller's parameters, locals and loop
+    // constants, so everything a caller reads after its callee returns lies below the top frame's
+    // end, in the image (else clones would read what their stacks held before; found by
+    // picowasm-fuzz-snapshot).
+    uint64_t callee_floor = 0;
     for (uint32_t i = 1; i < frames; ++i) {
       const CodeUnit* ret;
       if (!read_position(r, c, &ret)) return fail(ErrorCode::snapshot_malformed, r.at);
       const uint32_t caller_fp = r.u32();
       const CompiledFunc* caller = code_owner(c, ret);
-      if (!r.ok || uint64_t{caller_fp} + caller->frame_slots > stack_slots)
+      if (!r.ok || uint64_t{caller_fp} + caller->frame_slots > stack_slots ||
+          caller_fp < callee_floor)
         return fail(ErrorCode::snapshot_malformed, r.at);
+      callee_floor = uint64_t{caller_fp} + live_base(*caller);
     }
+    if (fp < callee_floor) return fail(ErrorCode::snapshot_malformed, frames_at + 12);
     yield_slot = r.u32();
     yield_type = r.u32();
     used = r.u32();
@@ -511,7 +551,7 @@ Error restore(Instance& in, const void* image, size_t size) {
     in.yield_results = nullptr;
     in.yield_type = nullptr;
   }
-  in.start_state = static_cast<StartState>(start_state);
+  in.start_state = state;
   in.paused = paused != 0;
   in.interrupt_requested = 0;
   in.nested_stack = nullptr;

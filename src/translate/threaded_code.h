@@ -334,6 +334,23 @@ struct CompiledModule {
   uint32_t code_bytes = 0;  // total size of all threaded code
 };
 
+// The defined function whose code holds `pc`, or null: functions are translated in index order
+// into one contiguous block, so a binary search finds it (trap reports, snapshots).
+inline const CompiledFunc* code_owner(const CompiledModule& c, const CodeUnit* pc) {
+  uint32_t lo = 0, hi = c.num_funcs;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (pc < c.funcs[mid].code) {
+      hi = mid;
+    } else if (pc >= c.funcs[mid].code + c.funcs[mid].code_units) {
+      lo = mid + 1;
+    } else {
+      return &c.funcs[mid];
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace picowasm
 
 #endif  // PICOWASM_TRANSLATE_THREADED_CODE_H

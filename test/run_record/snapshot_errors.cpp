@@ -2,9 +2,11 @@
 // foreign, truncated and corrupted images): an image that does not fit the caller's buffer
 // (snapshot_buffer_too_small, Error::needed = snapshot_size's answer, nothing written past the
 // buffer), a module whose state holds references (snapshot_unsupported), an instance with smaller
-// limits than the image's (snapshot_does_not_fit, Error::lower names the limit), and clones: one
-// image restored into three instances that then diverge (each call with its own argument) and
-// still give the results their arguments call for. Arguments: down.wasm refs.wasm.
+// limits than the image's (snapshot_does_not_fit, Error::lower names the limit), a state the module
+// cannot be in (its start function pending with no start function, frames that do not nest:
+// snapshot_malformed, the target unchanged; fuzz inputs test/regression/runtime-snapshot-*.wasm),
+// and clones: one image restored into three instances that then diverge (each call with its own
+// argument) and still give the results their arguments call for. Arguments: down.wasm refs.wasm.
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -23,6 +25,13 @@ void check(bool ok, const char* what) {
     std::printf("FAIL %s\n", what);
     ++failures;
   }
+}
+
+// FNV-1a 32 of the image's body, its checksum (docs/embedding.md: 32-byte header, checksum at 12).
+void reseal(std::vector<uint8_t>& image, size_t size) {
+  uint32_t h = 0x811c9dc5u;
+  for (size_t i = 32; i < size; ++i) h = (h ^ image[i]) * 0x01000193u;
+  for (int i = 0; i < 4; ++i) image[12 + i] = static_cast<uint8_t>(h >> (8 * i));
 }
 
 std::vector<uint8_t> read(const char* path) {
@@ -83,6 +92,36 @@ int main(int argc, char** argv) {
   check(image[size - 1] == 0xEE, "nothing written beyond the short buffer");
   check(snapshot(*a, image.data(), size, &written).ok() && written == size, "exact buffer");
 
+  // down has no start function, so no instance of it is ever "start pending" (1) or "failed" (2):
+  // the run state's first byte (offset 32) says so. Such an image is refused, even resealed.
+  Instance* t = make(*down, 3, 4096);
+  check(t != nullptr, "instantiate down for the start-state images");
+  // Frames that do not nest: the second caller's frame (fp at offset 74: header 32, run state 2,
+  // paused call 20, first caller 12, then function, offset, fp) moved down onto the first one's
+  // parameter, which would leave a caller's live slots outside the image.
+  if (t) {
+    std::vector<uint8_t> bad(image.begin(), image.begin() + written);
+    std::memcpy(&bad[74], &bad[62], 4);
+    reseal(bad, written);
+    e = restore(*t, bad.data(), written);
+    check(e.code == ErrorCode::snapshot_malformed && e.offset == 78,
+          "a callee frame below its caller's parameters is snapshot_malformed at offset 78");
+  }
+  for (uint8_t state = 1; t && state <= 2; ++state) {
+    std::vector<uint8_t> bad(image.begin(), image.begin() + written);
+    bad[32] = state;
+    reseal(bad, written);
+    e = restore(*t, bad.data(), written);
+    check(e.code == ErrorCode::snapshot_malformed && e.offset == 32,
+          "a start state the module cannot be in is snapshot_malformed at offset 32");
+    const CallResult s = start(*t, 100);
+    uint64_t arg = 5;
+    check(!is_paused(*t) && s.status == CallStatus::ok && s.fuel_used == 0 &&
+              call(*t, find_function(*t, "down"), &arg, kUnlimitedFuel).status == CallStatus::ok &&
+              arg == 5,
+          "the refused image left the instance as it was: ready, down(5) = 5");
+  }
+
   // A reference-typed global: not capturable.
   Instance* r = make(*refs, 1, 0);
   check(r != nullptr, "instantiate refs");
@@ -106,6 +145,7 @@ int main(int argc, char** argv) {
   for (int k = 1; k <= 3; ++k) {
     if (k == 1 && r) unload(*r);  // their buffers are reused
     if (k == 2 && small) unload(*small);
+    if (k == 3 && t) unload(*t);
     Instance* c = make(*down, k, 4096);
     if (!c || !restore(*c, image.data(), written).ok()) {
       check(false, "restore a clone");
