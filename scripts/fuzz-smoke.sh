@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for a short while with libFuzzer + ASan + UBSan (the CI smoke test).
 #
-#   scripts/fuzz-smoke.sh [SECONDS]      (default 60 for picowasm-fuzz; 30 each for the others:
+#   scripts/fuzz-smoke.sh [SECONDS]      (default 60 for picowasm-fuzz; 25 each for the next two:
 #                                         PICOWASM_FUZZ_EXEC_SECONDS, PICOWASM_FUZZ_C_API_SECONDS)
 #
 # Builds build/fuzz with Clang (-DPICOWASM_FUZZ=ON), seeds a scratch corpus from the converted spec
 # modules ($PICOWASM_FUZZ_SEEDS, else build/spec/**/*.wasm), else from examples/, plus the regression
 # corpus (test/regression/, its minimised fuzz corpora included), then runs picowasm-fuzz (decode +
 # validate), picowasm-fuzz-exec (the whole pipeline under fuel), picowasm-fuzz-c-api (the C
-# API), picowasm-fuzz-package (the app-package parser; PICOWASM_FUZZ_PACKAGE_SECONDS, 20) and
-# picowasm-fuzz-store (the app store on random flash images; PICOWASM_FUZZ_STORE_SECONDS, 20). On a
+# API), picowasm-fuzz-package (the app-package parser; PICOWASM_FUZZ_PACKAGE_SECONDS, 15),
+# picowasm-fuzz-store (the app store on random flash images; PICOWASM_FUZZ_STORE_SECONDS, 15) and
+# picowasm-fuzz-snapshot (restore() on snapshot images, its own corpus from
+# test/regression/corpus/snapshot; PICOWASM_FUZZ_SNAPSHOT_SECONDS, 20). On a
 # crash it copies the input to test/regression/<component>-<bug>-<hash>.wasm and exits non-zero. Long runs: scripts/fuzz-long.sh.
 set -euo pipefail
 
@@ -25,7 +27,7 @@ cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang
   -DPICOWASM_BUILD_TOOLS=OFF >"$build/configure.log" 2>&1 ||
   { cat "$build/configure.log"; exit 1; }
 cmake --build "$build" --target picowasm-fuzz picowasm-fuzz-exec picowasm-fuzz-c-api \
-  picowasm-fuzz-package picowasm-fuzz-store -j"$jobs" >"$build/build.log" 2>&1 ||
+  picowasm-fuzz-package picowasm-fuzz-store picowasm-fuzz-snapshot -j"$jobs" >"$build/build.log" 2>&1 ||
   { tail -n 60 "$build/build.log"; exit 1; }
 fuzzer="$build/test/fuzz/picowasm-fuzz"
 [[ -x "$fuzzer" ]] || { echo "picowasm-fuzz was not built (is the compiler Clang?)"; exit 1; }
@@ -58,9 +60,10 @@ copy_seeds() {  # dir: copies every *.wasm below it, flattening names so none co
 copy_seeds "$root/test/regression"
 echo "== $seed_count seed files (from ${seed_dir:-no seed folder} and test/regression)"
 
-# Runs one fuzzer over the corpus; on a crash, keeps the input in test/regression and fails.
-run_fuzzer() {  # fuzzer seconds
-local fuzzer=$1 seconds=$2
+# Runs one fuzzer over a corpus (default: the shared one); on a crash, keeps the input in
+# test/regression and fails.
+run_fuzzer() {  # fuzzer seconds [corpus]
+local fuzzer=$1 seconds=$2 corpus=${3:-$corpus}
 log="$build/fuzz-$(basename "$fuzzer").log"
 echo "== $(basename "$fuzzer"): fuzzing for ${seconds}s (log: $log)"
 status=0
@@ -104,10 +107,18 @@ return 1
 
 # Decode + validate, then the whole pipeline (compile, instantiate, call every export with fuel).
 run_fuzzer "$build/test/fuzz/picowasm-fuzz" "$seconds"
-run_fuzzer "$build/test/fuzz/picowasm-fuzz-exec" "${PICOWASM_FUZZ_EXEC_SECONDS:-30}"
-run_fuzzer "$build/test/fuzz/picowasm-fuzz-c-api" "${PICOWASM_FUZZ_C_API_SECONDS:-30}"
+run_fuzzer "$build/test/fuzz/picowasm-fuzz-exec" "${PICOWASM_FUZZ_EXEC_SECONDS:-25}"
+run_fuzzer "$build/test/fuzz/picowasm-fuzz-c-api" "${PICOWASM_FUZZ_C_API_SECONDS:-25}"
 # The app-package parser (section, COSE_Sign1, manifest); seeds in test/regression/corpus/package.
-run_fuzzer "$build/test/fuzz/picowasm-fuzz-package" "${PICOWASM_FUZZ_PACKAGE_SECONDS:-20}"
+run_fuzzer "$build/test/fuzz/picowasm-fuzz-package" "${PICOWASM_FUZZ_PACKAGE_SECONDS:-15}"
 # The app store on arbitrary flash images (mount, then every operation).
-run_fuzzer "$build/test/fuzz/picowasm-fuzz-store" "${PICOWASM_FUZZ_STORE_SECONDS:-20}"
+run_fuzzer "$build/test/fuzz/picowasm-fuzz-store" "${PICOWASM_FUZZ_STORE_SECONDS:-15}"
+# restore() on snapshot images: seeded only with images (module seeds would be refused at the magic)
+# and the snapshot regression inputs.
+snapshot_corpus="$build/corpus-snapshot"
+rm -rf "$snapshot_corpus" && mkdir -p "$snapshot_corpus"
+cp "$root"/test/regression/corpus/snapshot/*.wasm "$root"/test/regression/*snapshot*.wasm \
+  "$snapshot_corpus"/
+run_fuzzer "$build/test/fuzz/picowasm-fuzz-snapshot" "${PICOWASM_FUZZ_SNAPSHOT_SECONDS:-20}" \
+  "$snapshot_corpus"
 echo "== fuzz smoke passed"
