@@ -11,6 +11,11 @@
 #     from bench-smoke-m4 built the same way and run on QEMU;
 #   - for each benchmark module, the RAM a module and an instance need beyond linear memory and
 #     the wasm stack, loaded normally and from translated code in flash (xip-m4, same build).
+#   - what each optional part of the engine costs (config.h "Optional parts" and the post-2.0
+#     proposals): footprint-m4 rebuilt with that PICOWASM_FEATURE_* set to 0, in BUILD_DIR-no-<part>,
+#     and with all of them 0 (BUILD_DIR-minimal: the smallest engine, still the 2.0 non-SIMD core
+#     with fuel and trap reports); cost = default engine flash - that build's. Skipped with
+#     PICOWASM_FOOTPRINT_OPTIONS=0 (each is a full engine build).
 # Usage: scripts/footprint.sh [BUILD_DIR]   (default build/cortex-m4-size)
 # The last line is exactly `engine_flash_bytes=N`.
 set -euo pipefail
@@ -112,6 +117,36 @@ awk '/^xip [a-z0-9]+ ok / {
               v["beyond"]
      }' <<<"$xip_out"
 
+
+# Optional parts: name and macro, in the order of config.h.
+parts=(extended-const:EXTENDED_CONST tail-call:TAIL_CALL custom-page-sizes:CUSTOM_PAGE_SIZES
+       multi-memory:MULTI_MEMORY fused-forms:FUSED_FORMS trap-backtrace:TRAP_BACKTRACE
+       bulk-memory:BULK_MEMORY reference-types:REFERENCE_TYPES)
+# Engine flash of footprint-m4 built in $1 with the extra compile flags $2 (same base firmware).
+flash_with() {
+  PICOWASM_M4_EXTRA_FLAGS="$2" bash bench/cortex-m/cross-build.sh "$1" size footprint-m4
+  read -r o_text o_data _ < <(sizes "$1/bench/cortex-m/footprint-m4.elf")
+  echo $(((o_text + o_data) - (b_text + b_data)))
+}
+minimal=""
+if [[ ${PICOWASM_FOOTPRINT_OPTIONS:-1} != 0 ]]; then
+  echo
+  echo "optional parts (engine flash with the part compiled out; cost = default - that):"
+  printf '  %-42s %7s %7s\n' "compiled out" flash cost
+  all_off=""
+  for part in "${parts[@]}"; do
+    macro="PICOWASM_FEATURE_${part#*:}"
+    all_off+=" -D$macro=0"
+    off=$(flash_with "$build_dir-no-${part%%:*}" "-D$macro=0")
+    printf '  %-42s %7d %7d\n' "$macro=0" "$off" $((flash - off))
+  done
+  minimal=$(flash_with "$build_dir-minimal" "${all_off# }")
+  printf '  %-42s %7d %7d\n' "all of the above (minimal engine)" "$minimal" $((flash - minimal))
+  printf '  against the 32 KiB target (32768): default %+d bytes, minimal %+d bytes\n' \
+    $((flash - 32768)) $((minimal - 32768))
+fi
+
 echo
 echo "engine_ram_bytes=$ram"
+[[ -z $minimal ]] || echo "engine_flash_minimal_bytes=$minimal"
 echo "engine_flash_bytes=$flash"
