@@ -493,6 +493,15 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += 5;                                              \
     NEXT();                                               \
   }
+// A 16-bit immediate, sign-extended (shift counts, comparisons; threaded_code.h 'H').
+#define BINARY_IMM16(id, expr)                            \
+  CASE_X(id) {                                            \
+    uint32_t a = rd<uint32_t>(fp, pc[2]);                 \
+    uint32_t b = imm16(pc + 3);                           \
+    wr<uint32_t>(fp, pc[1], static_cast<uint32_t>(expr)); \
+    pc += code_units(XOp::id);                            \
+    NEXT();                                               \
+  }
 #define BINARY_IMM64(id, expr)                            \
   CASE_X(id) {                                            \
     uint64_t a = rd<uint64_t>(fp, pc[2]);                 \
@@ -513,9 +522,9 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
 #define BRANCH_CMP_IMM(id, expr)          \
   CASE_X(id) {                            \
     uint32_t a = rd<uint32_t>(fp, pc[1]); \
-    uint32_t b = read_u32(pc + 2);        \
-    if (expr) JUMP(pc + 4);               \
-    pc += 6;                              \
+    uint32_t b = imm16(pc + 2);           \
+    if (expr) JUMP(pc + 3);               \
+    pc += code_units(XOp::id);            \
     NEXT();                               \
   }
 #else
@@ -527,6 +536,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   STORE_AT(CASE_W(id), T, M, EA_STORE_BASE, read_u32(pc + 3)) \
   CASE_X(id##_wrapped) goto never_emitted;
 #define BINARY_IMM32(id, expr) CASE_X(id) goto never_emitted;
+#define BINARY_IMM16(id, expr) CASE_X(id) goto never_emitted;
 #define BINARY_IMM64(id, expr) CASE_X(id) goto never_emitted;
 #define BRANCH_CMP(id, expr) CASE_X(id) goto never_emitted;
 #define BRANCH_CMP_IMM(id, expr) CASE_X(id) goto never_emitted;
@@ -659,6 +669,11 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   CASE_X(const32) {
     fp[pc[1]] = read_u32(pc + 2);
     pc += 4;
+    NEXT();
+  }
+  CASE_X(const16) {
+    fp[pc[1]] = imm16(pc + 2);
+    pc += code_units(XOp::const16);
     NEXT();
   }
   CASE_X(const64) {
@@ -825,21 +840,21 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   BINARY_IMM32(i32_and_imm, a & b)
   BINARY_IMM32(i32_or_imm, a | b)
   BINARY_IMM32(i32_xor_imm, a ^ b)
-  BINARY_IMM32(i32_shl_imm, num::shl(a, b))
-  BINARY_IMM32(i32_shr_s_imm, num::shr_s(a, b))
-  BINARY_IMM32(i32_shr_u_imm, num::shr_u(a, b))
-  BINARY_IMM32(i32_rotl_imm, num::rotl(a, b))
-  BINARY_IMM32(i32_rotr_imm, num::rotr(a, b))
-  BINARY_IMM32(i32_eq_imm, a == b)
-  BINARY_IMM32(i32_ne_imm, a != b)
-  BINARY_IMM32(i32_lt_s_imm, num::lt_s(a, b))
-  BINARY_IMM32(i32_lt_u_imm, a < b)
-  BINARY_IMM32(i32_gt_s_imm, num::gt_s(a, b))
-  BINARY_IMM32(i32_gt_u_imm, a > b)
-  BINARY_IMM32(i32_le_s_imm, num::le_s(a, b))
-  BINARY_IMM32(i32_le_u_imm, a <= b)
-  BINARY_IMM32(i32_ge_s_imm, num::ge_s(a, b))
-  BINARY_IMM32(i32_ge_u_imm, a >= b)
+  BINARY_IMM16(i32_shl_imm, num::shl(a, b))
+  BINARY_IMM16(i32_shr_s_imm, num::shr_s(a, b))
+  BINARY_IMM16(i32_shr_u_imm, num::shr_u(a, b))
+  BINARY_IMM16(i32_rotl_imm, num::rotl(a, b))
+  BINARY_IMM16(i32_rotr_imm, num::rotr(a, b))
+  BINARY_IMM16(i32_eq_imm, a == b)
+  BINARY_IMM16(i32_ne_imm, a != b)
+  BINARY_IMM16(i32_lt_s_imm, num::lt_s(a, b))
+  BINARY_IMM16(i32_lt_u_imm, a < b)
+  BINARY_IMM16(i32_gt_s_imm, num::gt_s(a, b))
+  BINARY_IMM16(i32_gt_u_imm, a > b)
+  BINARY_IMM16(i32_le_s_imm, num::le_s(a, b))
+  BINARY_IMM16(i32_le_u_imm, a <= b)
+  BINARY_IMM16(i32_ge_s_imm, num::ge_s(a, b))
+  BINARY_IMM16(i32_ge_u_imm, a >= b)
   BINARY_IMM64(i64_add_imm, a + b)
   BINARY_IMM64(i64_sub_imm, a - b)
   BINARY_IMM64(i64_and_imm, a & b)
@@ -1167,6 +1182,7 @@ return result;
 #undef EA_WRAPPED
 #undef EA_STORE_WRAPPED
 #undef BINARY_IMM32
+#undef BINARY_IMM16
 #undef BINARY_IMM64
 #undef BRANCH_CMP
 #undef BRANCH_CMP_IMM

@@ -34,11 +34,12 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
 //   store:             op addr, value, offset32
 // Each line: identifier, operand layout (S = slot, I = 32-bit immediate, L = 64-bit immediate,
 // B = branch offset, N = 16-bit count, T = table of N+1 branch offsets, F = 32-bit index,
-// O = 16-bit wasm operation number).
+// O = 16-bit wasm operation number, H = 16-bit immediate, sign-extended to 32 bits).
 #define PICOWASM_XOPS(X)                                                                \
   X(trap_unreachable, "")  /* trap: unreachable executed */                             \
   X(copy, "SS")            /* dst <- src (8 bytes) */                                   \
   X(const32, "SI")         /* dst <- imm32 (upper half zeroed) */                       \
+  X(const16, "SH")         /* dst <- sign-extended imm16 as i32 (upper half zeroed) */  \
   X(const64, "SL")         /* dst <- imm64 */                                           \
   X(br, "B")               /* pc += offset */                                           \
   X(br_if, "SB")           /* if (i32 s != 0) pc += offset */                           \
@@ -73,22 +74,22 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(i32_and_imm, "SSI")                                                                 \
   X(i32_or_imm, "SSI")                                                                  \
   X(i32_xor_imm, "SSI")                                                                 \
-  X(i32_shl_imm, "SSI")                                                                 \
-  X(i32_shr_s_imm, "SSI")                                                               \
-  X(i32_shr_u_imm, "SSI")                                                               \
+  X(i32_shl_imm, "SSH")                                                                 \
+  X(i32_shr_s_imm, "SSH")                                                               \
+  X(i32_shr_u_imm, "SSH")                                                               \
   X(i32_mul_imm, "SSI")                                                                 \
-  X(i32_eq_imm, "SSI")                                                                  \
-  X(i32_ne_imm, "SSI")                                                                  \
-  X(i32_lt_s_imm, "SSI")                                                                \
-  X(i32_lt_u_imm, "SSI")                                                                \
-  X(i32_gt_s_imm, "SSI")                                                                \
-  X(i32_gt_u_imm, "SSI")                                                                \
-  X(i32_le_s_imm, "SSI")                                                                \
-  X(i32_le_u_imm, "SSI")                                                                \
-  X(i32_ge_s_imm, "SSI")                                                                \
-  X(i32_ge_u_imm, "SSI")                                                                \
-  X(i32_rotl_imm, "SSI")                                                                \
-  X(i32_rotr_imm, "SSI")                                                                \
+  X(i32_eq_imm, "SSH")                                                                  \
+  X(i32_ne_imm, "SSH")                                                                  \
+  X(i32_lt_s_imm, "SSH")                                                                \
+  X(i32_lt_u_imm, "SSH")                                                                \
+  X(i32_gt_s_imm, "SSH")                                                                \
+  X(i32_gt_u_imm, "SSH")                                                                \
+  X(i32_le_s_imm, "SSH")                                                                \
+  X(i32_le_u_imm, "SSH")                                                                \
+  X(i32_ge_s_imm, "SSH")                                                                \
+  X(i32_ge_u_imm, "SSH")                                                                \
+  X(i32_rotl_imm, "SSH")                                                                \
+  X(i32_rotr_imm, "SSH")                                                                \
   X(br_eq, "SSB") /* if (a == b) pc += offset (i32) */                                  \
   X(br_ne, "SSB")                                                                       \
   X(br_lt_s, "SSB")                                                                     \
@@ -99,16 +100,16 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(br_le_u, "SSB")                                                                     \
   X(br_ge_s, "SSB")                                                                     \
   X(br_ge_u, "SSB")                                                                     \
-  X(br_eq_imm, "SIB") /* if (a == imm) pc += offset (i32) */                            \
-  X(br_ne_imm, "SIB")                                                                   \
-  X(br_lt_s_imm, "SIB")                                                                 \
-  X(br_lt_u_imm, "SIB")                                                                 \
-  X(br_gt_s_imm, "SIB")                                                                 \
-  X(br_gt_u_imm, "SIB")                                                                 \
-  X(br_le_s_imm, "SIB")                                                                 \
-  X(br_le_u_imm, "SIB")                                                                 \
-  X(br_ge_s_imm, "SIB")                                                                 \
-  X(br_ge_u_imm, "SIB")                                                                 \
+  X(br_eq_imm, "SHB") /* if (a == imm) pc += offset (i32) */                            \
+  X(br_ne_imm, "SHB")                                                                   \
+  X(br_lt_s_imm, "SHB")                                                                 \
+  X(br_lt_u_imm, "SHB")                                                                 \
+  X(br_gt_s_imm, "SHB")                                                                 \
+  X(br_gt_u_imm, "SHB")                                                                 \
+  X(br_le_s_imm, "SHB")                                                                 \
+  X(br_le_u_imm, "SHB")                                                                 \
+  X(br_ge_s_imm, "SHB")                                                                 \
+  X(br_ge_u_imm, "SHB")                                                                 \
   /* loads/stores at u32(base + imm): a wrapping add fused into the access */           \
   X(i32_load_wrapped, "SSI")                                                            \
   X(i64_load_wrapped, "SSI")                                                            \
@@ -245,7 +246,8 @@ constexpr CodeOpShape code_op_shape_of(const char* layout) {
         s.count_unit = s.units;
         s.units += 1;
         break;
-      case 'O': s.units += 1; break;
+      case 'O':
+      case 'H': s.units += 1; break;
       case 'I':
       case 'F':
       case 'B': s.units += 2; break;
@@ -299,6 +301,10 @@ inline uint32_t read_u32(const CodeUnit* p) {
   std::memcpy(&v, p, sizeof v);
   return v;
 #endif
+}
+// A 16-bit immediate ('H'), sign-extended to 32 bits.
+inline uint32_t imm16(const CodeUnit* p) {
+  return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(*p)));
 }
 inline uint64_t read_u64(const CodeUnit* p) {
 #if PICOWASM_CODE_HALFWORD_READS

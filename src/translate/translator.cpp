@@ -103,6 +103,10 @@ const FoldRule* fold_rule(Op op) {
   return i < sizeof kFoldIndex.of && kFoldIndex.of[i] ? &kFoldRules[kFoldIndex.of[i] - 1] : nullptr;
 }
 
+constexpr uint32_t kImm16Units = 4;  // "SSH": operation, dst, a, imm16
+static_assert(code_units(XOp::i32_shl_imm) == kImm16Units && code_units(XOp::i32_add_imm) == 5,
+              "shifts and comparisons take 16-bit immediates, arithmetic 32-bit ones");
+
 bool is_i64_imm(XOp op) {
   return op >= XOp::i64_add_imm && op <= XOp::i64_shr_u_imm;
 }
@@ -621,9 +625,14 @@ class Translator {
       case Op::i32_const: {
         int32_t v = 0;
         r.s32(&v);
-        CodeUnit* p = instr(code_op(XOp::const32), 1);
+        const bool short_form = v == static_cast<int16_t>(v);
+        CodeUnit* p = instr(code_op(short_form ? XOp::const16 : XOp::const32), 1);
         p[1] = static_cast<Slot>(home(height_));
-        put_u32(p + 2, static_cast<uint32_t>(v));
+        if (short_form) {
+          p[2] = static_cast<CodeUnit>(v);
+        } else {
+          put_u32(p + 2, static_cast<uint32_t>(v));
+        }
         return push(Where::constant, 0, last_start_);
       }
       case Op::i64_const: {
@@ -874,18 +883,13 @@ class Translator {
         return plain_branch(!when_true, operand);
       }
       if (const BranchFusion* f = branch_fusion(prev[0])) {
-        const bool imm = prev[0] >= kFirstXOp;
-        Slot a = prev[2];
-        uint32_t b = imm ? read_u32(prev + 3) : prev[3];
+        // The second operand is a slot or a 16-bit immediate: one unit in both forms.
+        const CodeUnit a = prev[2], b = prev[3];
         rewind_to(cond_producer);
         uint32_t start = here();
         CodeUnit* p = instr(code_op(when_true ? f->branch : f->negated));
         p[1] = a;
-        if (imm) {
-          put_u32(p + 2, b);
-          return start + 4;
-        }
-        p[2] = static_cast<Slot>(b);
+        p[2] = b;
         return start + 3;
       }
     }
@@ -1146,8 +1150,10 @@ class Translator {
 
   void binary(Op op) {
     const FoldRule* rule = fold_rule(op);
-    if (rule && foldable(height_ - 1)) return binary_imm(rule->imm);
-    if (rule && rule->swapped != kNoSwap && foldable(height_ - 2)) {
+    if (rule && foldable(height_ - 1) && takes_imm(rule->imm, height_ - 1))
+      return binary_imm(rule->imm);
+    if (rule && rule->swapped != kNoSwap && foldable(height_ - 2) &&
+        takes_imm(rule->swapped, height_ - 2)) {
       // Constant on the left. Nothing was emitted after it, so the right operand is a deferred
       // local: remove the constant and let the local take its stack position.
       Operand right = stack_[height_ - 1];
@@ -1166,6 +1172,7 @@ class Translator {
 
   uint64_t const_value(uint32_t producer) {
     const CodeUnit* p = at(producer);
+    if (p[0] == code_op(XOp::const16)) return imm16(p + 2);
     return p[0] == code_op(XOp::const64) ? read_u64(p + 2) : read_u32(p + 2);
   }
 
@@ -1185,13 +1192,28 @@ class Translator {
     emit_binary_imm(op, imm);
   }
 
+  // Whether the constant at `pos` fits the immediate of `op`: a 16-bit one ('H') takes shift
+  // counts (only their low 5 bits matter) and values that survive sign extension; the others
+  // stay a constant (in a loop, a constant slot).
+  bool takes_imm(XOp op, uint32_t pos) {
+    if (code_units(op) != kImm16Units) return true;
+    const uint32_t v = static_cast<uint32_t>(const_value(stack_[pos].producer));
+    return is_shift_imm(op) || static_cast<int32_t>(v) == static_cast<int16_t>(v);
+  }
+  static bool is_shift_imm(XOp op) {
+    return (op >= XOp::i32_shl_imm && op <= XOp::i32_shr_u_imm) || op == XOp::i32_rotl_imm ||
+           op == XOp::i32_rotr_imm;
+  }
+
+  // The immediate's width follows the operation's layout: H (16 bits), I (32) or L (64).
   void emit_binary_imm(XOp op, uint64_t imm) {
     Slot a = pop();
-    const bool wide = is_i64_imm(op);
     CodeUnit* p = instr(code_op(op), 1);
     p[1] = static_cast<Slot>(home(height_));
     p[2] = a;
-    if (wide) {
+    if (code_units(op) == kImm16Units) {
+      p[3] = static_cast<CodeUnit>(is_shift_imm(op) ? imm & 31 : imm);
+    } else if (is_i64_imm(op)) {
       put_u64(p + 3, imm);
     } else {
       put_u32(p + 3, static_cast<uint32_t>(imm));
