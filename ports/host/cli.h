@@ -118,6 +118,9 @@ size_t arena_size_for(size_t file_size);
 std::unique_ptr<LoadedModule> load_file(const std::string& path);
 // The checks and the reading of load_file without the loading: the file's bytes.
 std::unique_ptr<uint8_t[]> read_whole_file(const std::string& path, size_t* size);
+// A heap buffer for an engine buffer (module or instance arena) that `*owner` keeps: `size`
+// bytes from the returned address, which is aligned to PW_BUFFER_ALIGN (new[] promises less).
+void* aligned_buffer(std::unique_ptr<uint8_t[]>* owner, size_t size);
 
 // ---- Formatting
 // ----------------------------------------------------------------------------------

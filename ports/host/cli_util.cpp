@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "cli.h"
+#include "picowasm/picowasm.h"
 
 namespace picowasm::host {
 
@@ -72,6 +73,13 @@ void check_module_file(const std::string& path, const struct stat& st) {
 }
 
 }  // namespace
+
+void* aligned_buffer(std::unique_ptr<uint8_t[]>* owner, size_t size) {
+  constexpr uintptr_t kAlign = PW_BUFFER_ALIGN;
+  owner->reset(new uint8_t[size + kAlign - 1]);
+  const uintptr_t base = reinterpret_cast<uintptr_t>(owner->get());
+  return reinterpret_cast<void*>((base + kAlign - 1) & ~(kAlign - 1));
+}
 
 std::unique_ptr<uint8_t[]> read_whole_file(const std::string& path, size_t* size) {
   // stat() first, so that a FIFO or device is refused without opening it (opening a FIFO blocks

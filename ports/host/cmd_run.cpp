@@ -372,10 +372,8 @@ bool load_public_module(const std::string& path, uint32_t max_memory_pages,
   size_t size = 0;
   out->bytes = read_whole_file(path, &size);
   const size_t arena_size = arena_size_for(size);
-  out->arena.reset(new uint8_t[arena_size + 16]);
   ModuleConfig mc;
-  mc.arena = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(out->arena.get()) + 15) &
-                                     ~uintptr_t{15});
+  mc.arena = aligned_buffer(&out->arena, arena_size);
   mc.arena_size = arena_size;
   const Error error = load(out->bytes.get(), size, mc, &out->module);
   if (!error.ok()) {

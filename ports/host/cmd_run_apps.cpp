@@ -358,10 +358,8 @@ int cmd_run_apps(const Args& args) {
         !instance_size(*spec.module, cfg, &need).ok()) {
       need = 16;  // add() reports the error as the app's first (failed) activation
     }
-    constexpr size_t kAlign = 16;
-    session.arenas.emplace_back(new uint8_t[need + kAlign]);
-    const uintptr_t base = reinterpret_cast<uintptr_t>(session.arenas.back().get());
-    spec.arena = reinterpret_cast<void*>((base + kAlign - 1) & ~uintptr_t{kAlign - 1});
+    session.arenas.emplace_back();
+    spec.arena = aligned_buffer(&session.arenas.back(), need);
     spec.arena_size = need;
     const Error err = sup::add(session.s, spec);
     if (!err.ok() && !run.json) {

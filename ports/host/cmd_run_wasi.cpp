@@ -252,9 +252,8 @@ int cmd_run_wasi(const Args& args) {
     }
     return kExitFailure;
   }
-  std::unique_ptr<uint8_t[]> arena(new uint8_t[need + 16]);
-  cfg.arena = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(arena.get()) + 15) &
-                                      ~uintptr_t{15});
+  std::unique_ptr<uint8_t[]> arena;
+  cfg.arena = aligned_buffer(&arena, need);
   cfg.arena_size = need;
   Instance* instance = nullptr;
   err = instantiate(*module, cfg, &instance);
