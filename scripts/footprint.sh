@@ -103,7 +103,9 @@ awk '
     body += $col["body_B"]; code += $col["code_B"]
   }
   /^FAIL/ { print "  " $0 }
-  END { if (body > 0) printf "  %-8s %8s %7d %7d %9.2f\n", "all", "", body, code, code / body }
+  /^load: / { load = $0 }  # decode + validate + translate instructions per body byte, this -Os build
+  END { if (body > 0) printf "  %-8s %8s %7d %7d %9.2f\n", "all", "", body, code, code / body
+        if (load != "") print "  " load }
 ' <<<"$smoke_out"
 
 echo
