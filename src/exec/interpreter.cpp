@@ -329,26 +329,28 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   // Before the call, the free stack regions are published so the host function may call back into
   // the running instance (a nested call, see call()). The frame size is the FuncInst's, computed
   // at instantiation; a yield and a trap are the unlikely outcomes, kept off the straight path.
-#define CALL_HOST(f, nfp, next)                                \
-  {                                                            \
-    entry.nested_stack = (nfp) + (f)->host_slots;              \
-    entry.nested_frame = frame;                                \
-    HostCall call_{in, (f)->host_user, (f)->host_data, (nfp)}; \
-    const ErrorCode rc_ = (f)->host(call_);                    \
-    LOAD_MEMORY_SIZE();                                        \
-    if (__builtin_expect(rc_ != ErrorCode::ok, 0)) {           \
-      if (rc_ == ErrorCode::host_yield) {                      \
-        pc = (next);                                           \
-        entry.yield_results = (nfp); /* set_yield_results() */ \
-        entry.yield_type = (f)->type;                          \
-        pause = PauseReason::host_yield;                       \
-        goto on_pause;                                         \
-      }                                                        \
-      trap_message = call_.trap_message;                       \
-      TRAP(rc_);                                               \
-    }                                                          \
-    pc = (next);                                               \
-    NEXT();                                                    \
+  // `f_again` and `nfp_again` find the callee and its frame again after the call (for `call`, from
+  // the instruction), so that neither stays live across the call only for the yield path.
+#define CALL_HOST(f, nfp, next, f_again, nfp_again)                  \
+  {                                                                  \
+    entry.nested_stack = (nfp) + (f)->host_slots;                    \
+    entry.nested_frame = frame;                                      \
+    HostCall call_{in, (f)->host_user, (f)->host_data, (nfp)};       \
+    const ErrorCode rc_ = (f)->host(call_);                          \
+    LOAD_MEMORY_SIZE();                                              \
+    if (__builtin_expect(rc_ != ErrorCode::ok, 0)) {                 \
+      if (rc_ == ErrorCode::host_yield) {                            \
+        entry.yield_results = (nfp_again); /* set_yield_results() */ \
+        entry.yield_type = (f_again)->type;                          \
+        pc = (next);                                                 \
+        pause = PauseReason::host_yield;                             \
+        goto on_pause;                                               \
+      }                                                              \
+      trap_message = call_.trap_message;                             \
+      TRAP(rc_);                                                     \
+    }                                                                \
+    pc = (next);                                                     \
+    NEXT();                                                          \
   }
 
   // Enters wasm function code `cf_` of instance `inst_` with its frame at `nfp`, returning to
@@ -603,7 +605,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     SAFE_POINT();
     FuncInst* f = in->funcs[read_u32(pc + 1)];
     uint64_t* nfp = fp + pc[3];
-    if (f->host) CALL_HOST(f, nfp, pc + 4);
+    if (f->host) CALL_HOST(f, nfp, pc + 4, in->funcs[read_u32(pc + 1)], fp + pc[3]);
     ENTER(f->code, f->instance, nfp, pc + 4);
     NEXT();
   }
@@ -619,7 +621,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     FuncInst* f;
     INDIRECT_CALLEE(f);
     uint64_t* nfp = fp + pc[6];
-    if (f->host) CALL_HOST(f, nfp, pc + 7);
+    if (f->host) CALL_HOST(f, nfp, pc + 7, f, nfp);
     ENTER(f->code, f->instance, nfp, pc + 7);
     NEXT();
   }
@@ -644,7 +646,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     FuncInst* const f = tail_callee;
     const uint64_t* const args = fp + pc[-1];
     for (uint32_t i = 0; i < f->type->num_params; ++i) fp[i] = args[i];
-    if (f->host) CALL_HOST(f, fp, pc);
+    if (f->host) CALL_HOST(f, fp, pc, f, fp);
     const CompiledFunc* const cf = f->code;
     if (fp + cf->frame_slots > stack_end) TRAP(ErrorCode::call_stack_exhausted);
     init_frame(fp, *cf);
