@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for a short while with libFuzzer + ASan + UBSan (the CI smoke test).
 #
+#   scripts/fuzz-smoke.sh --build-only   (configure + build the fuzz targets, no fuzzing: scripts/test.sh
+#                                         does this before ctest, so the timed fuzz_smoke test only fuzzes)
 #   scripts/fuzz-smoke.sh [SECONDS]      (default 60 for picowasm-fuzz; 25 each for the next two:
 #                                         PICOWASM_FUZZ_EXEC_SECONDS, PICOWASM_FUZZ_C_API_SECONDS)
 #
@@ -15,6 +17,11 @@
 # crash it copies the input to test/regression/<component>-<bug>-<hash>.wasm and exits non-zero. Long runs: scripts/fuzz-long.sh.
 set -euo pipefail
 
+build_only=0
+if [[ "${1:-}" == "--build-only" ]]; then
+  build_only=1
+  shift
+fi
 seconds="${1:-60}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${PICOWASM_FUZZ_BUILD_DIR:-$root/build/fuzz}"
@@ -31,6 +38,10 @@ cmake --build "$build" --target picowasm-fuzz picowasm-fuzz-exec picowasm-fuzz-c
   { tail -n 60 "$build/build.log"; exit 1; }
 fuzzer="$build/test/fuzz/picowasm-fuzz"
 [[ -x "$fuzzer" ]] || { echo "picowasm-fuzz was not built (is the compiler Clang?)"; exit 1; }
+if [[ $build_only -eq 1 ]]; then
+  echo "== fuzz targets built"
+  exit 0
+fi
 
 # A fresh scratch corpus each run, so that a run depends only on the seeds.
 corpus="$build/corpus"

@@ -30,6 +30,14 @@ else
   echo "      (now: ${suite_dir:-unset}); see README.md."
 fi
 
+# The fuzz targets (a separate Clang + sanitizer tree, build/fuzz) are built here rather than inside
+# the fuzz_smoke test, so that test's timeout covers fuzzing only, not a compile on a loaded machine.
+if command -v clang++ >/dev/null; then
+  echo
+  echo "== fuzz targets =="
+  PICOWASM_JOBS="$jobs" bash scripts/fuzz-smoke.sh --build-only
+fi
+
 echo
 echo "== ctest =="
 ctest_log=build/ctest-output.log
