@@ -228,6 +228,7 @@ int32_t gpio_configure(HostContext& ctx, int32_t pin, int32_t mode) {
   if (s == PW_HAL_OK) {
     put_bit(app->pin_out, p, need == kOutput);
     put_bit(app->pin_in, p, need == kInput);
+    put_bit(app->pin_fast_out, p, need == kOutput && !(app->limited & class_bit(Class::gpio)));
   }
   return s;
 }
@@ -258,7 +259,8 @@ int32_t gpio_write(HostContext& ctx, int32_t pin, int32_t level) {
 }
 // pw_gpio.write, the HAL's hottest call, as a HostFn of its own with a fast path: a pin this app
 // configured as output is present and granted for output (configure checked both, and board and
-// grant are fixed from hal_init on), so only revocation and a rate limit can still stop the call.
+// grant are fixed from hal_init on), so only revocation and a rate limit can still stop the call;
+// pin_fast_out holds such pins only while pw_gpio has no rate limit, so revocation is left.
 // It reads its arguments straight from the slots, with no HostContext; anything else goes through
 // gpio_write's generated thunk (out of line, so that the fast path needs no stack frame) and
 // gpio_op's checks in the documented order.
@@ -268,8 +270,8 @@ __attribute__((noinline)) ErrorCode gpio_write_checked(HostCall& call) {
 ErrorCode gpio_write_fast(HostCall& call) {
   AppHal* app = static_cast<AppHal*>(call.user);
   const uint32_t p = static_cast<uint32_t>(call.slots[0]);
-  if (!app || p >= PICOWASM_HAL_MAX_PINS || !bit(app->pin_out, p) ||
-      ((app->revoked.load(std::memory_order_relaxed) | app->limited) & class_bit(Class::gpio))) {
+  if (!app || p >= PICOWASM_HAL_MAX_PINS || !bit(app->pin_fast_out, p) ||
+      (app->revoked.load(std::memory_order_relaxed) & class_bit(Class::gpio))) {
     return gpio_write_checked(call);
   }
   ++app->stats[static_cast<uint32_t>(Class::gpio)].calls;
@@ -598,6 +600,7 @@ void hal_init(AppHal& app, const pw_board& board, const Grant& grant, const Boar
   app.layer = nullptr;
   std::memset(app.pin_in, 0, sizeof app.pin_in);
   std::memset(app.pin_out, 0, sizeof app.pin_out);
+  std::memset(app.pin_fast_out, 0, sizeof app.pin_fast_out);
   const uint64_t t = now(app);
   for (uint32_t k = 0; k < kNumAllClasses; ++k) {
     app.stats[k] = ClassStats();
