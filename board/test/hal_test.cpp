@@ -598,6 +598,33 @@ TEST_F(Fixture, CallRateTokenBucket) {
   for (int k = 0; k < 20; ++k) EXPECT_EQ(app->run("pw_adc.read", {1}), 1234);
 }
 
+// pw_gpio.write has a fast path for pins configured as output: a rate limit and a revocation must
+// still stop it, and a pin reconfigured as input must leave it.
+TEST_F(Fixture, WriteFastPathHonoursLimitsRevocationAndReconfiguration) {
+  Grant g = kGrant;
+  g.rate[static_cast<int>(Class::gpio)].calls_per_s = 5;
+  make(g);
+  EXPECT_EQ(app->run("pw_gpio.configure", {2, 3}), 0);
+  int ok = 0;
+  for (int k = 0; k < 10; ++k)
+    ok += app->run("pw_gpio.write", {2, static_cast<uint64_t>(k & 1)}) == 0;
+  EXPECT_EQ(ok, 4);  // 5 tokens, configure took one
+  EXPECT_EQ(app->hal->stats[1].rate_limited, 6u);
+  EXPECT_EQ(mock.count("gpio.write"), 4u);
+
+  make(kGrant);  // no limit: the fast path
+  EXPECT_EQ(app->run("pw_gpio.configure", {2, 3}), 0);
+  EXPECT_EQ(app->run("pw_gpio.write", {2, 1}), 0);
+  revoke(*app->hal, class_bit(Class::gpio));
+  EXPECT_EQ(app->run("pw_gpio.write", {2, 0}), PW_HAL_E_REVOKED);
+  restore(*app->hal, class_bit(Class::gpio));
+  EXPECT_EQ(app->run("pw_gpio.write", {2, 0}), 0);
+  EXPECT_EQ(app->run("pw_gpio.configure", {2, 0}), 0);  // now an input
+  EXPECT_EQ(app->run("pw_gpio.write", {2, 1}), PW_HAL_E_INVALID);
+  EXPECT_EQ(mock.count("gpio.write"), 4u + 2);  // the mock keeps the first app's 4
+  EXPECT_EQ(app->hal->stats[1].calls, 6u);
+}
+
 TEST_F(Fixture, ByteRateTokenBucket) {
   Grant g = kGrant;
   g.rate[static_cast<int>(Class::i2c)].bytes_per_s = 10;
