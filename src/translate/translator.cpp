@@ -1088,15 +1088,8 @@ class Translator {
       // multi-memory: one generic load and one generic store for memories other than 0, which
       // keep memory 0's operations (and their speed) as they are. The wasm opcode is the kind.
       Slot addr = pop();
-      CodeUnit* p = instr(code_op(load ? XOp::load_n : XOp::store_n), load ? 1 : kNone);
-      if (load) {
-        p[1] = static_cast<Slot>(home(height_));
-        p[2] = addr;
-      } else {
-        p[1] = addr;
-        p[2] = value;
-      }
-      put_u32(p + 3, offset);
+      CodeUnit* p =
+          memory_operands(code_op(load ? XOp::load_n : XOp::store_n), load, addr, value, offset);
       put_u32(p + 5, memory);
       p[7] = code_op(op);
       if (load) push_result();
@@ -1120,8 +1113,9 @@ class Translator {
     emit_memory_access(code, load, addr, value, offset);
   }
 
-  // load: op dst, addr, offset; store: op addr, value, offset.
-  void emit_memory_access(CodeUnit code, bool load, Slot addr, Slot value, uint32_t offset) {
+  // load: op dst, addr, offset; store: op addr, value, offset (load_n/store_n add their memory
+  // and kind after these). Returns the instruction; a load's result is not pushed yet.
+  CodeUnit* memory_operands(CodeUnit code, bool load, Slot addr, Slot value, uint32_t offset) {
     CodeUnit* p = instr(code, load ? 1 : kNone);
     if (load) {
       p[1] = static_cast<Slot>(home(height_));
@@ -1131,6 +1125,10 @@ class Translator {
       p[2] = value;
     }
     put_u32(p + 3, offset);
+    return p;
+  }
+  void emit_memory_access(CodeUnit code, bool load, Slot addr, Slot value, uint32_t offset) {
+    memory_operands(code, load, addr, value, offset);
     if (load) push_result();
   }
 
