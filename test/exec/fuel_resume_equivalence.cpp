@@ -11,20 +11,21 @@
 // module fails the test)
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "api/load.h"
+#include "exec_test_util.h"
 #include "picowasm/picowasm.hpp"
-#include "runtime/runtime.h"
 #include "programs.h"
+#include "runtime/runtime.h"
 #include "translate/disassemble.h"
 #include "translate/threaded_code.h"
 
 using namespace picowasm;
+using exec_test::check;
+using exec_test::failures;
 
 namespace {
 
@@ -37,9 +38,8 @@ struct Loaded {
 };
 
 bool load(const std::string& path, Loaded* l) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  l->bytes.assign(std::istreambuf_iterator<char>(f), {});
+  l->bytes = exec_test::read_file(path);
+  if (l->bytes.empty()) return false;
   l->arena = Arena(l->arena_buffer.data(), l->arena_buffer.size());
   return load_module(l->bytes.data(), l->bytes.size(), l->arena, &l->module).ok() &&
          compile_module(l->module, l->arena, &l->compiled).ok();
@@ -68,21 +68,11 @@ size_t safe_point_bound(const CompiledModule& c) {
   return most;
 }
 
-int failures = 0;
-void check(bool ok, const char* what, const char* program) {
-  if (!ok) {
-    std::printf("FAIL %s: %s\n", program, what);
-    ++failures;
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s WASM_DIR\n", argv[0]);
-    return 2;
-  }
+  const char* wasm_dir = exec_test::wasm_dir_argument(argc, argv);
+  if (!wasm_dir) return 2;
   std::mt19937_64 rng(20261121);
   int tested = 0;
   for (const bench_program& prog : bench_programs) {
@@ -90,7 +80,7 @@ int main(int argc, char** argv) {
     const int32_t param = prog.cortex_m_param;
     const uint64_t native = bench_run_native(&prog, param);
     Loaded l;
-    if (!load(std::string(argv[1]) + "/" + prog.name + ".wasm", &l)) {
+    if (!load(std::string(wasm_dir) + "/" + prog.name + ".wasm", &l)) {
       check(false, "load the module (was bench-wasm built?)", prog.name);
       continue;
     }

@@ -13,29 +13,23 @@
 // Usage: picowasm-pretranslated-test WASM_DIR   (a missing module fails the test)
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "../no_heap/locked_heap.h"
+#include "exec_test_util.h"
 #include "picowasm/picowasm.hpp"
 #include "programs.h"
 #include "runtime/runtime.h"
 #include "translate/threaded_code.h"
 
 using namespace picowasm;
+using exec_test::check;
+using exec_test::failures;
+using exec_test::read_file;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const char* what, const char* program) {
-  if (!ok) {
-    std::printf("FAIL %s: %s\n", program, what);
-    ++failures;
-  }
-}
 
 // Writes the image into a vector reserved beforehand (no allocation while the heap is locked),
 // recording that the body arrives in order and the header last.
@@ -149,12 +143,6 @@ size_t beyond(const Outcome& o) {
   return o.instance_bytes - o.memory_bytes - l.stack_bytes - l.call_depth * sizeof(CallFrame);
 }
 
-std::vector<uint8_t> read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return {};
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
-
 // Every truncation and every damaged byte of `image` is refused; checked on small images fully
 // and on large ones at `stride`.
 void check_damage(const std::vector<uint8_t>& bytes, const std::vector<uint8_t>& image,
@@ -184,14 +172,12 @@ void check_damage(const std::vector<uint8_t>& bytes, const std::vector<uint8_t>&
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s WASM_DIR\n", argv[0]);
-    return 2;
-  }
+  const char* wasm_dir = exec_test::wasm_dir_argument(argc, argv);
+  if (!wasm_dir) return 2;
   std::mt19937_64 rng(20261202);
   std::vector<std::vector<uint8_t>> modules;
   for (const bench_program& prog : bench_programs) {
-    modules.push_back(read_file(std::string(argv[1]) + "/" + prog.name + ".wasm"));
+    modules.push_back(read_file(std::string(wasm_dir) + "/" + prog.name + ".wasm"));
   }
   // module_*: bytes the module buffer keeps, loaded normally / in place; inst_*: instance bytes
   // beyond linear memory and the wasm stack (the same: the code's place does not matter there).

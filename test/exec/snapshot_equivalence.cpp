@@ -11,41 +11,20 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "exec_test_util.h"
 #include "picowasm/picowasm.hpp"
 #include "programs.h"
 
 using namespace picowasm;
+using exec_test::check;
+using exec_test::failures;
+using exec_test::ModuleFile;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const char* what, const char* program) {
-  if (!ok) {
-    std::printf("FAIL %s: %s\n", program, what);
-    ++failures;
-  }
-}
-
-struct ModuleFile {
-  std::vector<uint8_t> bytes;
-  std::vector<uint8_t> arena = std::vector<uint8_t>(1 << 20);
-  LoadedModule* loaded = nullptr;
-  bool load(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return false;
-    bytes.assign(std::istreambuf_iterator<char>(f), {});
-    ModuleConfig mc;
-    mc.arena = arena.data();
-    mc.arena_size = arena.size();
-    return picowasm::load(bytes.data(), bytes.size(), mc, &loaded).ok();
-  }
-};
 
 // An instance in a buffer of its own; `offset` shifts where it starts, so restored images land at
 // other addresses than they were taken at.
@@ -99,20 +78,18 @@ void reseal(std::vector<uint8_t>& image) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s WASM_DIR\n", argv[0]);
-    return 2;
-  }
+  const char* wasm_dir = exec_test::wasm_dir_argument(argc, argv);
+  if (!wasm_dir) return 2;
   std::mt19937_64 rng(20261202);
   size_t largest_image = 0, rewrites_accepted = 0, rewrites = 0;
   ModuleFile other;  // a second module, for foreign images
-  if (!other.load(std::string(argv[1]) + "/fib.wasm")) {
+  if (!other.load(std::string(wasm_dir) + "/fib.wasm")) {
     std::printf("FAIL: cannot load fib.wasm\n");
     return 1;
   }
   for (const bench_program& prog : bench_programs) {
     ModuleFile mod;
-    if (!mod.load(std::string(argv[1]) + "/" + prog.name + ".wasm")) {
+    if (!mod.load(std::string(wasm_dir) + "/" + prog.name + ".wasm")) {
       check(false, "module loads", prog.name);
       continue;
     }

@@ -9,34 +9,23 @@
 // argument) and still give the results their arguments call for. Arguments: down.wasm refs.wasm.
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <vector>
 
+#include "../exec/exec_test_util.h"
 #include "picowasm/picowasm.hpp"
 
 using namespace picowasm;
+using exec_test::check;
+using exec_test::failures;
+using exec_test::read_file;
 
 namespace {
-
-int failures = 0;
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::printf("FAIL %s\n", what);
-    ++failures;
-  }
-}
 
 // FNV-1a 32 of the image's body, its checksum (docs/embedding.md: 32-byte header, checksum at 12).
 void reseal(std::vector<uint8_t>& image, size_t size) {
   uint32_t h = 0x811c9dc5u;
   for (size_t i = 32; i < size; ++i) h = (h ^ image[i]) * 0x01000193u;
   for (int i = 0; i < 4; ++i) image[12 + i] = static_cast<uint8_t>(h >> (8 * i));
-}
-
-std::vector<uint8_t> read(const char* path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 alignas(16) uint8_t g_modules[2][64 * 1024];
@@ -65,7 +54,7 @@ Instance* make(const LoadedModule& m, int k, uint32_t stack_bytes) {
 
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
-  const std::vector<uint8_t> down_bytes = read(argv[1]), refs_bytes = read(argv[2]);
+  const std::vector<uint8_t> down_bytes = read_file(argv[1]), refs_bytes = read_file(argv[2]);
   LoadedModule* down = load_file(down_bytes, 0);
   LoadedModule* refs = load_file(refs_bytes, 1);
   if (!down || !refs) {
