@@ -164,9 +164,11 @@ template <uint32_t N>
 inline bool mem_access(uint32_t base, uint32_t offset, uintptr_t size, uintptr_t* ea) {
 #if UINTPTR_MAX == 0xFFFFFFFFu
   uint32_t address, end;
-  if (__builtin_add_overflow(base, offset, &address) || __builtin_add_overflow(address, N, &end))
-    return false;
+  if (__builtin_add_overflow(base, offset, &address)) return false;
   *ea = address;
+  // A byte access is in bounds when its address is below the size (no end to compute, no carry).
+  if (N == 1) return address < size;
+  if (__builtin_add_overflow(address, N, &end)) return false;
   return end <= size;
 #else
   const uint64_t address = static_cast<uint64_t>(base) + offset;
