@@ -12,7 +12,11 @@
 #   host       runs the two picowasm-bench binaries ALTERNATELY, whole suite per run, --rounds
 #              rounds (default 5; each side goes first in half of them), and keeps the fastest CPU
 #              time per program and side (bench/tools/bench_compare.py): slowdown vs native
-#              before/after, geomean, load average at start and end. Noisy on a loaded machine.
+#              before/after, geomean, load average at start and end. The native programs are
+#              byte-identical on both sides (checked), so the fastest native time of both serves
+#              both ratios. Noisy on a loaded machine. The table again from the logged outputs:
+#              bench/tools/bench_compare.py host --before - --after - --log DIR/logs --replay
+#              --same-native.
 #              BENCH_MIN_TIME: Google Benchmark's --benchmark_min_time per benchmark (0.5 s).
 #   cortex-m4  runs both bench-m4 firmwares at -O2 and at -Os (each side's default dispatch:
 #              switch at -Os) on QEMU, exact guest instruction counts (valid under load): wasm/
@@ -100,10 +104,18 @@ if [[ $part == host || $part == both ]]; then
       cmake --build '$work/$side-host' -j$jobs --target picowasm-bench"
   done
   same_modules "$work/before-host" "$work/after-host"
+  # Byte-identical native programs (same sources, compiler and flags): one native time for both.
+  same_native=()
+  if cmp -s "$work/before-host/bench/libpicowasm_bench_native.a" \
+      "$work/after-host/bench/libpicowasm_bench_native.a"; then
+    same_native=(--same-native)
+    echo "native programs byte-identical on both sides (libpicowasm_bench_native.a)"
+  fi
   t=$SECONDS
+  rm -f "$work"/logs/host-*-round*.txt  # --replay reads every round logged
   nice -n 10 python3 -u "$root/bench/tools/bench_compare.py" host --before "$work/before-host/bench/picowasm-bench" \
     --after "$work/after-host/bench/picowasm-bench" --rounds "$rounds" \
-    --min-time "${BENCH_MIN_TIME:-0.5}" --log "$work/logs" | tee -a "$tables"
+    --min-time "${BENCH_MIN_TIME:-0.5}" --log "$work/logs" "${same_native[@]}" | tee -a "$tables"
   echo "host comparison took $((SECONDS - t)) s" | tee -a "$tables"
 fi
 

@@ -7,6 +7,9 @@
       fastest CPU time per program and side over all rounds: load that comes and goes hits both
       sides alike. First checks with --verify-only that both see the same programs, parameters,
       result bits and module hashes (FNV-1a of each .wasm).
+      --same-native: both binaries hold byte-identical native code (the script checks), so the
+      fastest native time of both sides serves both ratios. --replay: the table again from the
+      outputs logged in --log (no run).
   bench_compare.py m4 --before-o2 LOG --after-o2 LOG [--before-os LOG --after-os LOG]
       Tables from the output of two bench-m4 firmware runs per profile (exact QEMU instruction
       counts). Columns are found by their header names, so the older firmware (no load/B column,
@@ -74,10 +77,11 @@ def run(command, log_path):
     return result.stdout
 
 
-def verify(bench, log_path):
+def verify(bench, log_path, replay):
     """program -> (param, result bits, module bytes, module hash), in suite order."""
     programs = {}
-    for line in run([bench, "--verify-only"], log_path).splitlines():
+    output = open(log_path).read() if replay else run([bench, "--verify-only"], log_path)
+    for line in output.splitlines():
         match = VERIFY_LINE.match(line)
         if match:
             programs[match[1]] = match.groups()[1:]
@@ -107,8 +111,14 @@ def host(args):
         os.makedirs(log_dir, exist_ok=True)
     log = (lambda name: os.path.join(log_dir, name)) if log_dir else (lambda name: None)
     sides = {"before": args.before, "after": args.after}
-    print(f"load average at start: {loadavg()} ({os.cpu_count()} CPUs)")
-    programs = {side: verify(bench, log(f"host-{side}-verify.txt")) for side, bench in sides.items()}
+    round_files = []
+    if args.replay:
+        round_files = sorted(f for f in os.listdir(log_dir) if re.match(r"host-before-round\d+", f))
+        print(f"replaying {len(round_files)} rounds logged in {log_dir}")
+    else:
+        print(f"load average at start: {loadavg()} ({os.cpu_count()} CPUs)")
+    programs = {side: verify(bench, log(f"host-{side}-verify.txt"), args.replay)
+                for side, bench in sides.items()}
     if list(programs["before"]) != list(programs["after"]):
         fail(f"the two sides run different programs: {list(programs['before'])} vs "
              f"{list(programs['after'])}")
@@ -122,17 +132,28 @@ def host(args):
 
     best = {side: {} for side in sides}
     flags = ["--benchmark_repetitions=1", f"--benchmark_min_time={args.min_time}"]
-    for r in range(args.rounds):
+    for r in range(len(round_files) if args.replay else args.rounds):
         order = ["before", "after"] if r % 2 == 0 else ["after", "before"]
         for side in order:
-            output = run([sides[side]] + flags, log(f"host-{side}-round{r + 1}.txt"))
+            path = log(f"host-{side}-round{r + 1}.txt")
+            output = open(path).read() if args.replay else run([sides[side]] + flags, path)
             for program, (native, wasm) in bench_table(output).items():
                 old = best[side].get(program, (math.inf, math.inf))
                 best[side][program] = (min(old[0], native), min(old[1], wasm))
-        print(f"  round {r + 1}/{args.rounds} done ({' then '.join(order)}), load average "
-              f"{loadavg()}", flush=True)
-    print(f"load average at end: {loadavg()}")
+        if not args.replay:
+            print(f"  round {r + 1}/{args.rounds} done ({' then '.join(order)}), load average "
+                  f"{loadavg()}", flush=True)
+    if not args.replay:
+        print(f"load average at end: {loadavg()}")
 
+    # The same native code on both sides (the script compares the native libraries): the fastest
+    # native time of both sides is the better estimate of it, and a ratio's change is then the
+    # change of the wasm time alone.
+    pooled = {}
+    if args.same_native:
+        for program in programs["before"]:
+            times = [best[side][program][0] for side in sides if program in best[side]]
+            pooled[program] = min(times) if times else None
     rows = []
     slowdowns = {"before": [], "after": []}
     for program in programs["before"]:
@@ -140,22 +161,26 @@ def host(args):
         ratio = {}
         for side in sides:
             native, wasm = best[side].get(program, (None, None))
+            native = pooled.get(program, native)
             ratio[side] = wasm / native if native and wasm else None
             slowdowns[side].append(ratio[side])
-        for side in sides:
-            native, _ = best[side].get(program, (None, None))
-            cells.append(fmt(native, 3))
-        for side in sides:
-            cells.append(fmt(ratio[side]))
+        natives = [pooled[program]] if args.same_native else \
+            [best[side].get(program, (None, None))[0] for side in sides]
+        cells += [fmt(n, 3) for n in natives]
+        cells += [fmt(best[side].get(program, (None, None))[1], 3) for side in sides]
+        cells += [fmt(ratio[side]) for side in sides]
         cells.append(change(ratio["before"], ratio["after"]))
         rows.append(cells)
     g = {side: geomean(slowdowns[side]) for side in sides}
-    rows.append(["geomean", "", "", "", fmt(g["before"]), fmt(g["after"]),
-                 change(g["before"], g["after"])])
-    print(f"\nx86-64 slowdown vs native (wasm CPU time / native CPU time, fastest of "
-          f"{args.rounds} rounds each)")
-    print_table(["program", "param", "native ms before", "native ms after", "before", "after",
-                 "change"], rows)
+    native_header = ["native ms"] if args.same_native else ["native ms before", "native ms after"]
+    rows.append(["geomean"] + [""] * (3 + len(native_header)) +
+                [fmt(g["before"]), fmt(g["after"]), change(g["before"], g["after"])])
+    rounds = len(round_files) if args.replay else args.rounds
+    print(f"\nx86-64 slowdown vs native (wasm CPU time / native CPU time, fastest of {rounds} "
+          "rounds" + (", native: fastest of both sides, whose native code is byte-identical)"
+                      if args.same_native else " per side)"))
+    print_table(["program", "param"] + native_header +
+                ["wasm ms before", "wasm ms after", "before", "after", "change"], rows)
     worst = {side: max((s, p) for s, p in zip(slowdowns[side], programs["before"]) if s)
              for side in sides}
     print(f"worst: before {worst['before'][1]} {worst['before'][0]:.2f}, "
@@ -297,6 +322,11 @@ def main():
     h.add_argument("--rounds", type=int, default=5)
     h.add_argument("--min-time", default="0.5")
     h.add_argument("--log")
+    h.add_argument("--same-native", action="store_true",
+                   help="both binaries hold the same native code: use the fastest native time "
+                        "of both sides for both ratios")
+    h.add_argument("--replay", action="store_true",
+                   help="recompute the table from the outputs logged in --log instead of running")
     m = sub.add_parser("m4")
     for option in ("--before-o2", "--after-o2"):
         m.add_argument(option, required=True)
