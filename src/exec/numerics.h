@@ -21,11 +21,12 @@
 //    ARM VFP does the same with FPSCR.DN = 0 and yields the canonical 0x7fc00000 with DN = 1;
 //    libgcc's soft-float double routines (Cortex-M4F) return NaN operands with the quiet bit set.
 //    So plain C++ arithmetic already meets the spec and this file relies on that.
-//  - sqrt uses __builtin_sqrt: one instruction where the FPU has it, but unless the translation
-//    unit is built with -fno-math-errno GCC/Clang add a call to libm's sqrt for the NaN case
-//    (present in glibc and newlib). ceil/floor/trunc/nearest use a rounding instruction where
-//    the compiler advertises one (SSE4.1, AArch64, __ARM_FEATURE_DIRECTED_ROUNDING; GCC 12 does
-//    not set the latter for Cortex-M7/M33) and exact float arithmetic elsewhere, never libm.
+//  - sqrt uses __builtin_sqrt where the FPU has the instruction (unless the translation unit is
+//    built with -fno-math-errno GCC/Clang add a call to libm's sqrt for the NaN case) and integer
+//    arithmetic where it has not (detail::sqrt_soft), never libm. ceil/floor/trunc/nearest use a
+//    rounding instruction where the compiler advertises one (SSE4.1, AArch64,
+//    __ARM_FEATURE_DIRECTED_ROUNDING; GCC 12 does not set the latter for Cortex-M7/M33) and exact
+//    float arithmetic elsewhere, never libm.
 // Signed shifts right and unsigned-to-signed narrowing rely on GCC/Clang's documented
 // two's-complement behaviour (guaranteed since C++20).
 #ifndef PICOWASM_EXEC_NUMERICS_H
@@ -50,6 +51,22 @@
 #else
 #define PICOWASM_NUM_HW_ROUNDING_F32 0
 #define PICOWASM_NUM_HW_ROUNDING_F64 0
+#endif
+
+// Whether sqrt has an instruction for f32 / f64; where it has not, num::sqrt computes it in
+// integer arithmetic (detail::sqrt_soft) rather than call libm.
+#if defined(__SSE2__) || defined(__aarch64__)
+#define PICOWASM_NUM_HW_SQRT_F32 1
+#define PICOWASM_NUM_HW_SQRT_F64 1
+#elif defined(__ARM_FP)
+#define PICOWASM_NUM_HW_SQRT_F32 ((__ARM_FP & 4) != 0)
+#define PICOWASM_NUM_HW_SQRT_F64 ((__ARM_FP & 8) != 0)
+#elif defined(__riscv_flen) && defined(__riscv_fdiv)
+#define PICOWASM_NUM_HW_SQRT_F32 1
+#define PICOWASM_NUM_HW_SQRT_F64 (__riscv_flen >= 64)
+#else
+#define PICOWASM_NUM_HW_SQRT_F32 0
+#define PICOWASM_NUM_HW_SQRT_F64 0
 #endif
 
 #define PICOWASM_NUM_UNLIKELY(cond) __builtin_expect(static_cast<bool>(cond), 0)
@@ -267,6 +284,10 @@ constexpr U popcnt(U a) {
   detail::check_int<U>();
   if constexpr (sizeof(U) == 4) {
     return U(__builtin_popcount(static_cast<unsigned>(a)));
+  } else if constexpr (sizeof(void*) == 4 && sizeof(unsigned) == 4) {
+    // Two halves on a 32-bit core: the 32-bit routine is linked anyway (libgcc's 64-bit one is
+    // 72 more bytes on Cortex-M4).
+    return U(__builtin_popcount(unsigned(a)) + __builtin_popcount(unsigned(a >> 32)));
   } else {
     return U(__builtin_popcountll(static_cast<unsigned long long>(a)));
   }
@@ -358,13 +379,58 @@ constexpr F div(F a, F b) {
   return a / b;
 }
 
+namespace detail {
+// Correctly rounded square root in integer arithmetic, for a width the FPU lacks: there the
+// compiler calls libm's sqrt, whose errno wrapper pulls errno and newlib's reentrancy data into
+// the image (~650 bytes on Cortex-M4, against ~180 for this). Digit by digit: Q = floor(sqrt(M *
+// 2^(P+1))) has P+1 bits for the P-bit significand M (scaled so the exponent left is even); the
+// last bit rounds, and it is never an exact half (a square root of a P+1-bit number is not).
+template <typename F>
+constexpr F sqrt_soft(F a) {
+  using B = FloatBits<F>;
+  constexpr int kP = std::numeric_limits<F>::digits;  // 24 or 53 significand bits
+  constexpr int kBias = std::numeric_limits<F>::max_exponent - 1;
+  constexpr B kHidden = B(1) << (kP - 1);
+  constexpr B kSign = FloatTraits<F>::kSignMask;
+  constexpr B kInf = ~kSign & ~(kHidden - 1);
+  const B x = bits(a);
+  const B magnitude = x & ~kSign;
+  if (magnitude > kInf) return from_bits<F>(x | FloatTraits<F>::kQuietBit);  // NaN stays NaN
+  if (magnitude == 0 || x == kInf) return a;                                 // +-0, +inf
+  if (x & kSign) return from_bits<F>(FloatTraits<F>::kCanonicalNaN);         // x < 0
+  int e = int(x >> (kP - 1));  // biased exponent: a = M * 2^(e - kBias - kP + 1)
+  B m = x & (kHidden - 1);
+  if (e == 0) {  // subnormal: normalise M
+    e = 1;
+    while (!(m & kHidden)) m <<= 1, --e;
+  } else {
+    m |= kHidden;
+  }
+  e -= kBias + 2 * kP;  // a = (M * 2^(P+1)) * 2^e; make e even
+  if (e & 1) m <<= 1, --e;
+  // Invariants at bit r = 2^b: s = 2q, ix = (M * 2^(P+1) - q^2) / 2^b.
+  B ix = m << 1, q = 0, s = 0;
+  for (B r = kHidden << 1; r != 0; r >>= 1) {
+    const B t = s + r;
+    if (t <= ix) s = t + r, ix -= t, q += r;
+    ix <<= 1;
+  }
+  q = (q >> 1) + (q & 1);  // round to nearest (never a tie, see above)
+  // sqrt(a) = q * 2^(e/2 + 1); q's hidden bit lands on the exponent field, and so does a carry
+  // out of the significand when rounding up.
+  return from_bits<F>((B(e / 2 + kBias + kP - 1) << (kP - 1)) + q);
+}
+}  // namespace detail
+
 template <typename F>
 inline F sqrt(F a) {
   detail::check_float<F>();
-  if constexpr (sizeof(F) == 4) {
+  if constexpr (sizeof(F) == 4 && PICOWASM_NUM_HW_SQRT_F32) {
     return __builtin_sqrtf(a);
-  } else {
+  } else if constexpr (sizeof(F) == 8 && PICOWASM_NUM_HW_SQRT_F64) {
     return __builtin_sqrt(a);
+  } else {
+    return detail::sqrt_soft(a);
   }
 }
 
@@ -579,17 +645,49 @@ constexpr U trunc_sat_u(F x) {
 
 // fM.convert_iN_s/u. The direct conversion rounds once (to nearest even); going through a wider
 // float first would round twice and get e.g. u64 0x0020000020000001 -> f32 wrong.
+namespace detail {
+// u64 -> f32 through the u32 -> f32 conversion, for a 32-bit FPU (Cortex-M4F) where libgcc's
+// i64 -> f32 routines share an object with the whole soft-float add (~600 bytes of flash): the
+// value shifted right until it fits 32 bits keeps the dropped bits as a sticky bit 0, so the one
+// rounding to 24 bits sees the same round and sticky bits; scaling back by 2^shift is exact.
+constexpr float u64_to_f32_by_u32(uint64_t a) {
+  const uint32_t high = uint32_t(a >> 32);
+  if (high == 0) return float(uint32_t(a));
+  const int shift = 32 - __builtin_clz(high);  // 1..32
+  const uint32_t kept = uint32_t(a >> shift) | uint32_t((a << (64 - shift)) != 0);
+  return float(kept) * from_bits<float>(uint32_t(127 + shift) << 23);
+}
+constexpr float i64_to_f32_by_u32(uint64_t a) {
+  // Round to nearest even is symmetric: round the magnitude, then restore the sign.
+  return int64_t(a) < 0 ? -u64_to_f32_by_u32(0 - a) : u64_to_f32_by_u32(a);
+}
+}  // namespace detail
+
+#if defined(__ARM_FP) && !defined(__aarch64__) && (__ARM_FP & 4)
+#define PICOWASM_NUM_I64_TO_F32_BY_U32 1
+#else
+#define PICOWASM_NUM_I64_TO_F32_BY_U32 0
+#endif
+
 template <typename F, typename U>
 constexpr F convert_s(U a) {
   detail::check_int<U>();
   detail::check_float<F>();
-  return F(detail::Signed<U>(a));
+  if constexpr (PICOWASM_NUM_I64_TO_F32_BY_U32 && sizeof(F) == 4 && sizeof(U) == 8) {
+    return detail::i64_to_f32_by_u32(a);
+  } else {
+    return F(detail::Signed<U>(a));
+  }
 }
 template <typename F, typename U>
 constexpr F convert_u(U a) {
   detail::check_int<U>();
   detail::check_float<F>();
-  return F(a);
+  if constexpr (PICOWASM_NUM_I64_TO_F32_BY_U32 && sizeof(F) == 4 && sizeof(U) == 8) {
+    return detail::u64_to_f32_by_u32(a);
+  } else {
+    return F(a);
+  }
 }
 
 // NaNs come out quieted (an arithmetic NaN, canonical for a canonical input) on SSE, VFP and
