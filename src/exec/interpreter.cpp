@@ -39,6 +39,12 @@ namespace {
 
 using num::NumTrap;
 
+#if !PICOWASM_COMPUTED_GOTO
+// The switch's padding case (see its use in run()): even, above every operation number.
+constexpr uint16_t kSwitchPaddingOp = (kNumCodeOps + 1u) & ~1u;
+static_assert(kSwitchPaddingOp <= 510, "the switch's last index fits a Thumb-2 compare immediate");
+#endif
+
 // Fuel a safe point counts in a 32-bit variable before it refills from the 64-bit reserve. The
 // test fuel_resume_equivalence_refill builds the interpreter with a tiny chunk, so that refills
 // happen all the time there.
@@ -1096,7 +1102,14 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   // clang-format on
 
 #if !PICOWASM_COMPUTED_GOTO
-  default: TRAP(ErrorCode::trap_unreachable);
+  // Code holds only the operations above (translated here, or a pretranslated image bound to
+  // this engine build and trusted like computed goto trusts it), so the default is unreachable
+  // and the never-emitted wasm operations (0 to 24) keep their own entries: the jump table starts
+  // at 0 and its bounds check needs no subtraction. A padding entry makes the table's last index
+  // even: Thumb-2 compares with an even immediate from 256 to 510 in one instruction, not with
+  // an odd one (Cortex-M4 -Os: one instruction less per dispatch, benchmark 11.70 -> 11.01).
+  case kSwitchPaddingOp: TRAP(ErrorCode::trap_unreachable);
+  default: __builtin_unreachable();
 }
 #endif
 
