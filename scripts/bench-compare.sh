@@ -16,7 +16,9 @@
 #              byte-identical on both sides (checked), so the fastest native time of both serves
 #              both ratios. Noisy on a loaded machine. The table again from the logged outputs:
 #              bench/tools/bench_compare.py host --before - --after - --log DIR/logs --replay
-#              --same-native.
+#              --same-native. First, if valgrind is installed, exact x86-64 instruction counts:
+#              each binary's --verify-only run under callgrind, counting only native runs and
+#              picowasm::invoke (wasm/native instructions per program, independent of load).
 #              BENCH_MIN_TIME: Google Benchmark's --benchmark_min_time per benchmark (0.5 s).
 #   cortex-m4  runs both bench-m4 firmwares at -O2 and at -Os (each side's default dispatch:
 #              switch at -Os) on QEMU, exact guest instruction counts (valid under load): wasm/
@@ -31,8 +33,8 @@
 # Logs of every run and the tables go to BENCH_COMPARE_DIR/logs/. A benchmark, not a test (not in
 # ctest); figures in docs/interpreter.md ("Before and after (BENCH)").
 # Times on this 2-core machine: the first build of each of the 6 build dirs 2-5 min at load 12-18
-# (later runs rebuild what changed); the four QEMU runs 17 s together; host ~5 min per round at
-# load ~19, about a minute per round on a quiet machine.
+# (later runs rebuild what changed); the four QEMU runs 17 s together; host: callgrind 77 s of CPU
+# (5 min at load 18), then ~5 min per timing round at load ~19, about a minute on a quiet machine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -110,6 +112,17 @@ if [[ $part == host || $part == both ]]; then
       "$work/after-host/bench/libpicowasm_bench_native.a"; then
     same_native=(--same-native)
     echo "native programs byte-identical on both sides (libpicowasm_bench_native.a)"
+  fi
+  # Exact x86-64 instruction counts first (load does not change them), when valgrind is here.
+  t=$SECONDS
+  if command -v valgrind >/dev/null; then
+    nice -n 10 python3 -u "$root/bench/tools/bench_compare.py" host-insns \
+      --before "$work/before-host/bench/picowasm-bench" \
+      --after "$work/after-host/bench/picowasm-bench" --log "$work/logs" | tee -a "$tables"
+    echo "x86-64 instruction counts took $((SECONDS - t)) s" | tee -a "$tables"
+  else
+    echo "valgrind not installed: no exact x86-64 instruction counts (apt-get install valgrind)" |
+      tee -a "$tables"
   fi
   t=$SECONDS
   rm -f "$work"/logs/host-*-round*.txt  # --replay reads every round logged

@@ -10,6 +10,10 @@
       --same-native: both binaries hold byte-identical native code (the script checks), so the
       fastest native time of both sides serves both ratios. --replay: the table again from the
       outputs logged in --log (no run).
+  bench_compare.py host-insns --before BENCH --after BENCH --log DIR
+      Exact x86-64 instruction counts instead of times: each binary's --verify-only run (every
+      program once, default parameters) under callgrind, counting only inside bench_run_native
+      and picowasm::invoke. Needs valgrind; about a minute of CPU per side.
   bench_compare.py m4 --before-o2 LOG --after-o2 LOG [--before-os LOG --after-os LOG]
       Tables from the output of two bench-m4 firmware runs per profile (exact QEMU instruction
       counts). Columns are found by their header names, so the older firmware (no load/B column,
@@ -188,6 +192,68 @@ def host(args):
     print(f"x86_geomean_before={fmt(g['before'])} x86_geomean_after={fmt(g['after'])}")
 
 
+# ---- x86-64 instruction counts (callgrind) ------------------------------------------------------
+
+def callgrind_counts(bench, prefix):
+    """program -> (native instructions, wasm instructions) of one `--verify-only` run under
+    callgrind: only bench_run_native and picowasm::invoke are counted, with a dump before and after
+    each native run, so the dumps alternate native (program k) and wasm (program k, in the dump
+    that follows)."""
+    directory = os.path.dirname(prefix) or "."
+    for name in os.listdir(directory):
+        if name.startswith(os.path.basename(prefix) + ".out"):
+            os.remove(os.path.join(directory, name))
+    output = run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={prefix}.out",
+                  "--collect-atstart=no", "--toggle-collect=picowasm::invoke*",
+                  "--toggle-collect=bench_run_native", "--dump-before=bench_run_native",
+                  "--dump-after=bench_run_native", bench, "--verify-only"], prefix + ".log")
+    programs = [m[1] for m in map(VERIFY_LINE.match, output.splitlines()) if m]
+    dumps = sorted((f for f in os.listdir(directory)
+                    if re.fullmatch(re.escape(os.path.basename(prefix)) + r"\.out\.\d+", f)),
+                   key=lambda f: int(f.rsplit(".", 1)[1]))
+    dumps = [os.path.join(directory, f) for f in dumps] + [prefix + ".out"]
+
+    def read(path):
+        with open(path) as f:
+            text = f.read()
+        after = "--dump-after=bench_run_native" in text.split("\nevents:", 1)[0]
+        return after, int(re.search(r"^summary: (\d+)", text, re.M)[1])
+
+    parts = [read(path) for path in dumps]
+    pairs = [(value, parts[i + 1][1]) for i, (after, value) in enumerate(parts[:-1]) if after]
+    if len(pairs) != len(programs):
+        fail(f"{prefix}: {len(pairs)} native runs in the callgrind dumps, {len(programs)} programs")
+    return dict(zip(programs, pairs))
+
+
+def host_insns(args):
+    counts = {side: callgrind_counts(bench, os.path.join(args.log, f"callgrind-{side}"))
+              for side, bench in (("before", args.before), ("after", args.after))}
+    programs = list(counts["before"])
+    if list(counts["after"]) != programs:
+        fail("the two sides run different programs")
+    differ = [p for p in programs if counts["before"][p][0] != counts["after"][p][0]]
+    rows = []
+    ratios = {"before": [], "after": []}
+    for p in programs:
+        r = {side: counts[side][p][1] / counts[side][p][0] for side in counts}
+        for side in r:
+            ratios[side].append(r[side])
+        rows.append([p, str(counts["before"][p][0]), str(counts["before"][p][1]),
+                     str(counts["after"][p][1]), fmt(r["before"]), fmt(r["after"]),
+                     change(r["before"], r["after"])])
+    g = {side: geomean(ratios[side]) for side in ratios}
+    rows.append(["geomean", "", "", "", fmt(g["before"]), fmt(g["after"]),
+                 change(g["before"], g["after"])])
+    print("\nx86-64 wasm/native instructions executed (callgrind Ir of picowasm::invoke and "
+          "bench_run_native, one --verify-only run per side: exact, independent of load)")
+    print_table(["program", "native insns", "wasm insns before", "wasm insns after", "before",
+                 "after", "change"], rows)
+    print("native instruction counts " + ("identical on both sides" if not differ else
+                                          "DIFFER for " + ", ".join(differ)))
+    print(f"x86_insn_geomean_before={fmt(g['before'])} x86_insn_geomean_after={fmt(g['after'])}")
+
+
 # ---- Cortex-M4 (bench-m4 firmware) -------------------------------------------------------------
 
 def parse_m4(path):
@@ -327,13 +393,17 @@ def main():
                         "of both sides for both ratios")
     h.add_argument("--replay", action="store_true",
                    help="recompute the table from the outputs logged in --log instead of running")
+    i = sub.add_parser("host-insns")
+    i.add_argument("--before", required=True)
+    i.add_argument("--after", required=True)
+    i.add_argument("--log", required=True)
     m = sub.add_parser("m4")
     for option in ("--before-o2", "--after-o2"):
         m.add_argument(option, required=True)
     for option in ("--before-os", "--after-os"):
         m.add_argument(option)
     args = parser.parse_args()
-    host(args) if args.part == "host" else m4(args)
+    {"host": host, "host-insns": host_insns, "m4": m4}[args.part](args)
 
 
 if __name__ == "__main__":
