@@ -194,19 +194,23 @@ def host(args):
 
 # ---- x86-64 instruction counts (callgrind) ------------------------------------------------------
 
-def callgrind_counts(bench, prefix):
+def callgrind_counts(bench, prefix, replay):
     """program -> (native instructions, wasm instructions) of one `--verify-only` run under
     callgrind: only bench_run_native and picowasm::invoke are counted, with a dump before and after
     each native run, so the dumps alternate native (program k) and wasm (program k, in the dump
     that follows)."""
     directory = os.path.dirname(prefix) or "."
-    for name in os.listdir(directory):
-        if name.startswith(os.path.basename(prefix) + ".out"):
-            os.remove(os.path.join(directory, name))
-    output = run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={prefix}.out",
-                  "--collect-atstart=no", "--toggle-collect=picowasm::invoke*",
-                  "--toggle-collect=bench_run_native", "--dump-before=bench_run_native",
-                  "--dump-after=bench_run_native", bench, "--verify-only"], prefix + ".log")
+    if replay:
+        with open(prefix + ".log") as f:
+            output = f.read()
+    else:
+        for name in os.listdir(directory):
+            if name.startswith(os.path.basename(prefix) + ".out"):
+                os.remove(os.path.join(directory, name))
+        output = run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={prefix}.out",
+                      "--collect-atstart=no", "--toggle-collect=picowasm::invoke*",
+                      "--toggle-collect=bench_run_native", "--dump-before=bench_run_native",
+                      "--dump-after=bench_run_native", bench, "--verify-only"], prefix + ".log")
     programs = [m[1] for m in map(VERIFY_LINE.match, output.splitlines()) if m]
     dumps = sorted((f for f in os.listdir(directory)
                     if re.fullmatch(re.escape(os.path.basename(prefix)) + r"\.out\.\d+", f)),
@@ -227,7 +231,8 @@ def callgrind_counts(bench, prefix):
 
 
 def host_insns(args):
-    counts = {side: callgrind_counts(bench, os.path.join(args.log, f"callgrind-{side}"))
+    counts = {side: callgrind_counts(bench, os.path.join(args.log, f"callgrind-{side}"),
+                                     args.replay)
               for side, bench in (("before", args.before), ("after", args.after))}
     programs = list(counts["before"])
     if list(counts["after"]) != programs:
@@ -397,6 +402,8 @@ def main():
     i.add_argument("--before", required=True)
     i.add_argument("--after", required=True)
     i.add_argument("--log", required=True)
+    i.add_argument("--replay", action="store_true",
+                   help="the table again from the callgrind files in --log (no run)")
     m = sub.add_parser("m4")
     for option in ("--before-o2", "--after-o2"):
         m.add_argument(option, required=True)
