@@ -111,9 +111,9 @@ inline uint32_t grow_memory(MemoryInst& m, uint32_t delta) {
   return old;
 }
 
-#if PICOWASM_FEATURE_MULTI_MEMORY
-// multi-memory: loads and stores on memories other than 0 share one handler each, out of the
-// interpreter loop; `kind` is the wasm opcode. Memory 0 keeps its own fast operations.
+// Loads and stores on memories other than 0 (multi-memory) and memory 0's accesses whose offset
+// exceeds 16 bits share one handler each, out of the interpreter loop; `kind` is the wasm opcode.
+// Memory 0 keeps its own fast operations for everything else.
 struct AccessShape {
   uint8_t bytes;
   bool sign;  // sign-extend from `bytes`
@@ -160,7 +160,6 @@ bool store_n(MemoryInst& m, uint64_t ea, CodeUnit kind, uint64_t value) {
   std::memcpy(m.data + ea, &value, s.bytes);
   return true;
 }
-#endif
 
 // Bounds check of an access of N bytes at base + offset (no wrap-around) in a memory of `size`
 // bytes; the address goes to *ea. On 32-bit cores a memory is smaller than 4 GiB, so an address
@@ -479,23 +478,23 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   }
 // Loads and stores: the effective address is addr + offset without wrap-around (mem_access());
 // the *_wrapped forms instead add their immediate to the base in 32 bits (a fused i32.add).
-#define LOAD_AT(label, M, R, BASE, OFFSET)                                                         \
+#define LOAD_AT(label, M, R, BASE, OFFSET, UNITS)                                                  \
   label {                                                                                          \
     uintptr_t ea;                                                                                  \
     if (!mem_access<sizeof(M)>((BASE), (OFFSET), mem_size, &ea)) TRAP(ErrorCode::trap_memory_oob); \
     M v;                                                                                           \
     std::memcpy(&v, mem + ea, sizeof(M));                                                          \
     wr<R>(fp, pc[1], static_cast<R>(v));                                                           \
-    pc += 5;                                                                                       \
+    pc += (UNITS);                                                                                 \
     NEXT();                                                                                        \
   }
-#define STORE_AT(label, T, M, BASE, OFFSET)                                                        \
+#define STORE_AT(label, T, M, BASE, OFFSET, UNITS)                                                 \
   label {                                                                                          \
     uintptr_t ea;                                                                                  \
     if (!mem_access<sizeof(M)>((BASE), (OFFSET), mem_size, &ea)) TRAP(ErrorCode::trap_memory_oob); \
     M v = static_cast<M>(rd<T>(fp, pc[2]));                                                        \
     std::memcpy(mem + ea, &v, sizeof(M));                                                          \
-    pc += 5;                                                                                       \
+    pc += (UNITS);                                                                                 \
     NEXT();                                                                                        \
   }
 #define EA_BASE rd<uint32_t>(fp, pc[2])
@@ -503,21 +502,21 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
 #define EA_WRAPPED static_cast<uint32_t>(rd<uint32_t>(fp, pc[2]) + read_u32(pc + 3))
 #define EA_STORE_WRAPPED static_cast<uint32_t>(rd<uint32_t>(fp, pc[1]) + read_u32(pc + 3))
 #if PICOWASM_FEATURE_FUSED_FORMS
-#define LOAD(id, M, R)                                 \
-  LOAD_AT(CASE_W(id), M, R, EA_BASE, read_u32(pc + 3)) \
-  LOAD_AT(CASE_X(id##_wrapped), M, R, EA_WRAPPED, 0u)
-#define STORE(id, T, M)                                       \
-  STORE_AT(CASE_W(id), T, M, EA_STORE_BASE, read_u32(pc + 3)) \
-  STORE_AT(CASE_X(id##_wrapped), T, M, EA_STORE_WRAPPED, 0u)
+#define LOAD(id, M, R)                                       \
+  LOAD_AT(CASE_W(id), M, R, EA_BASE, pc[3], kMemAccessUnits) \
+  LOAD_AT(CASE_X(id##_wrapped), M, R, EA_WRAPPED, 0u, kWrappedAccessUnits)
+#define STORE(id, T, M)                                             \
+  STORE_AT(CASE_W(id), T, M, EA_STORE_BASE, pc[3], kMemAccessUnits) \
+  STORE_AT(CASE_X(id##_wrapped), T, M, EA_STORE_WRAPPED, 0u, kWrappedAccessUnits)
 #define BINARY_IMM32(id, expr)                            \
   CASE_X(id) {                                            \
     uint32_t a = rd<uint32_t>(fp, pc[2]);                 \
     uint32_t b = read_u32(pc + 3);                        \
     wr<uint32_t>(fp, pc[1], static_cast<uint32_t>(expr)); \
-    pc += 5;                                              \
+    pc += code_units(XOp::id);                            \
     NEXT();                                               \
   }
-// A 16-bit immediate, sign-extended (shift counts, comparisons; threaded_code.h 'H').
+// A 16-bit immediate, sign-extended (threaded_code.h 'H').
 #define BINARY_IMM16(id, expr)                            \
   CASE_X(id) {                                            \
     uint32_t a = rd<uint32_t>(fp, pc[2]);                 \
@@ -553,11 +552,11 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   }
 #else
 // Fused forms are compiled out (config.h): the translator never emits them, their labels trap.
-#define LOAD(id, M, R)                                 \
-  LOAD_AT(CASE_W(id), M, R, EA_BASE, read_u32(pc + 3)) \
+#define LOAD(id, M, R)                                       \
+  LOAD_AT(CASE_W(id), M, R, EA_BASE, pc[3], kMemAccessUnits) \
   CASE_X(id##_wrapped) goto never_emitted;
-#define STORE(id, T, M)                                       \
-  STORE_AT(CASE_W(id), T, M, EA_STORE_BASE, read_u32(pc + 3)) \
+#define STORE(id, T, M)                                             \
+  STORE_AT(CASE_W(id), T, M, EA_STORE_BASE, pc[3], kMemAccessUnits) \
   CASE_X(id##_wrapped) goto never_emitted;
 #define BINARY_IMM32(id, expr) CASE_X(id) goto never_emitted;
 #define BINARY_IMM16(id, expr) CASE_X(id) goto never_emitted;
@@ -842,16 +841,22 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
 #endif
 
   // ---- i32 with an immediate operand ----
-  BINARY_IMM32(i32_add_imm, a + b)
-  BINARY_IMM32(i32_sub_imm, a - b)
-  BINARY_IMM32(i32_mul_imm, a * b)
-  BINARY_IMM32(i32_and_imm, a & b)
-  BINARY_IMM32(i32_or_imm, a | b)
-  BINARY_IMM32(i32_xor_imm, a ^ b)
+  BINARY_IMM16(i32_add_imm, a + b)
+  BINARY_IMM16(i32_sub_imm, a - b)
+  BINARY_IMM16(i32_mul_imm, a * b)
+  BINARY_IMM16(i32_and_imm, a & b)
+  BINARY_IMM16(i32_or_imm, a | b)
+  BINARY_IMM16(i32_xor_imm, a ^ b)
   BINARY_IMM16(i32_shl_imm, num::shl(a, b))
   BINARY_IMM16(i32_shr_s_imm, num::shr_s(a, b))
   BINARY_IMM16(i32_shr_u_imm, num::shr_u(a, b))
   BINARY_IMM16(i32_rotl_imm, num::rotl(a, b))
+  BINARY_IMM32(i32_add_imm32, a + b)
+  BINARY_IMM32(i32_sub_imm32, a - b)
+  BINARY_IMM32(i32_mul_imm32, a * b)
+  BINARY_IMM32(i32_and_imm32, a & b)
+  BINARY_IMM32(i32_or_imm32, a | b)
+  BINARY_IMM32(i32_xor_imm32, a ^ b)
   BINARY_IMM16(i32_rotr_imm, num::rotr(a, b))
 #define PICOWASM_CMP_IMM(name, expr) BINARY_IMM16(i32_##name##_imm, expr)
   PICOWASM_INT_COMPARISONS(PICOWASM_CMP_IMM)
@@ -1054,6 +1059,14 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += 8;
     NEXT();
   }
+#else
+  // clang-format off
+  CASE_X(memory_size_n) CASE_X(memory_grow_n) CASE_X(memory_fill_n) CASE_X(memory_copy_n)
+  CASE_X(memory_init_n)
+    TRAP(ErrorCode::trap_unreachable);  // never emitted: multi-memory is compiled out
+  // clang-format on
+#endif
+  // Other memories, and memory 0 at offsets above 16 bits (always compiled in).
   CASE_X(load_n) {
     const uint64_t ea = static_cast<uint64_t>(rd<uint32_t>(fp, pc[2])) + read_u32(pc + 3);
     if (!load_n(*in->memories[read_u32(pc + 5)], ea, pc[7], &fp[pc[1]]))
@@ -1068,13 +1081,6 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += 8;
     NEXT();
   }
-#else
-  // clang-format off
-  CASE_X(memory_size_n) CASE_X(memory_grow_n) CASE_X(memory_fill_n) CASE_X(memory_copy_n)
-  CASE_X(memory_init_n) CASE_X(load_n) CASE_X(store_n)
-    TRAP(ErrorCode::trap_unreachable);  // never emitted: multi-memory is compiled out
-  // clang-format on
-#endif
 
   // ---- wasm opcodes the translator never emits as themselves ----
   CASE_W(unreachable)

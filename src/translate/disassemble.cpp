@@ -73,6 +73,7 @@ size_t disassemble(const CompiledFunc& func, DisasmSink sink, void* user) {
           break;
         case 'O': line.put(code_op_name(*p++)); break;
         case 'H': line.num(static_cast<int32_t>(imm16(p++))); break;
+        case 'U': line.num(*p++); break;
         case 'I':
         case 'F':
           line.num(static_cast<int32_t>(read_u32(p)));

@@ -8,10 +8,10 @@
 // first argument, so arguments are passed without copying and results come back in the same slots.
 //
 // Code is a stream of 16-bit units (compact on both 32- and 64-bit targets): one unit for the
-// operation, then its operands. Slot operands are one unit; 32-bit immediates and branch offsets
-// are two units, 64-bit immediates four, all little-endian and read with memcpy (units are only
-// 2-byte aligned). Branch offsets are signed and relative to the start of the branching
-// instruction.
+// operation, then its operands. Slot operands, 16-bit immediates and memory offsets are one unit;
+// 32-bit immediates and branch offsets are two units, 64-bit immediates four, all little-endian and
+// read with memcpy (units are only 2-byte aligned). Branch offsets are signed and relative to the
+// start of the branching instruction.
 #ifndef PICOWASM_TRANSLATE_THREADED_CODE_H
 #define PICOWASM_TRANSLATE_THREADED_CODE_H
 
@@ -30,11 +30,13 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
 // emitted as themselves (see CodeOp) with slot operands:
 //   unary  (p0 only):  op dst, src
 //   binary (p0, p1):   op dst, a, b
-//   load:              op dst, addr, offset32
-//   store:             op addr, value, offset32
+//   load:              op dst, addr, offset16
+//   store:             op addr, value, offset16
+// (an offset above 65535 takes the long form load_n/store_n with memory 0).
 // Each line: identifier, operand layout (S = slot, I = 32-bit immediate, L = 64-bit immediate,
 // B = branch offset, N = 16-bit count, T = table of N+1 branch offsets, F = 32-bit index,
-// O = 16-bit wasm operation number, H = 16-bit immediate, sign-extended to 32 bits).
+// O = 16-bit wasm operation number, H = 16-bit immediate, sign-extended to 32 bits, U = 16-bit
+// unsigned immediate: a memory offset).
 #define PICOWASM_XOPS(X)                                                                \
   X(trap_unreachable, "")  /* trap: unreachable executed */                             \
   X(copy, "SS")            /* dst <- src (8 bytes) */                                   \
@@ -69,15 +71,15 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(elem_drop, "F")                                                                     \
   X(ref_func, "SF") /* dst <- reference to function F */                                \
   X(ref_is_null, "SS")                                                                  \
-  X(i32_add_imm, "SSI") /* dst <- a + imm */                                            \
-  X(i32_sub_imm, "SSI")                                                                 \
-  X(i32_and_imm, "SSI")                                                                 \
-  X(i32_or_imm, "SSI")                                                                  \
-  X(i32_xor_imm, "SSI")                                                                 \
+  X(i32_add_imm, "SSH") /* dst <- a + imm */                                            \
+  X(i32_sub_imm, "SSH")                                                                 \
+  X(i32_and_imm, "SSH")                                                                 \
+  X(i32_or_imm, "SSH")                                                                  \
+  X(i32_xor_imm, "SSH")                                                                 \
   X(i32_shl_imm, "SSH")                                                                 \
   X(i32_shr_s_imm, "SSH")                                                               \
   X(i32_shr_u_imm, "SSH")                                                               \
-  X(i32_mul_imm, "SSI")                                                                 \
+  X(i32_mul_imm, "SSH")                                                                 \
   X(i32_eq_imm, "SSH")                                                                  \
   X(i32_ne_imm, "SSH")                                                                  \
   X(i32_lt_s_imm, "SSH")                                                                \
@@ -90,6 +92,13 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(i32_ge_u_imm, "SSH")                                                                \
   X(i32_rotl_imm, "SSH")                                                                \
   X(i32_rotr_imm, "SSH")                                                                \
+  /* the same with a constant that needs 32 bits */                                     \
+  X(i32_add_imm32, "SSI")                                                               \
+  X(i32_sub_imm32, "SSI")                                                               \
+  X(i32_and_imm32, "SSI")                                                               \
+  X(i32_or_imm32, "SSI")                                                                \
+  X(i32_xor_imm32, "SSI")                                                               \
+  X(i32_mul_imm32, "SSI")                                                               \
   X(br_eq, "SSB") /* if (a == b) pc += offset (i32) */                                  \
   X(br_ne, "SSB")                                                                       \
   X(br_lt_s, "SSB")                                                                     \
@@ -148,8 +157,9 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(memory_fill_n, "SSSFF") /* dst, value, len; memory F (second F unused) */           \
   X(memory_copy_n, "SSSFF") /* dst, src, len; dst memory F, src memory F */             \
   X(memory_init_n, "FSSSF") /* data F: dst, src, len; memory F */                       \
-  X(load_n, "SSIFO")        /* dst <- memory F [addr + offset]; O = wasm load */        \
-  X(store_n, "SSIFO")       /* memory F [addr + offset] <- value; O = wasm store */
+  /* also the long form of memory 0's accesses whose offset exceeds 16 bits */          \
+  X(load_n, "SSIFO")  /* dst <- memory F [addr + offset]; O = wasm load */              \
+  X(store_n, "SSIFO") /* memory F [addr + offset] <- value; O = wasm store */
 
 // The *_wrapped operations follow the wasm loads and stores in the same order.
 constexpr uint16_t kNumWrappedMemOps = 23;
@@ -207,9 +217,9 @@ inline constexpr CodeUnit code_op(XOp op) {
 }
 
 // Operand layout of every threaded-code operation (see the letters above), indexed by CodeOp. Wasm
-// operations emitted as themselves: loads/stores "SSI", binary "SSS", unary "SS".
+// operations emitted as themselves: loads/stores "SSU", binary "SSS", unary "SS".
 constexpr const char* wasm_op_layout(Imm imm, uint8_t param1) {
-  return imm == Imm::memarg ? "SSI" : (param1 != kT_ ? "SSS" : "SS");
+  return imm == Imm::memarg ? "SSU" : (param1 != kT_ ? "SSS" : "SS");
 }
 #define PICOWASM_LAYOUT_T__ kT_
 #define PICOWASM_LAYOUT_T_I kTI
@@ -247,7 +257,8 @@ constexpr CodeOpShape code_op_shape_of(const char* layout) {
         s.units += 1;
         break;
       case 'O':
-      case 'H': s.units += 1; break;
+      case 'H':
+      case 'U': s.units += 1; break;
       case 'I':
       case 'F':
       case 'B': s.units += 2; break;
@@ -277,6 +288,20 @@ constexpr uint32_t code_units(CodeUnit op) {
 constexpr uint32_t code_units(XOp op) {
   return code_units(static_cast<CodeUnit>(op));
 }
+
+// Memory 0's loads and stores take one size: operation, two slots and a 16-bit offset (at most
+// kMaxShortMemOffset); the *_wrapped ones a 32-bit immediate instead.
+constexpr uint32_t kMemAccessUnits = 4;
+constexpr uint32_t kWrappedAccessUnits = 5;
+constexpr uint32_t kMaxShortMemOffset = 0xFFFF;
+constexpr bool mem_access_units_agree() {
+  for (uint16_t i = 0; i < kNumWrappedMemOps; ++i)
+    if (code_units(static_cast<CodeUnit>(code_op(Op::i32_load) + i)) != kMemAccessUnits ||
+        code_units(static_cast<CodeUnit>(kFirstWrappedMemOp + i)) != kWrappedAccessUnits)
+      return false;
+  return true;
+}
+static_assert(mem_access_units_agree(), "loads and stores share kMemAccessUnits");
 
 // Number of code units taken by the instruction at `pc` (including its operation unit).
 inline uint32_t instruction_units(const CodeUnit* pc) {

@@ -104,11 +104,25 @@ const FoldRule* fold_rule(Op op) {
 }
 
 constexpr uint32_t kImm16Units = 4;  // "SSH": operation, dst, a, imm16
-static_assert(code_units(XOp::i32_shl_imm) == kImm16Units && code_units(XOp::i32_add_imm) == 5,
-              "shifts and comparisons take 16-bit immediates, arithmetic 32-bit ones");
+static_assert(code_units(XOp::i32_shl_imm) == kImm16Units &&
+                  code_units(XOp::i32_add_imm) == kImm16Units,
+              "i32 operations take 16-bit immediates");
 
-bool is_i64_imm(XOp op) {
-  return op >= XOp::i64_add_imm && op <= XOp::i64_shr_u_imm;
+// The form of an i32 arithmetic operation for a constant that needs 32 bits, or kNoSwap for the
+// shifts and comparisons (whose larger constants are not folded).
+constexpr XOp wide_imm(XOp op) {
+  switch (op) {
+    case XOp::i32_add_imm: return XOp::i32_add_imm32;
+    case XOp::i32_sub_imm: return XOp::i32_sub_imm32;
+    case XOp::i32_and_imm: return XOp::i32_and_imm32;
+    case XOp::i32_or_imm: return XOp::i32_or_imm32;
+    case XOp::i32_xor_imm: return XOp::i32_xor_imm32;
+    case XOp::i32_mul_imm: return XOp::i32_mul_imm32;
+    default: return kNoSwap;
+  }
+}
+bool fits_imm16(uint64_t v) {
+  return static_cast<int32_t>(v) == static_cast<int16_t>(v);
 }
 
 // An i32 comparison followed by br_if (or if) becomes one compare-and-branch. `branch` is taken
@@ -1084,12 +1098,13 @@ class Translator {
     r.u32(&offset);
     const bool load = info.result != kT_;
     Slot value = load ? 0 : pop();
-    if (memory != 0) {
-      // multi-memory: one generic load and one generic store for memories other than 0, which
-      // keep memory 0's operations (and their speed) as they are. The wasm opcode is the kind.
+    if (memory != 0 || offset > kMaxShortMemOffset) {
+      // One generic load and one generic store for memories other than 0 (multi-memory) and for
+      // offsets above 16 bits (rare: memory 0's operations keep a one-unit offset and their
+      // speed). The wasm opcode is the kind.
       Slot addr = pop();
-      CodeUnit* p =
-          memory_operands(code_op(load ? XOp::load_n : XOp::store_n), load, addr, value, offset);
+      CodeUnit* p = memory_operands(code_op(load ? XOp::load_n : XOp::store_n), load, addr, value);
+      put_u32(p + 3, offset);
       put_u32(p + 5, memory);
       p[7] = code_op(op);
       if (load) push_result();
@@ -1100,22 +1115,25 @@ class Translator {
     const Operand& a = stack_[height_ - 1];
     if (PICOWASM_FEATURE_FUSED_FORMS && offset == 0 && a.where == Where::home &&
         a.producer != kNone && a.producer == last_start_ &&
-        at(a.producer)[0] == code_op(XOp::i32_add_imm)) {
+        (at(a.producer)[0] == code_op(XOp::i32_add_imm) ||
+         at(a.producer)[0] == code_op(XOp::i32_add_imm32))) {
       const CodeUnit* add = at(a.producer);
-      Slot base = add[2];
-      offset = read_u32(add + 3);
+      const Slot base = add[2];
+      const uint32_t imm = add[0] == code_op(XOp::i32_add_imm) ? imm16(add + 3) : read_u32(add + 3);
       rewind_to(a.producer);
       --height_;
       code = static_cast<CodeUnit>(kFirstWrappedMemOp + (code_op(op) - code_op(Op::i32_load)));
-      return emit_memory_access(code, load, base, value, offset);
+      put_u32(memory_operands(code, load, base, value) + 3, imm);
+      if (load) push_result();
+      return;
     }
     Slot addr = pop();
-    emit_memory_access(code, load, addr, value, offset);
+    emit_memory_access(code, load, addr, value, static_cast<CodeUnit>(offset));
   }
 
-  // load: op dst, addr, offset; store: op addr, value, offset (load_n/store_n add their memory
-  // and kind after these). Returns the instruction; a load's result is not pushed yet.
-  CodeUnit* memory_operands(CodeUnit code, bool load, Slot addr, Slot value, uint32_t offset) {
+  // load: op dst, addr; store: op addr, value (the offset or immediate follows; load_n/store_n add
+  // their memory and kind after it). Returns the instruction; a load's result is not pushed yet.
+  CodeUnit* memory_operands(CodeUnit code, bool load, Slot addr, Slot value) {
     CodeUnit* p = instr(code, load ? 1 : kNone);
     if (load) {
       p[1] = static_cast<Slot>(home(height_));
@@ -1124,11 +1142,11 @@ class Translator {
       p[1] = addr;
       p[2] = value;
     }
-    put_u32(p + 3, offset);
     return p;
   }
-  void emit_memory_access(CodeUnit code, bool load, Slot addr, Slot value, uint32_t offset) {
-    memory_operands(code, load, addr, value, offset);
+  // Memory 0: a 16-bit offset in the last unit.
+  void emit_memory_access(CodeUnit code, bool load, Slot addr, Slot value, CodeUnit offset) {
+    memory_operands(code, load, addr, value)[kMemAccessUnits - 1] = offset;
     if (load) push_result();
   }
 
@@ -1191,12 +1209,12 @@ class Translator {
   }
 
   // Whether the constant at `pos` fits the immediate of `op`: a 16-bit one ('H') takes shift
-  // counts (only their low 5 bits matter) and values that survive sign extension; the others
-  // stay a constant (in a loop, a constant slot).
+  // counts (only their low 5 bits matter) and values that survive sign extension; arithmetic has
+  // a 32-bit form for the others (wide_imm), comparisons leave them a constant (in a loop, a
+  // constant slot).
   bool takes_imm(XOp op, uint32_t pos) {
-    if (code_units(op) != kImm16Units) return true;
-    const uint32_t v = static_cast<uint32_t>(const_value(stack_[pos].producer));
-    return is_shift_imm(op) || static_cast<int32_t>(v) == static_cast<int16_t>(v);
+    if (code_units(op) != kImm16Units || wide_imm(op) != kNoSwap || is_shift_imm(op)) return true;
+    return fits_imm16(const_value(stack_[pos].producer));
   }
   static bool is_shift_imm(XOp op) {
     return (op >= XOp::i32_shl_imm && op <= XOp::i32_shr_u_imm) || op == XOp::i32_rotl_imm ||
@@ -1205,16 +1223,17 @@ class Translator {
 
   // The immediate's width follows the operation's layout: H (16 bits), I (32) or L (64).
   void emit_binary_imm(XOp op, uint64_t imm) {
+    if (wide_imm(op) != kNoSwap && !fits_imm16(imm)) op = wide_imm(op);
     Slot a = pop();
     CodeUnit* p = instr(code_op(op), 1);
     p[1] = static_cast<Slot>(home(height_));
     p[2] = a;
     if (code_units(op) == kImm16Units) {
       p[3] = static_cast<CodeUnit>(is_shift_imm(op) ? imm & 31 : imm);
-    } else if (is_i64_imm(op)) {
-      put_u64(p + 3, imm);
-    } else {
+    } else if (code_units(op) == kImm16Units + 1) {
       put_u32(p + 3, static_cast<uint32_t>(imm));
+    } else {
+      put_u64(p + 3, imm);  // the i64 operations
     }
     push_result();
   }
