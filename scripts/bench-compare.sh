@@ -96,7 +96,7 @@ same_modules() {
   echo "$n wasm modules byte-identical on both sides"
 }
 
-tables=$work/logs/tables.txt
+tables=$work/logs/tables-$part.txt  # one file per part, so a host run keeps the cortex-m4 tables
 : >"$tables"
 
 if [[ $part == host || $part == both ]]; then
