@@ -75,6 +75,12 @@ inline void wr(uint64_t* fp, Slot s, T v) {
   std::memcpy(PICOWASM_SLOT(fp + s), &v, sizeof(T));
 }
 
+// Code units of a wasm operation emitted as itself, from the one operand-shape table (as
+// code_units(XOp) for the extra operations).
+constexpr uint32_t code_units(CodeOp op) {
+  return picowasm::code_units(static_cast<CodeUnit>(op));
+}
+
 inline ErrorCode trap_of(NumTrap t) {
   switch (t) {
     case NumTrap::int_div_by_zero: return ErrorCode::trap_int_div_by_zero;
@@ -447,7 +453,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   CASE_W(id) {                              \
     T a = rd<T>(fp, pc[2]);                 \
     wr<R>(fp, pc[1], static_cast<R>(expr)); \
-    pc += 3;                                \
+    pc += code_units(CodeOp::id);           \
     NEXT();                                 \
   }
 #define BINARY(id, T, R, expr)              \
@@ -455,7 +461,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     T a = rd<T>(fp, pc[2]);                 \
     T b = rd<T>(fp, pc[3]);                 \
     wr<R>(fp, pc[1], static_cast<R>(expr)); \
-    pc += 4;                                \
+    pc += code_units(CodeOp::id);           \
     NEXT();                                 \
   }
 #define BINARY_TRAP(id, T, fn)                                   \
@@ -464,7 +470,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     NumTrap t = fn(rd<T>(fp, pc[2]), rd<T>(fp, pc[3]), &result); \
     if (t != NumTrap::none) TRAP(trap_of(t));                    \
     wr<T>(fp, pc[1], result);                                    \
-    pc += 4;                                                     \
+    pc += code_units(CodeOp::id);                                \
     NEXT();                                                      \
   }
 #define CONVERT_TRAP(id, F, U, fn)                   \
@@ -473,7 +479,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     NumTrap t = fn<U, F>(rd<F>(fp, pc[2]), &result); \
     if (t != NumTrap::none) TRAP(trap_of(t));        \
     wr<U>(fp, pc[1], result);                        \
-    pc += 3;                                         \
+    pc += code_units(CodeOp::id);                    \
     NEXT();                                          \
   }
 // Loads and stores: the effective address is addr + offset without wrap-around (mem_access());
@@ -530,7 +536,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     uint64_t a = rd<uint64_t>(fp, pc[2]);                 \
     uint64_t b = read_u64(pc + 3);                        \
     wr<uint64_t>(fp, pc[1], static_cast<uint64_t>(expr)); \
-    pc += 7;                                              \
+    pc += code_units(XOp::id);                            \
     NEXT();                                               \
   }
 
@@ -640,13 +646,13 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   CASE_X(return_call) {
     SAFE_POINT();
     tail_callee = in->funcs[read_u32(pc + 1)];
-    pc += 4;
+    pc += code_units(XOp::return_call);
     goto do_tail_call;
   }
   CASE_X(return_call_indirect) {
     SAFE_POINT();
     INDIRECT_CALLEE(tail_callee);  // checked before the arguments move: they may overwrite it
-    pc += 7;
+    pc += code_units(XOp::return_call_indirect);
   do_tail_call:
     FuncInst* const f = tail_callee;
     const uint64_t* const args = fp + pc[-1];
@@ -670,12 +676,12 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   // ---- data movement ----
   CASE_X(copy) {
     fp[pc[1]] = fp[pc[2]];
-    pc += 3;
+    pc += code_units(XOp::copy);
     NEXT();
   }
   CASE_X(const32) {
     fp[pc[1]] = read_u32(pc + 2);
-    pc += 4;
+    pc += code_units(XOp::const32);
     NEXT();
   }
   CASE_X(const16) {
@@ -685,35 +691,35 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   }
   CASE_X(const64) {
     fp[pc[1]] = read_u64(pc + 2);
-    pc += 6;
+    pc += code_units(XOp::const64);
     NEXT();
   }
   CASE_X(select) {
     fp[pc[1]] = rd<uint32_t>(fp, pc[4]) ? fp[pc[2]] : fp[pc[3]];
-    pc += 5;
+    pc += code_units(XOp::select);
     NEXT();
   }
   CASE_X(global_get) {
     fp[pc[1]] = in->globals[read_u32(pc + 2)]->value;
-    pc += 4;
+    pc += code_units(XOp::global_get);
     NEXT();
   }
   CASE_X(global_set) {
     in->globals[read_u32(pc + 1)]->value = fp[pc[3]];
-    pc += 4;
+    pc += code_units(XOp::global_set);
     NEXT();
   }
 
   // ---- memory ----
   CASE_X(memory_size) {
     wr<uint32_t>(fp, pc[1], in->memory->pages);
-    pc += 2;
+    pc += code_units(XOp::memory_size);
     NEXT();
   }
   CASE_X(memory_grow) {
     wr<uint32_t>(fp, pc[1], grow_memory(*in->memory, rd<uint32_t>(fp, pc[2])));
     LOAD_MEMORY();
-    pc += 3;
+    pc += code_units(XOp::memory_grow);
     NEXT();
   }
 #if PICOWASM_FEATURE_BULK_MEMORY
@@ -721,26 +727,26 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     uint32_t d = rd<uint32_t>(fp, pc[1]), n = rd<uint32_t>(fp, pc[3]);
     if (range_oob(d, n, mem_size)) TRAP(ErrorCode::trap_memory_oob);
     std::memset(mem + d, static_cast<int>(rd<uint32_t>(fp, pc[2]) & 0xFF), n);
-    pc += 4;
+    pc += code_units(XOp::memory_fill);
     NEXT();
   }
   CASE_X(memory_copy) {
     uint32_t d = rd<uint32_t>(fp, pc[1]), s = rd<uint32_t>(fp, pc[2]), n = rd<uint32_t>(fp, pc[3]);
     if (range_oob(d, n, mem_size) || range_oob(s, n, mem_size)) TRAP(ErrorCode::trap_memory_oob);
     std::memmove(mem + d, mem + s, n);
-    pc += 4;
+    pc += code_units(XOp::memory_copy);
     NEXT();
   }
   CASE_X(memory_init) {
     ErrorCode rc = memory_init(*in, in->memory, read_u32(pc + 1), rd<uint32_t>(fp, pc[3]),
                                rd<uint32_t>(fp, pc[4]), rd<uint32_t>(fp, pc[5]));
     if (rc != ErrorCode::ok) TRAP(rc);
-    pc += 6;
+    pc += code_units(XOp::memory_init);
     NEXT();
   }
   CASE_X(data_drop) {
     in->data_dropped[read_u32(pc + 1)] = 1;
-    pc += 3;
+    pc += code_units(XOp::data_drop);
     NEXT();
   }
 #else
@@ -754,7 +760,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     uint32_t i = rd<uint32_t>(fp, pc[4]);
     if (i >= t->size) TRAP(ErrorCode::trap_table_oob);
     fp[pc[1]] = t->elems[i];
-    pc += 5;
+    pc += code_units(XOp::table_get);
     NEXT();
   }
   CASE_X(table_set) {
@@ -762,12 +768,12 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     uint32_t i = rd<uint32_t>(fp, pc[3]);
     if (i >= t->size) TRAP(ErrorCode::trap_table_oob);
     t->elems[i] = fp[pc[4]];
-    pc += 5;
+    pc += code_units(XOp::table_set);
     NEXT();
   }
   CASE_X(table_size) {
     wr<uint32_t>(fp, pc[1], in->tables[read_u32(pc + 2)]->size);
-    pc += 4;
+    pc += code_units(XOp::table_size);
     NEXT();
   }
   CASE_X(table_grow) {
@@ -783,7 +789,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
       t->type.limits.min = t->size;
       wr<uint32_t>(fp, pc[1], old);
     }
-    pc += 6;
+    pc += code_units(XOp::table_grow);
     NEXT();
   }
   CASE_X(table_fill) {
@@ -792,7 +798,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     uint64_t v = fp[pc[4]];
     if (range_oob(i, n, t->size)) TRAP(ErrorCode::trap_table_oob);
     for (uint32_t k = 0; k < n; ++k) t->elems[i + k] = v;
-    pc += 6;
+    pc += code_units(XOp::table_fill);
     NEXT();
   }
 #else
@@ -806,7 +812,7 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     uint32_t d = rd<uint32_t>(fp, pc[5]), s = rd<uint32_t>(fp, pc[6]), n = rd<uint32_t>(fp, pc[7]);
     if (range_oob(d, n, dt->size) || range_oob(s, n, st->size)) TRAP(ErrorCode::trap_table_oob);
     std::memmove(dt->elems + d, st->elems + s, sizeof(uint64_t) * n);
-    pc += 8;
+    pc += code_units(XOp::table_copy);
     NEXT();
   }
   CASE_X(table_init) {
@@ -814,12 +820,12 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
         table_init(*in, *in->tables[read_u32(pc + 1)], read_u32(pc + 3), rd<uint32_t>(fp, pc[5]),
                    rd<uint32_t>(fp, pc[6]), rd<uint32_t>(fp, pc[7]));
     if (rc != ErrorCode::ok) TRAP(rc);
-    pc += 8;
+    pc += code_units(XOp::table_init);
     NEXT();
   }
   CASE_X(elem_drop) {
     in->elem_dropped[read_u32(pc + 1)] = 1;
-    pc += 3;
+    pc += code_units(XOp::elem_drop);
     NEXT();
   }
 #else
@@ -828,12 +834,12 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
 #if PICOWASM_FEATURE_REFERENCE_TYPES
   CASE_X(ref_func) {
     fp[pc[1]] = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(in->funcs[read_u32(pc + 2)]));
-    pc += 4;
+    pc += code_units(XOp::ref_func);
     NEXT();
   }
   CASE_X(ref_is_null) {
     wr<uint64_t>(fp, pc[1], fp[pc[2]] == 0 ? 1u : 0u);
-    pc += 3;
+    pc += code_units(XOp::ref_is_null);
     NEXT();
   }
 #else
