@@ -166,13 +166,12 @@ int store_install(const Args& a) {
     img.store.install_abort();
     return store_error(r, "install " + escape_text(app_id));
   }
-  std::unique_ptr<uint8_t[]> arena(new uint8_t[kArenaBytes + 16]);
+  std::unique_ptr<uint8_t[]> arena;
   st::Admit admit;
   admit.policy = &policy->policy;
   admit.verify = pkg::verify_mbedtls;
   admit.verify_ctx = &policy->keyring;
-  admit.module_config.arena =
-      reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(arena.get()) + 15) & ~uintptr_t{15});
+  admit.module_config.arena = aligned_buffer(&arena, kArenaBytes);
   admit.module_config.arena_size = kArenaBytes;
   auto info = std::make_unique<st::InstallInfo>();
   r = img.store.install_finish(admit, info.get());
@@ -360,10 +359,9 @@ int store_run(const Args& a) {
     std::fprintf(stderr, "error: %s\n", escape_text(pkh::describe(opened)).c_str());
     return kExitFailure;
   }
-  std::unique_ptr<uint8_t[]> arena(new uint8_t[kArenaBytes + 16]);
+  std::unique_ptr<uint8_t[]> arena;
   ModuleConfig mc;
-  mc.arena =
-      reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(arena.get()) + 15) & ~uintptr_t{15});
+  mc.arena = aligned_buffer(&arena, kArenaBytes);
   mc.arena_size = kArenaBytes;
   picowasm::LoadedModule* module = nullptr;
   const Error loaded = load(act.bytes, act.size, mc, &module);
