@@ -179,6 +179,13 @@
 #define PICOWASM_MAX_TRACE_FRAMES 4096u
 #endif
 
+// ---- Caller buffers -----------------------------------------------------------------------------
+// Alignment of the module and instance buffers a caller provides (PW_BUFFER_ALIGN in picowasm.h):
+// module_size() and instance_size() count for a buffer aligned to it. A power of two, at least 8.
+#ifndef PICOWASM_BUFFER_ALIGN
+#define PICOWASM_BUFFER_ALIGN 16u
+#endif
+
 // ---- Strings -----------------------------------------------------------------------------------
 // Text names of opcodes (OpInfo::name, e.g. "i32.add") and identifiers of error codes
 // (error_code_name(), e.g. "type_mismatch") are for tools and logs; microcontroller builds leave

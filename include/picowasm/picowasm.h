@@ -39,6 +39,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "picowasm/config.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -180,8 +182,9 @@ typedef struct pw_limits {
 
 /* ---- Modules --------------------------------------------------------------------------------- */
 
-/* Buffers should be aligned to this many bytes; the size queries assume it. */
-#define PW_BUFFER_ALIGN 16
+/* Buffers should be aligned to this many bytes (16 unless the engine was built with another
+ * PICOWASM_BUFFER_ALIGN, config.h); the size queries assume it. */
+#define PW_BUFFER_ALIGN PICOWASM_BUFFER_ALIGN
 
 /* A decoded, validated and translated module, at the start of its buffer. Read-only once loaded;
  * any number of instances may share it. */

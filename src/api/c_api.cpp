@@ -16,6 +16,7 @@
 #include "picowasm/picowasm.h"
 #include "runtime/runtime.h"
 
+using picowasm::align_up;
 using picowasm::Arena;
 using picowasm::CallResult;
 using picowasm::CallStatus;
@@ -41,9 +42,6 @@ constexpr uint32_t kModuleMagic = 0x4D447750u;    // "PwDM"
 constexpr uint32_t kInstanceMagic = 0x49447750u;  // "PwDI"
 constexpr size_t kAlign = PW_BUFFER_ALIGN;
 
-size_t align_up(size_t n, size_t a) {
-  return (n + a - 1) & ~(a - 1);
-}
 size_t pad_to(uintptr_t address, size_t a) {
   return static_cast<size_t>(((address + a - 1) & ~static_cast<uintptr_t>(a - 1)) - address);
 }
@@ -81,7 +79,7 @@ struct pw_host_call {
 namespace {
 
 // Space taken before the embed layer's region in each buffer (from an aligned start).
-constexpr size_t kModuleHead = (sizeof(pw_module) + kAlign - 1) & ~(kAlign - 1);
+constexpr size_t kModuleHead = align_up(sizeof(pw_module), kAlign);
 
 bool live(const pw_module* m) {
   return m && m->magic == kModuleMagic;

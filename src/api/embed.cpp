@@ -19,17 +19,15 @@ namespace {
 
 // Alignment the module buffer's end is trimmed to, so that the working space load() takes from
 // the top is laid out the same whatever the buffer size (module_size() figures stay exact).
-constexpr size_t kBufferAlign = 16;
+constexpr size_t kBufferAlign = PICOWASM_BUFFER_ALIGN;
+static_assert(kBufferAlign >= 8 && (kBufferAlign & (kBufferAlign - 1)) == 0,
+              "PICOWASM_BUFFER_ALIGN: a power of two, at least 8 (value slots are 64-bit)");
 
 Error make_error(ErrorCode code, uint32_t entry = Error::kNoFunction) {
   Error e;
   e.code = code;
   e.function = entry;
   return e;
-}
-
-size_t round_up(size_t n, size_t align) {
-  return (n + align - 1) & ~(align - 1);
 }
 
 Error check_arena(const void* arena, size_t size) {
@@ -157,7 +155,7 @@ Error measure(const LoadedModule& module, const InstanceConfig& config,
   const bool worst_case = config.arena == nullptr;
   // The same arithmetic as Arena::allocate_array<Arena>(1) on a fresh arena over the buffer.
   const size_t arena_start =
-      worst_case ? alignof(Arena) - 1 : round_up(base, alignof(Arena)) - base;
+      worst_case ? alignof(Arena) - 1 : align_up(base, alignof(Arena)) - base;
   const size_t head = arena_start + sizeof(Arena);
   size_t body = 0;
   Error err = measure_instance(*module.compiled, resolver, instance_limits(config.limits),
@@ -231,7 +229,7 @@ Error load_with(const uint8_t* bytes, size_t size, const ModuleConfig& config,
   if (err.code == ErrorCode::out_of_arena) err.available = config.arena_size;
   if (!err.ok()) return err;
   loaded->arena_used = arena.used();
-  loaded->arena_peak = round_up(arena.high_water(), kBufferAlign);
+  loaded->arena_peak = align_up(arena.high_water(), kBufferAlign);
   *out = loaded;
   return Error{};
 }

@@ -15,6 +15,11 @@
 
 namespace picowasm {
 
+// `n` rounded up to a multiple of `align` (a power of two): the one copy of this for sizes.
+constexpr size_t align_up(size_t n, size_t align) {
+  return (n + align - 1) & ~(align - 1);
+}
+
 class Arena {
  public:
   // A position to rewind to; everything allocated after it is released by rewind().
