@@ -872,6 +872,59 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
   BINARY_IMM64(i64_shl_imm, num::shl(a, b))
   BINARY_IMM64(i64_shr_u_imm, num::shr_u(a, b))
 
+  // ---- fused forms chosen from benchmark profiles (FUSE; translator.cpp emits them) ----
+  // Addresses are u32(base + imm), like the *_wrapped loads.
+#if PICOWASM_FEATURE_FUSED_FORMS
+#define EA_FUSED(slot, imm_at) \
+  static_cast<uint32_t>(rd<uint32_t>(fp, pc[slot]) + read_u32(pc + (imm_at)))
+  CASE_X(i32_mul_load8_s_pair) {
+    uintptr_t ea, eb;
+    if (!mem_access<1>(EA_FUSED(2, 3), 0u, mem_size, &ea)) TRAP(ErrorCode::trap_memory_oob);
+    if (!mem_access<1>(EA_FUSED(5, 6), 0u, mem_size, &eb)) {
+      pc += kSecondLoadUnit;  // the trap report names the second load
+      TRAP(ErrorCode::trap_memory_oob);
+    }
+    const int32_t product = static_cast<int8_t>(mem[ea]) * static_cast<int8_t>(mem[eb]);
+    wr<uint32_t>(fp, pc[1], static_cast<uint32_t>(product));
+    pc += code_units(XOp::i32_mul_load8_s_pair);
+    NEXT();
+  }
+#define BINARY_LOAD(id, T, expr)                                   \
+  CASE_X(id) {                                                     \
+    uintptr_t ea;                                                  \
+    if (!mem_access<sizeof(T)>(EA_FUSED(3, 4), 0u, mem_size, &ea)) \
+      TRAP(ErrorCode::trap_memory_oob);                            \
+    T a = rd<T>(fp, pc[2]);                                        \
+    T b;                                                           \
+    std::memcpy(&b, mem + ea, sizeof(T));                          \
+    wr<T>(fp, pc[1], static_cast<T>(expr));                        \
+    pc += code_units(XOp::id);                                     \
+    NEXT();                                                        \
+  }
+  BINARY_LOAD(i32_add_load, uint32_t, a + b)
+  BINARY_LOAD(f64_add_load, double, a + b)
+  BINARY_LOAD(f64_mul_load, double, a* b)
+  CASE_X(i32_xor_rotl_imm) {
+    wr<uint32_t>(
+        fp, pc[1],
+        rd<uint32_t>(fp, pc[2]) ^ num::rotl(rd<uint32_t>(fp, pc[3]), static_cast<uint32_t>(pc[4])));
+    pc += code_units(XOp::i32_xor_rotl_imm);
+    NEXT();
+  }
+  CASE_X(i32_xor_imm_if) {
+    // Without a branch: the tested bit of a CRC is as good as random.
+    const uint32_t taken = (rd<uint32_t>(fp, pc[5]) & read_u32(pc + 6)) != 0 ? 0xFFFFFFFFu : 0u;
+    wr<uint32_t>(fp, pc[1], rd<uint32_t>(fp, pc[2]) ^ (read_u32(pc + 3) & taken));
+    pc += code_units(XOp::i32_xor_imm_if);
+    NEXT();
+  }
+#else
+  CASE_X(i32_mul_load8_s_pair)
+  CASE_X(i32_add_load)
+  CASE_X(f64_add_load)
+  CASE_X(f64_mul_load) CASE_X(i32_xor_imm_if) CASE_X(i32_xor_rotl_imm) goto never_emitted;
+#endif
+
   // ---- loads and stores ----
   LOAD(i32_load, uint32_t, uint32_t)
   LOAD(i64_load, uint64_t, uint64_t)

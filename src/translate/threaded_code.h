@@ -148,6 +148,13 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(i64_and_imm, "SSL")                                                                 \
   X(i64_shl_imm, "SSL")                                                                 \
   X(i64_shr_u_imm, "SSL")                                                               \
+  /* fused forms chosen from profiles; addresses u32(base + imm) like *_wrapped */      \
+  X(i32_mul_load8_s_pair, "SSISI") /* dst <- load8_s(a + imm) * load8_s(b + imm) */     \
+  X(i32_add_load, "SSSI")          /* dst <- a + i32.load(base + imm) */                \
+  X(f64_add_load, "SSSI")          /* dst <- a + f64.load(base + imm) */                \
+  X(f64_mul_load, "SSSI")          /* dst <- a * f64.load(base + imm) */                \
+  X(i32_xor_imm_if, "SSISI")       /* dst <- (c & mask) ? x ^ imm : x */                \
+  X(i32_xor_rotl_imm, "SSSH")      /* dst <- a ^ rotl(x, imm) */                        \
   /* tail calls, each followed by `ret`: the arguments at slot S move to slot 0 */      \
   X(return_call, "FS")            /* function F of the instance */                      \
   X(return_call_indirect, "FFSS") /* type F, table F, index slot */                     \
@@ -163,6 +170,8 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
 
 // The *_wrapped operations follow the wasm loads and stores in the same order.
 constexpr uint16_t kNumWrappedMemOps = 23;
+// i32_mul_load8_s_pair: the unit of its second base slot, where a trap of the second load points.
+constexpr uint32_t kSecondLoadUnit = 5;
 
 // Threaded-code operation numbers are dense, so handler tables have no holes: first every wasm
 // opcode in the order of the opcode lists (only the numeric/load/store ones are ever emitted), then

@@ -162,6 +162,47 @@ const BranchFusion* branch_fusion(CodeUnit compare) {
   return nullptr;
 }
 
+// A binary operation whose second operand the instruction just emitted loaded from memory takes
+// the load's address instead (matmul's multiply-add over f64 rows, ...): one dispatch for two.
+struct LoadFusion {
+  CodeUnit binary;
+  CodeUnit load;
+  XOp fused;
+};
+constexpr LoadFusion kLoadFusions[] = {
+    {code_op(Op::f64_mul), code_op(Op::f64_load), XOp::f64_mul_load},
+    {code_op(Op::f64_add), code_op(Op::f64_load), XOp::f64_add_load},
+    {code_op(Op::i32_add), code_op(Op::i32_load), XOp::i32_add_load},
+};
+
+const LoadFusion* load_fusion(CodeUnit binary) {
+  if (!PICOWASM_FEATURE_FUSED_FORMS) return nullptr;
+  for (const LoadFusion& f : kLoadFusions)
+    if (f.binary == binary) return &f;
+  return nullptr;
+}
+
+// The third operand of the instruction at `p`, sized by its shape (kCodeOpShapes, not the layout
+// strings, which would then take flash): a 32-bit immediate ('I'), a plain access's unsigned 16-bit
+// offset ('U') or a sign-extended 16-bit immediate ('H').
+uint32_t third_operand(const CodeUnit* p) {
+  if (code_units(p[0]) == 5) return read_u32(p + 3);
+  const bool plain_access =
+      p[0] >= code_op(Op::i32_load) && p[0] < code_op(Op::i32_load) + kNumWrappedMemOps;
+  return plain_access ? p[3] : imm16(p + 3);
+}
+
+// Whether the instruction at `p` loads from u32(base + imm) with the wasm load `load`: its
+// *_wrapped form, or the plain one at offset 0 (only there do both address computations agree).
+bool wrapped_load(const CodeUnit* p, CodeUnit load, Slot* base, uint32_t* imm) {
+  const CodeUnit wrapped =
+      static_cast<CodeUnit>(kFirstWrappedMemOp + (load - code_op(Op::i32_load)));
+  if (p[0] != wrapped && p[0] != load) return false;
+  *base = p[2];
+  *imm = third_operand(p);
+  return p[0] == wrapped || *imm == 0;
+}
+
 // Constants used inside loops get frame slots right after the locals (see CompiledFunc::consts).
 // Their number is known only at the end of the function, so while it is translated constant k is
 // named by the provisional slot kConstMark - k and the temporaries start a gap of kMaxConsts slots
@@ -301,8 +342,10 @@ class Translator {
   CodeUnit* instr_sized(CodeUnit op, uint32_t units, uint32_t dst_field = kNone) {
     uint32_t start = here();
     // Locating: the last instruction emitted over the target position is the final one there.
-    if (locate_target_ != kNone && start <= locate_target_ && locate_target_ < start + units)
-      located_ = wasm_offset_;
+    if (locate_target_ != kNone) {
+      if (start <= locate_target_ && locate_target_ < start + units) located_ = wasm_offset_;
+      remember_offset(start);
+    }
     CodeUnit* p = emit(units);
     p[0] = op;
     last_start_ = start;
@@ -493,6 +536,8 @@ class Translator {
   void translate_function(const Function& f, CompiledFunc* out) {
     const FuncType& type = m_.types[f.type_index];
     const uint32_t start = here();
+    body_start_ = start;
+    first_declared_ = type.num_params;
     const_base_ = type.num_params + f.num_locals;
     num_consts_ = 0;
     translate_body(f, type);
@@ -1037,6 +1082,11 @@ class Translator {
     r.u32(&x);
     materialize_local_refs(x);
     const Operand top = stack_[height_ - 1];
+    if (!tee && zeroes_fresh_local(top, x)) {
+      rewind_to(top.producer);
+      --height_;  // a constant
+      return;
+    }
     const bool retarget = top.where != Where::local && top.producer != kNone &&
                           top.producer == last_start_ && last_dst_ != kNone;
     if (retarget) {
@@ -1051,6 +1101,7 @@ class Translator {
   }
 
   void on_select() {
+    if (fuse_conditional_xor()) return;
     Slot cond = pop(), b = pop(), a = pop();
     CodeUnit* p = instr(code_op(XOp::select), 1);
     p[1] = static_cast<Slot>(home(height_));
@@ -1097,6 +1148,7 @@ class Translator {
     if (multi_memory() && (align & kMemargMemoryIndex)) r.u32(&memory);
     r.u32(&offset);
     const bool load = info.result != kT_;
+    const uint32_t emitted = here();
     Slot value = load ? 0 : pop();
     if (memory != 0 || offset > kMaxShortMemOffset) {
       // One generic load and one generic store for memories other than 0 (multi-memory) and for
@@ -1113,8 +1165,13 @@ class Translator {
     // An address computed by `i32.add x, C` just before an access at offset 0 is fused into it.
     CodeUnit code = code_op(op);
     const Operand& a = stack_[height_ - 1];
+    // A store of a constant in a loop took the constant back (it reads a constant slot), which
+    // leaves the address computation last again (sieve's `flags[j] = 1`).
+    const bool address_last = a.producer == last_start_ ||
+                              (here() < emitted && a.producer != kNone && a.producer < here() &&
+                               a.producer + instruction_units(at(a.producer)) == here());
     if (PICOWASM_FEATURE_FUSED_FORMS && offset == 0 && a.where == Where::home &&
-        a.producer != kNone && a.producer == last_start_ &&
+        a.producer != kNone && address_last &&
         (at(a.producer)[0] == code_op(XOp::i32_add_imm) ||
          at(a.producer)[0] == code_op(XOp::i32_add_imm32))) {
       const CodeUnit* add = at(a.producer);
@@ -1179,11 +1236,159 @@ class Translator {
       --height_;
       return emit_binary_imm(rule->swapped, imm);
     }
+    if (fuse_loaded_operands(code_op(op))) return;
     Slot b = pop(), a = pop();
     CodeUnit* p = instr(code_op(op), 1);
     p[1] = static_cast<Slot>(home(height_));
     p[2] = a, p[3] = b;
     push_result();
+  }
+
+  // ---- fused forms chosen from benchmark profiles (FUSE) ----
+  // Each rewrites the last one or two instructions, which computed temporaries only the current
+  // operation reads. Contiguity (the earlier one ends where the last begins) rules out a label or
+  // any other write in between, so the fused form may read their sources later.
+
+  // Whether the operand at `pos` is a temporary computed by the last instruction (`back` = 0) or
+  // by the one just before it (`back` = 1, ending where the last begins).
+  bool computed_by(uint32_t pos, int back) const {
+    const Operand& o = stack_[pos];
+    if (o.where != Where::home || o.producer == kNone || last_start_ == kNone) return false;
+    if (back == 0) return o.producer == last_start_;
+    return o.producer < last_start_ &&
+           o.producer + instruction_units(code_base_ + o.producer) == last_start_;
+  }
+
+  // Locate mode keeps the module offsets of the last two instructions still in the code (a rewind
+  // forgets those at or after the new start), so that a fused form reports the wasm instruction
+  // in it that traps.
+  void remember_offset(uint32_t start) {
+    while (recent_start_[1] != kNone && recent_start_[1] >= start) {
+      recent_start_[1] = recent_start_[0], recent_offset_[1] = recent_offset_[0];
+      recent_start_[0] = kNone;
+    }
+    recent_start_[0] = recent_start_[1], recent_offset_[0] = recent_offset_[1];
+    recent_start_[1] = start, recent_offset_[1] = wasm_offset_;
+  }
+  uint32_t offset_at(uint32_t start) const {
+    return recent_start_[1] == start   ? recent_offset_[1]
+           : recent_start_[0] == start ? recent_offset_[0]
+                                       : wasm_offset_;
+  }
+  // After emitting a fused form at `start` that replaced loads at `first` and `second`: units
+  // before `split` report the first load, the others the second (the interpreter points at
+  // `split` when the second load traps).
+  void locate_fused(uint32_t start, uint32_t split, uint32_t first, uint32_t second) {
+    const uint32_t t = locate_target_;
+    if (t == kNone || t < start || t >= here()) return;
+    located_ = t < start + split ? first : second;
+  }
+
+  // i32.mul of two int8 loads (dense8's dot products), or a binary operation on a just-loaded
+  // second operand (kLoadFusions).
+  bool fuse_loaded_operands(CodeUnit op) {
+    Slot base_a, base_b;
+    uint32_t imm_a, imm_b;
+    // The candidates first: every binary operation not folded asks (load time).
+    const LoadFusion* f = load_fusion(op);
+    if (!PICOWASM_FEATURE_FUSED_FORMS ||
+        (!f && op != code_op(Op::i32_mul) && op != code_op(Op::i32_xor)) ||
+        !computed_by(height_ - 1, 0))
+      return false;
+    const CodeUnit load8 = code_op(Op::i32_load8_s);
+    if (op == code_op(Op::i32_mul) && computed_by(height_ - 2, 1) &&
+        wrapped_load(at(stack_[height_ - 2].producer), load8, &base_a, &imm_a) &&
+        wrapped_load(at(last_start_), load8, &base_b, &imm_b)) {
+      const uint32_t start = stack_[height_ - 2].producer;
+      const uint32_t first = offset_at(start), second = offset_at(last_start_);
+      rewind_to(start);
+      height_ -= 2;
+      CodeUnit* p = instr(code_op(XOp::i32_mul_load8_s_pair), 1);
+      p[1] = static_cast<Slot>(home(height_));
+      p[2] = base_a;
+      put_u32(p + 3, imm_a);
+      p[5] = base_b;
+      put_u32(p + 6, imm_b);
+      locate_fused(start, kSecondLoadUnit, first, second);
+      push_result();
+      return true;
+    }
+    if (op == code_op(Op::i32_xor) && at(last_start_)[0] == code_op(XOp::i32_rotl_imm)) {
+      // sha256's sigma functions: a ^ rotl(x, k).
+      const CodeUnit x = at(last_start_)[2], k = at(last_start_)[3];
+      rewind_to(last_start_);
+      --height_;
+      const Slot a = pop();
+      CodeUnit* p = instr(code_op(XOp::i32_xor_rotl_imm), 1);
+      p[1] = static_cast<Slot>(home(height_));
+      p[2] = a;
+      p[3] = x;
+      p[4] = k;
+      push_result();
+      return true;
+    }
+    if (!f || !wrapped_load(at(last_start_), f->load, &base_b, &imm_b)) return false;
+    const uint32_t start = last_start_, load = offset_at(start);
+    rewind_to(start);
+    --height_;
+    const Slot a = pop();
+    CodeUnit* p = instr(code_op(f->fused), 1);
+    p[1] = static_cast<Slot>(home(height_));
+    p[2] = a;
+    p[3] = base_b;
+    put_u32(p + 4, imm_b);
+    locate_fused(start, 0, load, load);
+    push_result();
+    return true;
+  }
+
+  // select(x ^ K, x, c & M): CRC bit steps, (c & M) ? x ^ K : x in one instruction. The xor and the
+  // and are the last two instructions (either may take its constant from a constant slot).
+  bool fuse_conditional_xor() {
+    const uint32_t cond = height_ - 1, b = height_ - 2, a = height_ - 3;
+    uint32_t k, mask;
+    if (!PICOWASM_FEATURE_FUSED_FORMS || !computed_by(cond, 0) || !computed_by(a, 1)) return false;
+    const CodeUnit* x = at(stack_[a].producer);
+    const CodeUnit* c = at(last_start_);
+    if (!imm_operation(x, XOp::i32_xor_imm, XOp::i32_xor_imm32, Op::i32_xor, &k) ||
+        !imm_operation(c, XOp::i32_and_imm, XOp::i32_and_imm32, Op::i32_and, &mask) ||
+        x[2] != slot_of(b))
+      return false;
+    const Slot source = x[2], tested = c[2];
+    rewind_to(stack_[a].producer);
+    --height_;  // the condition, a temporary
+    pop();      // x, maybe a deferred local
+    pop();
+    CodeUnit* p = instr(code_op(XOp::i32_xor_imm_if), 1);
+    p[1] = static_cast<Slot>(home(height_));
+    p[2] = source;
+    put_u32(p + 3, k);
+    p[5] = tested;
+    put_u32(p + 6, mask);
+    push_result();
+    return true;
+  }
+
+  // `i32.const 0; local.set x` as a function's first instruction, outside any block (no label
+  // can lead back to it), for a declared local: the frame starts it at zero already (fib's
+  // accumulator, set again on every call).
+  bool zeroes_fresh_local(const Operand& top, uint32_t x) {
+    return top.where == Where::constant && top.producer == body_start_ &&
+           top.producer == last_start_ && ctrl_depth_ == 1 && x >= first_declared_ &&
+           x < const_base_ && const_value(top.producer) == 0;
+  }
+
+  // Whether `p` is the operation with a constant operand: an immediate form (16 or 32 bits), or
+  // the plain one reading a constant slot; the constant goes to *v.
+  bool imm_operation(const CodeUnit* p, XOp imm16_form, XOp imm32_form, Op plain,
+                     uint32_t* v) const {
+    if (p[0] == code_op(imm16_form) || p[0] == code_op(imm32_form)) {
+      *v = third_operand(p);
+      return true;
+    }
+    if (p[0] != code_op(plain) || p[3] < kMaxTempSlots) return false;
+    *v = static_cast<uint32_t>(consts_[kConstMark - p[3]]);
+    return true;
   }
 
   uint64_t const_value(uint32_t producer) {
@@ -1251,6 +1456,9 @@ class Translator {
   uint32_t locate_target_ = kNone;  // locate(): code position looked for (relative to code base)
   uint32_t located_ = kNone;        // locate(): module offset found
   uint32_t wasm_offset_ = 0;        // module offset of the wasm instruction being translated
+  // locate(): start and module offset of the last two instructions emitted (see remember_offset)
+  uint32_t recent_start_[2] = {kNone, kNone};
+  uint32_t recent_offset_[2] = {0, 0};
 
   uint32_t last_start_ = kNone;  // start of the last emitted instruction, if it may be rewritten
   uint32_t last_dst_ = kNone;    // its destination field
@@ -1268,8 +1476,10 @@ class Translator {
   uint32_t loop_depth_ = 0;  // live loops enclosing the current instruction
 
   uint64_t consts_[kMaxConsts] = {};
-  uint32_t num_consts_ = 0;  // constants in slots (kConstMark - k while translating)
-  uint32_t const_base_ = 0;  // first constant slot (params + locals)
+  uint32_t num_consts_ = 0;      // constants in slots (kConstMark - k while translating)
+  uint32_t const_base_ = 0;      // first constant slot (params + locals)
+  uint32_t body_start_ = 0;      // code offset where the function being translated starts
+  uint32_t first_declared_ = 0;  // its first declared local (after the params)
 };
 
 }  // namespace
