@@ -4,7 +4,8 @@
 #   run.sh SOURCE_DIR BUILD_DIR
 # Checks: the consumer runs and prints the module's result; the installed tree holds the public
 # headers and no internal ones; as a subproject only the libraries build and none of the
-# project's own flags (warnings-as-errors, -fno-exceptions) reach the consumer's compile line.
+# project's own flags (warnings-as-errors, -fno-exceptions) reach the consumer's compile line,
+# while C++17 does (the consumer asks for C++14), and the parent's build type is left unset.
 set -euo pipefail
 src="$1" build="$2"
 work="$build/install-consumer"
@@ -63,4 +64,9 @@ for e in json.load(open(sys.argv[1])):
 for flag in -Werror -Wall -fno-exceptions -fno-rtti; do
   if grep -qw -- "$flag" <<<"$line"; then fail "the consumer's compile line has $flag: $line"; fi
 done
+# The consumer asks for C++14; picowasm's targets raise it to the C++17 its headers need.
+grep -Eq -- '-std=(c|gnu)\+\+17' <<<"$line" || fail "C++17 is not a usage requirement: $line"
+# A parent that chose no build type keeps none (picowasm picks RelWithDebInfo only top-level).
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$work/sub/CMakeCache.txt")
+[[ -z "$build_type" ]] || fail "the subproject set the parent's build type to $build_type"
 echo "install_consumer: ok"
