@@ -9,24 +9,15 @@ namespace {
 constexpr uint8_t kT_I = kTI, kT_L = kTL, kT_F = kTF, kT_D = kTD, kT__ = kT_;
 #define PICOWASM_TYPE(t) kT_##t
 
-// Marks the unassigned entries of the single-byte table (not an Imm any opcode has).
-constexpr Imm kUnassigned = static_cast<Imm>(0xFF);
-
-struct ByteTable {
-  OpInfo entries[256];
-};
-
-constexpr ByteTable make_byte_table() {
-  ByteTable t{};
-  for (auto& e : t.entries) e = OpInfo{kUnassigned, kT_, kT_, kT_};
+constexpr ByteOpTable make_byte_table() {
+  ByteOpTable t{};
+  for (auto& e : t.entries) e = OpInfo{kUnassignedImm, kT_, kT_, kT_};
 #define PICOWASM_OP_ROW(id, text, code, imm, p0, p1, r) \
   t.entries[code] = OpInfo{Imm::imm, PICOWASM_TYPE(p0), PICOWASM_TYPE(p1), PICOWASM_TYPE(r)};
   PICOWASM_OPCODES(PICOWASM_OP_ROW)
 #undef PICOWASM_OP_ROW
   return t;
 }
-
-constexpr ByteTable kByteOps = make_byte_table();
 
 constexpr OpInfo kFCOps[kNumFCOpcodes] = {
 #define PICOWASM_FC_ROW(id, text, code, imm, p0, p1, r) \
@@ -38,10 +29,8 @@ constexpr OpInfo kFCOps[kNumFCOpcodes] = {
 #undef PICOWASM_TYPE
 }  // namespace
 
-const OpInfo* op_info(uint8_t byte) {
-  const OpInfo* info = &kByteOps.entries[byte];
-  return info->imm != kUnassigned ? info : nullptr;
-}
+// constexpr: built at compile time, so it stays in flash (external linkage from the header).
+constexpr ByteOpTable kByteOpTable = make_byte_table();
 
 const OpInfo* fc_op_info(uint32_t sub_opcode) {
   return sub_opcode < kNumFCOpcodes ? &kFCOps[sub_opcode] : nullptr;

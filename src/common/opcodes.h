@@ -279,8 +279,19 @@ struct OpInfo {
   uint8_t param0, param1, result;  // kT_ / kTI / kTL / kTF / kTD
 };
 
+// The single-byte table; bytes that are no opcode (the prefixes included) have imm kUnassignedImm.
+constexpr Imm kUnassignedImm = static_cast<Imm>(0xFF);
+struct ByteOpTable {
+  OpInfo entries[256];
+};
+extern const ByteOpTable kByteOpTable;
+
 // Lookup for a single-byte opcode or a 0xFC sub-opcode; returns nullptr when it does not exist.
-const OpInfo* op_info(uint8_t byte);
+// The single-byte one is inline: decoding looks it up once per instruction.
+inline const OpInfo* op_info(uint8_t byte) {
+  const OpInfo* info = &kByteOpTable.entries[byte];
+  return info->imm != kUnassignedImm ? info : nullptr;
+}
 const OpInfo* fc_op_info(uint32_t sub_opcode);
 const OpInfo* op_info(Op op);
 

@@ -5,7 +5,101 @@
 
 namespace picowasm {
 
-bool read_opcode(Reader& r, Op* op, const OpInfo** info) {
+// ---- Reader: the LEB128 slow paths (reader.h) ------------------------------------------------
+
+bool Reader::u32_long(uint32_t* out) {
+  const uint8_t* p = pos_;  // a local cursor: pos_ is written once, not per byte
+  uint32_t result = 0;
+  for (unsigned shift = 0;; shift += 7) {
+    if (p >= end_) return fail_at(eof_code_, p);
+    uint8_t byte = *p++;
+    if (shift == 28) {
+      // Fifth byte: no continuation, and only its low 4 bits may be set.
+      if (byte & 0x80) return fail(ErrorCode::integer_too_long);
+      if (byte & 0x70) return fail(ErrorCode::integer_too_large);
+      result |= static_cast<uint32_t>(byte) << 28;
+    } else {
+      result |= static_cast<uint32_t>(byte & 0x7F) << shift;
+      if (byte & 0x80) continue;
+    }
+    pos_ = p;
+    *out = result;
+    return true;
+  }
+}
+bool Reader::s32_long(int32_t* out) {
+  const uint8_t* p = pos_;
+  uint32_t result = 0;
+  for (unsigned shift = 0;; shift += 7) {
+    if (p >= end_) return fail_at(eof_code_, p);
+    uint8_t byte = *p++;
+    if (shift == 28) {
+      // Fifth byte: no continuation, and bits 4-6 must copy the sign (bit 3, bit 31 of the
+      // value).
+      if (byte & 0x80) return fail(ErrorCode::integer_too_long);
+      if ((byte & 0x70) != ((byte & 0x08) ? 0x70 : 0)) return fail(ErrorCode::integer_too_large);
+      result |= static_cast<uint32_t>(byte) << 28;
+    } else {
+      result |= static_cast<uint32_t>(byte & 0x7F) << shift;
+      if (byte & 0x80) continue;
+      if (byte & 0x40) result |= ~0u << (shift + 7);  // sign-extend (shift + 7 <= 28)
+    }
+    pos_ = p;
+    *out = static_cast<int32_t>(result);
+    return true;
+  }
+}
+
+bool Reader::leb(unsigned bits, bool is_signed, uint64_t* out) {
+  const uint8_t* start = pos_;
+  const unsigned max_bytes = (bits + 6) / 7;
+  uint64_t result = 0;
+  unsigned shift = 0;
+  for (unsigned i = 0;; ++i) {
+    if (pos_ >= end_) return fail(eof_code_);
+    uint8_t byte = *pos_++;
+    if (i == max_bytes - 1) {
+      // Last permitted byte: no continuation, and only `used` low payload bits may carry data.
+      if (byte & 0x80) return fail_at(ErrorCode::integer_too_long, start);
+      unsigned used = bits - shift;  // 1..7
+      uint8_t payload = byte & 0x7F;
+      uint8_t unused_mask = static_cast<uint8_t>((0x7F >> used) << used);
+      if (is_signed) {
+        bool negative = (payload >> (used - 1)) & 1;
+        uint8_t expect = negative ? unused_mask : 0;
+        if ((payload & unused_mask) != expect) return fail_at(ErrorCode::integer_too_large, start);
+      } else if (payload & unused_mask) {
+        return fail_at(ErrorCode::integer_too_large, start);
+      }
+      result |= static_cast<uint64_t>(payload) << shift;
+      shift += 7;
+      break;
+    }
+    result |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    shift += 7;
+    if (!(byte & 0x80)) break;
+  }
+  if (is_signed && shift < 64 && (result >> (shift - 1)) & 1) {
+    result |= ~static_cast<uint64_t>(0) << shift;  // sign-extend
+  }
+  if (bits < 64) {
+    // Keep exactly `bits` bits (sign-extended for signed values), as the callers expect.
+    uint64_t mask = (static_cast<uint64_t>(1) << bits) - 1;
+    if (is_signed) {
+      bool negative = (result >> (bits - 1)) & 1;
+      result = negative ? (result | ~mask) : (result & mask);
+    } else {
+      result &= mask;
+    }
+  }
+  *out = result;
+  return true;
+}
+
+// ---- instructions
+// --------------------------------------------------------------------------------
+
+bool read_opcode_slow(Reader& r, Op* op, const OpInfo** info) {
   const uint8_t* start = r.pos();
   uint8_t byte;
   if (!r.u8(&byte)) return false;

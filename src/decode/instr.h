@@ -11,9 +11,24 @@
 
 namespace picowasm {
 
+// The prefixed, unknown and missing opcodes of read_opcode().
+bool read_opcode_slow(Reader& r, Op* op, const OpInfo** info);
+
 // Reads an opcode, including the sub-opcode after a 0xFC prefix. Unknown opcodes fail with
-// illegal_opcode; the SIMD prefix 0xFD fails with unsupported_simd.
-bool read_opcode(Reader& r, Op* op, const OpInfo** info);
+// illegal_opcode; the SIMD prefix 0xFD fails with unsupported_simd. Inline for the single-byte
+// opcodes: every body is read twice (validator, translator), one lookup per instruction.
+inline bool read_opcode(Reader& r, Op* op, const OpInfo** info) {
+  uint8_t byte;
+  if (r.peek_u8(&byte)) {
+    if (const OpInfo* single = op_info(byte)) {
+      r.skip_peeked();
+      *op = static_cast<Op>(byte);
+      *info = single;
+      return true;
+    }
+  }
+  return read_opcode_slow(r, op, info);
+}
 
 // Reads a value type. v128 fails with unsupported_simd, any other unknown byte with
 // malformed_valtype.

@@ -60,6 +60,8 @@ class Reader {
     *out = *pos_;
     return true;
   }
+  // Steps over the byte a successful peek_u8() returned.
+  void skip_peeked() { ++pos_; }
 
   bool bytes(uint32_t size, const uint8_t** out) {
     if (size > remaining()) return fail(eof_code_);
@@ -69,12 +71,12 @@ class Reader {
   }
 
   bool skip(uint32_t size) {
-    const uint8_t* ignored;
+    const uint8_t* ignored = nullptr;
     return bytes(size, &ignored);
   }
 
   bool f32_bits(uint32_t* out) {
-    const uint8_t* p;
+    const uint8_t* p = nullptr;  // set when bytes() succeeds (GCC -Os cannot tell)
     if (!bytes(4, &p)) return false;
     *out = static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
            static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
@@ -82,26 +84,34 @@ class Reader {
   }
 
   bool f64_bits(uint64_t* out) {
-    uint32_t lo, hi;
+    uint32_t lo = 0, hi = 0;
     if (!f32_bits(&lo) || !f32_bits(&hi)) return false;
     *out = static_cast<uint64_t>(hi) << 32 | lo;
     return true;
   }
 
+  // The integer reads decode a one-byte LEB128 (most indices, offsets and small constants) inline
+  // and leave longer ones, and every error, to leb().
   bool u32(uint32_t* out) {
-    uint64_t v = 0;
-    if (!leb(32, false, &v)) return false;
-    *out = static_cast<uint32_t>(v);
-    return true;
+    if (pos_ < end_ && *pos_ < 0x80) {
+      *out = *pos_++;
+      return true;
+    }
+    return u32_long(out);
   }
   bool u64(uint64_t* out) { return leb(64, false, out); }
   bool s32(int32_t* out) {
-    uint64_t v = 0;
-    if (!leb(32, true, &v)) return false;
-    *out = static_cast<int32_t>(static_cast<uint32_t>(v));
-    return true;
+    if (pos_ < end_ && *pos_ < 0x80) {
+      *out = one_byte_signed(*pos_++);
+      return true;
+    }
+    return s32_long(out);
   }
   bool s64(int64_t* out) {
+    if (pos_ < end_ && *pos_ < 0x80) {
+      *out = one_byte_signed(*pos_++);
+      return true;
+    }
     uint64_t v = 0;
     if (!leb(64, true, &v)) return false;
     *out = static_cast<int64_t>(v);
@@ -116,55 +126,22 @@ class Reader {
   }
 
  private:
+  // A final LEB128 byte read as a signed 7-bit value (bit 6 is the sign).
+  static int32_t one_byte_signed(uint8_t byte) {
+    return static_cast<int32_t>(byte & 0x3F) - static_cast<int32_t>(byte & 0x40);
+  }
+
+  // u32() and s32() past the first byte: leb(32, ...) in 32-bit arithmetic (indices, offsets and
+  // i32 constants, the common multi-byte case). Same rules and errors as leb().
+  bool u32_long(uint32_t* out);
+  bool s32_long(int32_t* out);
+
   // Decodes an (un)signed LEB128 of at most `bits` bits, enforcing the spec's rules: at most
   // ceil(bits/7) bytes ("integer representation too long"), and the unused bits of the last byte
   // must be zero, or for signed values copies of the sign bit ("integer too large").
-  bool leb(unsigned bits, bool is_signed, uint64_t* out) {
-    const uint8_t* start = pos_;
-    const unsigned max_bytes = (bits + 6) / 7;
-    uint64_t result = 0;
-    unsigned shift = 0;
-    for (unsigned i = 0;; ++i) {
-      if (pos_ >= end_) return fail(eof_code_);
-      uint8_t byte = *pos_++;
-      if (i == max_bytes - 1) {
-        // Last permitted byte: no continuation, and only `used` low payload bits may carry data.
-        if (byte & 0x80) return fail_at(ErrorCode::integer_too_long, start);
-        unsigned used = bits - shift;  // 1..7
-        uint8_t payload = byte & 0x7F;
-        uint8_t unused_mask = static_cast<uint8_t>((0x7F >> used) << used);
-        if (is_signed) {
-          bool negative = (payload >> (used - 1)) & 1;
-          uint8_t expect = negative ? unused_mask : 0;
-          if ((payload & unused_mask) != expect)
-            return fail_at(ErrorCode::integer_too_large, start);
-        } else if (payload & unused_mask) {
-          return fail_at(ErrorCode::integer_too_large, start);
-        }
-        result |= static_cast<uint64_t>(payload) << shift;
-        shift += 7;
-        break;
-      }
-      result |= static_cast<uint64_t>(byte & 0x7F) << shift;
-      shift += 7;
-      if (!(byte & 0x80)) break;
-    }
-    if (is_signed && shift < 64 && (result >> (shift - 1)) & 1) {
-      result |= ~static_cast<uint64_t>(0) << shift;  // sign-extend
-    }
-    if (bits < 64) {
-      // Keep exactly `bits` bits (sign-extended for signed values), as the callers expect.
-      uint64_t mask = (static_cast<uint64_t>(1) << bits) - 1;
-      if (is_signed) {
-        bool negative = (result >> (bits - 1)) & 1;
-        result = negative ? (result | ~mask) : (result & mask);
-      } else {
-        result &= mask;
-      }
-    }
-    *out = result;
-    return true;
-  }
+  // The three are out of line (instr.cpp): one copy for all callers, whose one-byte fast paths
+  // then stay small enough to inline.
+  bool leb(unsigned bits, bool is_signed, uint64_t* out);
 
   const uint8_t* origin_;
   const uint8_t* pos_;
