@@ -188,12 +188,16 @@ class FuncValidator {
     }
   }
 
-  bool local_type(uint32_t index, uint8_t* out) const {
+  bool local_type(uint32_t index, uint8_t* out) {
     if (index < type_.num_params) {
       *out = static_cast<uint8_t>(type_.params[index]);
       return true;
     }
     uint32_t rel = index - type_.num_params;
+    if (rel - run_first_ < run_count_) {
+      *out = run_type_;
+      return true;
+    }
     if (rel >= fn_.num_locals) return false;
     uint32_t run = 0;
     if (use_local_ends_) {
@@ -217,8 +221,17 @@ class FuncValidator {
       }
     }
     if (run >= fn_.num_local_runs) return false;
-    *out = static_cast<uint8_t>(fn_.local_runs[run].type);
+    // Remember the run: accesses to one local, or neighbours of one type, come in streaks.
+    run_count_ = fn_.local_runs[run].count;
+    run_first_ = use_local_ends_ ? scratch_.local_ends[run] - run_count_ : first_of_run(run);
+    run_type_ = static_cast<uint8_t>(fn_.local_runs[run].type);
+    *out = run_type_;
     return true;
+  }
+  uint32_t first_of_run(uint32_t run) const {
+    uint32_t first = 0;
+    for (uint32_t i = 0; i < run; ++i) first += fn_.local_runs[i].count;
+    return first;
   }
 
   // ---- operand stack ---------------------------------------------------------------------------
@@ -227,7 +240,7 @@ class FuncValidator {
   bool push(uint8_t t) {
     if (height_ == vals_capacity_ && !grow_operands(height_ + 1)) return false;
     vals_[height_++] = t;
-    scratch_.ref_values |= is_reftype(static_cast<ValType>(t));
+    if (is_reftype(static_cast<ValType>(t))) scratch_.ref_values = true;
     return true;
   }
 
@@ -243,9 +256,8 @@ class FuncValidator {
 
   // Pops any operand; unknown when popping past the start of an unreachable frame.
   bool pop_any(uint8_t* out) {
-    const CtrlFrame& frame = top();
-    if (height_ == frame.height) {
-      if (!frame.unreachable) return fail(ErrorCode::type_mismatch);
+    if (height_ == floor_) {
+      if (!polymorphic_) return fail(ErrorCode::type_mismatch);
       *out = kUnknown;
       return true;
     }
@@ -254,9 +266,8 @@ class FuncValidator {
   }
 
   bool pop(uint8_t expect) {
-    const CtrlFrame& frame = top();
-    if (height_ == frame.height) {
-      if (!frame.unreachable) return fail(ErrorCode::type_mismatch);
+    if (height_ == floor_) {
+      if (!polymorphic_) return fail(ErrorCode::type_mismatch);
       return true;
     }
     uint8_t actual = vals_[--height_];
@@ -273,10 +284,9 @@ class FuncValidator {
 
   // Checks that the top of the stack matches `types` without popping (br_table targets).
   bool peek_types(const ValType* types, uint32_t n) {
-    const CtrlFrame& frame = top();
-    uint32_t available = height_ - frame.height;
+    uint32_t available = height_ - floor_;
     for (uint32_t i = 0; i < n; ++i) {
-      if (i >= available) return frame.unreachable || fail(ErrorCode::type_mismatch);
+      if (i >= available) return polymorphic_ || fail(ErrorCode::type_mismatch);
       uint8_t actual = vals_[height_ - 1 - i];
       if (actual != static_cast<uint8_t>(types[n - 1 - i]) && actual != kUnknown) {
         return fail(ErrorCode::type_mismatch);
@@ -296,6 +306,8 @@ class FuncValidator {
     frame.height = height_;
     frame.opcode = opcode;
     frame.unreachable = false;
+    floor_ = height_;
+    polymorphic_ = false;
     return push_types(sig.params, sig.num_params);
   }
 
@@ -304,14 +316,17 @@ class FuncValidator {
     if (!pop_types(frame.end_types, frame.num_end)) return false;
     if (height_ != frame.height) return fail(ErrorCode::type_mismatch);
     *out = frame;
-    --depth_;
+    if (--depth_ > 0) {
+      floor_ = top().height;
+      polymorphic_ = top().unreachable;
+    }
     return true;
   }
 
   void mark_unreachable() {
-    CtrlFrame& frame = top();
-    height_ = frame.height;
-    frame.unreachable = true;
+    height_ = floor_;
+    top().unreachable = true;
+    polymorphic_ = true;
   }
 
   // The frame `label` levels out, or unknown_label.
@@ -381,11 +396,31 @@ class FuncValidator {
   bool validate_instructions();
   bool validate_block(Op op);
   bool validate_br_table();
-  bool validate_memory_access(Op op, const OpInfo& info);
+  bool typed_immediates(Op op, Imm imm);
   bool indirect_callee(const FuncType** callee);
   bool validate_tail_call(Op op);
   bool validate_prefixed(Op op);
+  // The stack effect (p0, p1 -> r) of a numeric operator, load, store or constant. Operands of
+  // exactly the expected types (every reachable case) are checked in place; the rest, and a full
+  // stack, take apply_simple_slow(). Results are numeric, so ref_values stays as it is.
   bool apply_simple(const OpInfo& info) {
+    uint32_t h = height_;
+    if (info.param1) {
+      if (h - floor_ < 2 || vals_[h - 1] != info.param1 || vals_[h - 2] != info.param0)
+        return apply_simple_slow(info);
+      h -= 2;
+    } else if (info.param0) {
+      if (h == floor_ || vals_[h - 1] != info.param0) return apply_simple_slow(info);
+      h -= 1;
+    }
+    if (info.result) {
+      if (h == vals_capacity_) return apply_simple_slow(info);
+      vals_[h++] = info.result;
+    }
+    height_ = h;
+    return true;
+  }
+  __attribute__((noinline)) bool apply_simple_slow(const OpInfo& info) {
     if (info.param1 && !pop(info.param1)) return false;
     if (info.param0 && !pop(info.param0)) return false;
     return !info.result || push(info.result);
@@ -400,10 +435,16 @@ class FuncValidator {
   const uint8_t* instr_;  // start of the instruction being validated, for error offsets
   Error err_;
   bool use_local_ends_ = false;
+  // The run of locals found last (relative to the first non-parameter local): [first, first+count).
+  uint32_t run_first_ = 0;
+  uint32_t run_count_ = 0;
+  uint8_t run_type_ = 0;
 
   uint8_t* vals_;
   uint32_t vals_capacity_;
   uint32_t height_ = 0;
+  uint32_t floor_ = 0;        // the innermost frame's height ...
+  bool polymorphic_ = false;  // ... and unreachable flag, kept here for pop()
   CtrlFrame* frames_;
   uint32_t frames_capacity_;
   uint32_t depth_ = 0;
@@ -498,17 +539,27 @@ bool FuncValidator::validate_tail_call(Op op) {
   return true;
 }
 
-bool FuncValidator::validate_memory_access(Op op, const OpInfo& info) {
-  uint32_t align, offset, memory = 0;
-  if (!r_.u32(&align)) return reader_failed();
-  if (multi_memory() && (align & kMemargMemoryIndex)) {
-    align &= ~kMemargMemoryIndex;
-    if (!read_index(&memory)) return false;
+// The immediates of an instruction with a (p0, p1 -> r) stack effect: a load/store's memarg,
+// memory.size/grow's memory index, a constant.
+bool FuncValidator::typed_immediates(Op op, Imm imm) {
+  uint32_t memory = 0;
+  if (imm == Imm::memarg) {
+    uint32_t align, offset;
+    if (!r_.u32(&align)) return reader_failed();
+    if (multi_memory() && (align & kMemargMemoryIndex)) {
+      align &= ~kMemargMemoryIndex;
+      if (!read_index(&memory)) return false;
+    }
+    if (!r_.u32(&offset)) return reader_failed();
+    if (!require_memory(memory)) return false;
+    return align <= natural_alignment(op) || fail(ErrorCode::bad_alignment);
   }
-  if (!r_.u32(&offset)) return reader_failed();
-  if (!require_memory(memory)) return false;
-  if (align > natural_alignment(op)) return fail(ErrorCode::bad_alignment);
-  return apply_simple(info);
+  if (imm == Imm::memory) return read_memory_index(&memory) && require_memory(memory);
+  if (imm == Imm::i32) {
+    int32_t value;
+    return r_.s32(&value) || reader_failed();
+  }
+  return skip_immediates(r_, imm) || reader_failed();
 }
 
 // 0xFC-prefixed instructions other than the saturating truncations (which are simple).
@@ -576,6 +627,13 @@ bool FuncValidator::validate_instructions() {
     Op op;
     const OpInfo* info;
     if (!read_opcode(r_, &op, &info)) return reader_failed();
+    // Numeric operators, loads/stores, constants, memory.size/grow: the stack effect is the
+    // table's (p0, p1 -> r) columns. Most instructions of a body.
+    if (info->param0 | info->result) {
+      if (info->imm != Imm::none && !typed_immediates(op, info->imm)) return false;
+      if (!apply_simple(*info)) return false;
+      continue;
+    }
     uint32_t index;
     uint8_t t1, t2;
     switch (op) {
@@ -712,11 +770,6 @@ bool FuncValidator::validate_instructions() {
         if (!read_index(&index) || !table_elem(index, &t1)) return false;
         if (!pop(t1) || !pop(kI32)) return false;
         break;
-      case Op::memory_size:
-      case Op::memory_grow:
-        if (!read_memory_index(&index)) return false;
-        if (!require_memory(index) || !apply_simple(*info)) return false;
-        break;
       case Op::ref_null: {
         if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
         ValType t;
@@ -750,13 +803,8 @@ bool FuncValidator::validate_instructions() {
         if (!validate_prefixed(op)) return false;
         break;
       default:
-        // Loads/stores, constants and numeric operators: the table's (p0, p1 -> r) columns.
-        if (info->imm == Imm::memarg) {
-          if (!validate_memory_access(op, *info)) return false;
-          break;
-        }
+        // Every instruction without a (p0, p1 -> r) stack effect is listed above.
         if (!skip_immediates(r_, info->imm)) return reader_failed();
-        if (!apply_simple(*info)) return false;
         break;
     }
   }
