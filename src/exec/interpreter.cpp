@@ -245,6 +245,16 @@ void record_trap(Instance& entry, ErrorCode code, const char* message, Instance*
 #endif
 }
 
+// The i32 arithmetic with a constant operand b, in its 16-bit (`_imm`) and 32-bit (`_imm32`)
+// immediate forms.
+#define PICOWASM_I32_ARITH_IMM(X) \
+  X(add, a + b)                   \
+  X(sub, a - b)                   \
+  X(mul, a * b)                   \
+  X(and, a & b)                   \
+  X(or, a | b)                    \
+  X(xor, a ^ b)
+
 // The ten integer comparisons (operands a, b): one list for their forms in run() (i32 and i64
 // values, i32 against a 16-bit immediate, i32 fused with a branch, against a slot or an immediate).
 #define PICOWASM_INT_COMPARISONS(X) \
@@ -847,22 +857,14 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
 #endif
 
   // ---- i32 with an immediate operand ----
-  BINARY_IMM16(i32_add_imm, a + b)
-  BINARY_IMM16(i32_sub_imm, a - b)
-  BINARY_IMM16(i32_mul_imm, a * b)
-  BINARY_IMM16(i32_and_imm, a & b)
-  BINARY_IMM16(i32_or_imm, a | b)
-  BINARY_IMM16(i32_xor_imm, a ^ b)
+#define PICOWASM_ARITH_IMM16(name, expr) BINARY_IMM16(i32_##name##_imm, expr)
+#define PICOWASM_ARITH_IMM32(name, expr) BINARY_IMM32(i32_##name##_imm32, expr)
+  PICOWASM_I32_ARITH_IMM(PICOWASM_ARITH_IMM16)
   BINARY_IMM16(i32_shl_imm, num::shl(a, b))
   BINARY_IMM16(i32_shr_s_imm, num::shr_s(a, b))
   BINARY_IMM16(i32_shr_u_imm, num::shr_u(a, b))
   BINARY_IMM16(i32_rotl_imm, num::rotl(a, b))
-  BINARY_IMM32(i32_add_imm32, a + b)
-  BINARY_IMM32(i32_sub_imm32, a - b)
-  BINARY_IMM32(i32_mul_imm32, a * b)
-  BINARY_IMM32(i32_and_imm32, a & b)
-  BINARY_IMM32(i32_or_imm32, a | b)
-  BINARY_IMM32(i32_xor_imm32, a ^ b)
+  PICOWASM_I32_ARITH_IMM(PICOWASM_ARITH_IMM32)
   BINARY_IMM16(i32_rotr_imm, num::rotr(a, b))
 #define PICOWASM_CMP_IMM(name, expr) BINARY_IMM16(i32_##name##_imm, expr)
   PICOWASM_INT_COMPARISONS(PICOWASM_CMP_IMM)
@@ -1247,6 +1249,8 @@ return result;
 #undef PICOWASM_CMP_IMM
 #undef PICOWASM_CMP_I32
 #undef PICOWASM_CMP_I64
+#undef PICOWASM_ARITH_IMM16
+#undef PICOWASM_ARITH_IMM32
 }
 
 }  // namespace
