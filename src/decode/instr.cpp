@@ -7,47 +7,58 @@ namespace picowasm {
 
 // ---- Reader: the LEB128 slow paths (reader.h) ------------------------------------------------
 
-bool Reader::u32_long(uint32_t* out) {
-  const uint8_t* p = pos_;  // a local cursor: pos_ is written once, not per byte
+namespace {
+
+enum class Leb32 : uint8_t { ok, eof, too_long, too_large };
+
+// The walk shared by u32_long() and s32_long(), on a local cursor. The fifth byte may carry no
+// continuation, and its bits 4-6 must be zero, or for signed values copies of the sign (bit 3).
+template <bool kSigned>
+Leb32 leb32(const uint8_t*& p, const uint8_t* end, uint32_t* out) {
   uint32_t result = 0;
   for (unsigned shift = 0;; shift += 7) {
-    if (p >= end_) return fail_at(eof_code_, p);
+    if (p >= end) return Leb32::eof;
     uint8_t byte = *p++;
     if (shift == 28) {
-      // Fifth byte: no continuation, and only its low 4 bits may be set.
-      if (byte & 0x80) return fail(ErrorCode::integer_too_long);
-      if (byte & 0x70) return fail(ErrorCode::integer_too_large);
-      result |= static_cast<uint32_t>(byte) << 28;
-    } else {
-      result |= static_cast<uint32_t>(byte & 0x7F) << shift;
-      if (byte & 0x80) continue;
+      if (byte & 0x80) return Leb32::too_long;
+      if ((byte & 0x70) != (kSigned && (byte & 0x08) ? 0x70 : 0)) return Leb32::too_large;
+      *out = result | static_cast<uint32_t>(byte) << 28;
+      return Leb32::ok;
     }
-    pos_ = p;
-    *out = result;
-    return true;
+    result |= static_cast<uint32_t>(byte & 0x7F) << shift;
+    if (!(byte & 0x80)) {
+      if (kSigned && (byte & 0x40)) result |= ~0u << (shift + 7);  // sign-extend (shift + 7 <= 28)
+      *out = result;
+      return Leb32::ok;
+    }
   }
 }
+
+// leb()'s errors: the end of the bytes where they ran out, the others at the value's start.
+bool leb32_failed(Reader& r, Leb32 result, const uint8_t* p, ErrorCode eof_code) {
+  if (result == Leb32::eof) return r.fail_at(eof_code, p);
+  return r.fail(result == Leb32::too_long ? ErrorCode::integer_too_long
+                                          : ErrorCode::integer_too_large);
+}
+
+}  // namespace
+
+bool Reader::u32_long(uint32_t* out) {
+  const uint8_t* p = pos_;  // a local cursor: pos_ is written once, not per byte
+  Leb32 result = leb32<false>(p, end_, out);
+  if (result != Leb32::ok) return leb32_failed(*this, result, p, eof_code_);
+  pos_ = p;
+  return true;
+}
+
 bool Reader::s32_long(int32_t* out) {
   const uint8_t* p = pos_;
-  uint32_t result = 0;
-  for (unsigned shift = 0;; shift += 7) {
-    if (p >= end_) return fail_at(eof_code_, p);
-    uint8_t byte = *p++;
-    if (shift == 28) {
-      // Fifth byte: no continuation, and bits 4-6 must copy the sign (bit 3, bit 31 of the
-      // value).
-      if (byte & 0x80) return fail(ErrorCode::integer_too_long);
-      if ((byte & 0x70) != ((byte & 0x08) ? 0x70 : 0)) return fail(ErrorCode::integer_too_large);
-      result |= static_cast<uint32_t>(byte) << 28;
-    } else {
-      result |= static_cast<uint32_t>(byte & 0x7F) << shift;
-      if (byte & 0x80) continue;
-      if (byte & 0x40) result |= ~0u << (shift + 7);  // sign-extend (shift + 7 <= 28)
-    }
-    pos_ = p;
-    *out = static_cast<int32_t>(result);
-    return true;
-  }
+  uint32_t value = 0;
+  Leb32 result = leb32<true>(p, end_, &value);
+  if (result != Leb32::ok) return leb32_failed(*this, result, p, eof_code_);
+  pos_ = p;
+  *out = static_cast<int32_t>(value);
+  return true;
 }
 
 bool Reader::leb(unsigned bits, bool is_signed, uint64_t* out) {
