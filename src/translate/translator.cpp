@@ -21,6 +21,75 @@ namespace picowasm {
 namespace {
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+// A cursor over a function body that passed validation: every encoding in it is known to be well
+// formed, so the translator reads opcodes and immediates without Reader's bounds, length and range
+// checks (they were checked once already). The rare immediates with structure (block types,
+// skipped ones) still go through the decoder's Reader (decode()).
+class Body {
+ public:
+  Body(const uint8_t* origin, const uint8_t* pos, const uint8_t* end)
+      : origin_(origin), pos_(pos), end_(end) {}
+  bool at_end() const { return pos_ >= end_; }
+  const uint8_t* pos() const { return pos_; }
+  uint32_t offset() const { return static_cast<uint32_t>(pos_ - origin_); }
+  uint8_t byte() { return *pos_++; }
+  void u32(uint32_t* out) {
+    uint32_t b = *pos_++;
+    if (b < 0x80) {  // most indices and depths take one byte
+      *out = b;
+      return;
+    }
+    uint32_t v = b & 0x7F;
+    for (unsigned shift = 7;; shift += 7) {
+      b = *pos_++;
+      v |= (b & 0x7F) << shift;
+      if (b < 0x80) break;
+    }
+    *out = v;
+  }
+  void s32(int32_t* out) { *out = static_cast<int32_t>(sleb<uint32_t>()); }
+  void s64(int64_t* out) { *out = static_cast<int64_t>(sleb<uint64_t>()); }
+  void f32_bits(uint32_t* out) {  // little-endian, whatever the host's byte order
+    *out = static_cast<uint32_t>(pos_[0]) | static_cast<uint32_t>(pos_[1]) << 8 |
+           static_cast<uint32_t>(pos_[2]) << 16 | static_cast<uint32_t>(pos_[3]) << 24;
+    pos_ += 4;
+  }
+  void f64_bits(uint64_t* out) {
+    uint32_t lo = 0, hi = 0;
+    f32_bits(&lo);
+    f32_bits(&hi);
+    *out = static_cast<uint64_t>(hi) << 32 | lo;
+  }
+  // A signed LEB128 into T (uint32_t or uint64_t), sign-extended from its last byte.
+  template <typename T>
+  T sleb() {
+    T v = 0;
+    uint32_t b = 0;
+    unsigned shift = 0;
+    do {
+      b = *pos_++;
+      v |= static_cast<T>(b & 0x7F) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    if (shift < 8 * sizeof(T) && (b & 0x40)) v |= ~static_cast<T>(0) << shift;
+    return v;
+  }
+
+  // Runs a decoder helper (read_blocktype, skip_immediates) on the rest of the body.
+  template <typename Fn>
+  void decode(Fn fn) {
+    Reader r(origin_, pos_, end_, ErrorCode::unexpected_end_section);
+    fn(r);
+    pos_ = r.pos();
+  }
+
+ private:
+  const uint8_t* origin_;
+  const uint8_t* pos_;
+  const uint8_t* end_;
+};
+
 constexpr uint32_t kMaxSlots = 0x10000u;  // slots are 16-bit operands
 
 enum class Where : uint8_t { home, local, constant };
@@ -205,11 +274,13 @@ bool wrapped_load(const CodeUnit* p, CodeUnit load, Slot* base, uint32_t* imm) {
 
 // Constants used inside loops get frame slots right after the locals (see CompiledFunc::consts).
 // Their number is known only at the end of the function, so while it is translated constant k is
-// named by the provisional slot kConstMark - k and the temporaries start a gap of kMaxConsts slots
-// (or of the result count, if larger) after the locals, so they never equal the result slots
-// 0..n-1 a return writes; relocate_slots() then closes the gap to the number of constants and gives
-// the constants their final slots: one walk over the code instead of translating every function
-// with loop constants twice.
+// named by the provisional slot kConstMark - k and the temporaries start right after the locals (or
+// after the result slots 0..n-1 a return writes, if there are more, so that they never equal them);
+// relocate_slots() then moves the temporaries up by the number of constants and gives the constants
+// their final slots: one walk over the code instead of translating every function with loop
+// constants twice, and none for a function without constants. The operand stack limit is checked
+// as if the temporaries started kMaxConsts slots after the locals (limit_base_), so that the final
+// slots fit 16 bits.
 constexpr uint32_t kMaxConsts = 64;
 constexpr uint32_t kConstMark = kMaxSlots - 1;
 constexpr uint32_t kMaxTempSlots = kMaxSlots - kMaxConsts;  // provisional slots below the marks
@@ -249,6 +320,7 @@ class Translator {
       if (error_.ok()) error_ = sink.put(sink.context, i, func);
       arena_.rewind(code_start);
       emitted_ = 0;
+      sync_code();
     }
     arena_.rewind_scratch(scratch);
     return error_;
@@ -287,7 +359,19 @@ class Translator {
     stack_ = arena_.allocate_scratch_array<Operand>(stack_capacity_);
     ctrl_ = arena_.allocate_scratch_array<Ctrl>(ctrl_capacity_);
     code_base_ = static_cast<CodeUnit*>(arena_.allocate(0, alignof(uint64_t)));
+    code_mark_ = arena_.mark();
+    emitted_ = 0;
+    sync_code();
     return stack_ && ctrl_ && code_base_;
+  }
+
+  // Code is written straight into the arena's free space, without an allocation per instruction;
+  // the arena learns how much was written here, at the end of each function and before scratch
+  // grows, which also recomputes the room left.
+  void sync_code() {
+    arena_.rewind(code_mark_);
+    arena_.allocate(emitted_ * sizeof(CodeUnit), alignof(CodeUnit));  // fits: within the room
+    code_room_ = emitted_ + static_cast<uint32_t>(arena_.remaining() / sizeof(CodeUnit));
   }
 
   // ---- errors ----
@@ -307,7 +391,9 @@ class Translator {
   template <typename T>
   bool grow(T** items, uint32_t* capacity, uint32_t used) {
     uint32_t bigger = *capacity * 2;
+    sync_code();
     T* fresh = arena_.allocate_scratch_array<T>(bigger);
+    sync_code();
     if (!fresh) {
       fail(ErrorCode::out_of_arena);
       return false;
@@ -324,13 +410,13 @@ class Translator {
   // Appends `units` code units; on arena exhaustion records the error and returns a dummy buffer
   // so callers need no checks (the main loop stops at the next instruction).
   CodeUnit* emit(uint32_t units) {
-    void* p = arena_.allocate(units * sizeof(CodeUnit), alignof(CodeUnit));
-    if (!p || static_cast<CodeUnit*>(p) != code_base_ + emitted_) {
+    if (units > code_room_ - emitted_) {
       fail(ErrorCode::out_of_arena);
       return dummy_;
     }
+    CodeUnit* p = code_base_ + emitted_;
     emitted_ += units;
-    return static_cast<CodeUnit*>(p);
+    return p;
   }
   CodeUnit* at(uint32_t offset) { return code_base_ + offset; }
 
@@ -362,26 +448,43 @@ class Translator {
   }
 
   // ---- slots and the compile-time operand stack ----
-  uint32_t home(uint32_t pos) {
-    uint32_t slot = first_temp_ + pos;
-    if (slot >= kMaxTempSlots) fail(ErrorCode::limit_operand_stack);
-    return slot;
-  }
-  Slot slot_of(uint32_t pos) {
+  // The slot range of a position is checked once, when it is first pushed (push_slow()): a home
+  // slot is only asked for positions at or below the stack's height plus one, which is pushed next.
+  uint32_t home(uint32_t pos) const { return first_temp_ + pos; }
+  Slot slot_of(uint32_t pos) const {
     const Operand& o = stack_[pos];
     return static_cast<Slot>(o.where == Where::local ? o.local : home(pos));
   }
+  // Below push_limit_ a push needs no check: the stack has room, the config limit and the slot
+  // range are not reached (set_push_limit()).
   void push(Where where, uint32_t local, uint32_t producer) {
+    if (height_ >= push_limit_) return push_slow(where, local, producer);
+    Operand& o = stack_[height_];
+    o.where = where;
+    o.local = local;
+    o.producer = producer;
+    if (where == Where::local) ++deferred_;
+    if (++height_ > max_height_) max_height_ = height_;
+  }
+  // Out of line, so that push() stays small enough to inline.
+  [[gnu::noinline]] void push_slow(Where where, uint32_t local, uint32_t producer) {
     if (height_ >= PICOWASM_MAX_OPERAND_STACK) {
       fail(ErrorCode::limit_operand_stack);
       return;
     }
     if (height_ == stack_capacity_ && !grow(&stack_, &stack_capacity_, height_)) return;
+    set_push_limit();
     stack_[height_] = Operand{where, local, producer};
     if (where == Where::local) ++deferred_;
     ++height_;
     if (height_ > max_height_) max_height_ = height_;
-    home(height_ - 1);  // checks the slot range
+    if (limit_base_ + height_ - 1 >= kMaxTempSlots) fail(ErrorCode::limit_operand_stack);
+  }
+  void set_push_limit() {
+    uint32_t limit =
+        stack_capacity_ < PICOWASM_MAX_OPERAND_STACK ? stack_capacity_ : PICOWASM_MAX_OPERAND_STACK;
+    const uint32_t slots = limit_base_ < kMaxTempSlots ? kMaxTempSlots - limit_base_ : 0;
+    push_limit_ = limit < slots ? limit : slots;
   }
   void push_result() { push(Where::home, 0, last_start_); }
   // Pops the top entry and returns its slot. Inside a loop, a constant whose instruction was just
@@ -389,9 +492,15 @@ class Translator {
   Slot pop() {
     --height_;
     const Operand& o = stack_[height_];
-    if (o.where == Where::local) --deferred_;
-    if (o.where == Where::constant && loop_depth_ > 0 && o.producer == last_start_ &&
-        o.producer != kNone) {
+    if (o.where == Where::home) return static_cast<Slot>(home(height_));
+    if (o.where == Where::local) {
+      --deferred_;
+      return static_cast<Slot>(o.local);
+    }
+    return pop_constant(o);
+  }
+  Slot pop_constant(const Operand& o) {
+    if (loop_depth_ > 0 && o.producer == last_start_ && o.producer != kNone) {
       uint32_t k = intern_const(const_value(o.producer));
       if (k != kNone) {
         rewind_to(o.producer);
@@ -558,16 +667,19 @@ class Translator {
       out->num_consts = num_consts_;
       out->const_slot = const_base_;
     }
+    sync_code();
   }
 
   // Final slot numbers in the code from `start` on: constant marks become the constant slots right
   // after the locals, temporaries follow them. The slot operands are the layout's 'S' units.
   void relocate_slots(uint32_t start) {
     const uint32_t gap = first_temp_ - const_base_;
+    if (gap == 0 && num_consts_ == 0) return;  // provisional slots are final
     for (CodeUnit* pc = at(start); pc < at(here()); pc += instruction_units(pc)) {
-      const uint32_t mask = kCodeOpShapes.of[*pc].slot_mask;
-      for (uint32_t u = 1; mask >> u; ++u) {
-        if (!((mask >> u) & 1) || pc[u] < first_temp_) continue;
+      // Unit 0 is the operation; one iteration per slot operand.
+      for (uint32_t mask = kCodeOpShapes.of[*pc].slot_mask & ~1u; mask != 0; mask &= mask - 1) {
+        const uint32_t u = static_cast<uint32_t>(__builtin_ctz(mask));
+        if (pc[u] < first_temp_) continue;
         pc[u] = static_cast<Slot>(pc[u] >= kMaxTempSlots ? const_base_ + (kConstMark - pc[u])
                                                          : pc[u] - gap + num_consts_);
       }
@@ -575,29 +687,35 @@ class Translator {
   }
 
   void translate_body(const Function& f, const FuncType& type) {
-    first_temp_ = const_base_ + (type.num_results > kMaxConsts ? type.num_results : kMaxConsts);
+    first_temp_ = type.num_results > const_base_ ? type.num_results : const_base_;
+    limit_base_ = const_base_ + (type.num_results > kMaxConsts ? type.num_results : kMaxConsts);
     height_ = max_height_ = deferred_ = ctrl_depth_ = loop_depth_ = 0;
+    set_push_limit();
     seal();
     if (const_base_ >= kMaxSlots) return fail(ErrorCode::limit_locals);
-    Reader r(m_.bytes.data, f.code.data, f.code.data + f.code.size,
-             ErrorCode::unexpected_end_section);
+    Body r(m_.bytes.data, f.code.data, f.code.data + f.code.size);
     reader_ = &r;
     push_ctrl(CtrlKind::func, 0, type.num_results, false);
     while (ctrl_depth_ > 0 && error_.ok()) {
-      if (!r.ok()) return fail(r.error().code);  // cannot happen after validation
+      if (r.at_end()) return fail(ErrorCode::unexpected_end_section);  // not after validation
       step(r);
     }
     reader_ = nullptr;
   }
 
   // Translates one instruction.
-  void step(Reader& r) {
+  void step(Body& r) {
     wasm_offset_ = r.offset();
-    Op op;
-    const OpInfo* info;
-    if (!read_opcode(r, &op, &info)) return;
+    // Validated: a known opcode, and SIMD was refused. Its OpInfo is looked up only when needed.
+    const uint8_t byte = r.byte();
+    Op op = static_cast<Op>(byte);
+    if (byte == kPrefixFC) {
+      uint32_t sub = 0;
+      r.u32(&sub);
+      op = static_cast<Op>(0x100 + sub);
+    }
     Ctrl& cur = ctrl_[ctrl_depth_ - 1];
-    if (cur.unreachable || cur.dead) return dead_step(r, op, info);
+    if (cur.unreachable || cur.dead) return dead_step(r, op, op_info(op));
 
     switch (op) {
       case Op::unreachable: instr(code_op(XOp::trap_unreachable)); return make_unreachable();
@@ -623,7 +741,7 @@ class Translator {
       case Op::drop: pop(); return;
       case Op::select: return on_select();
       case Op::select_t: {
-        skip_immediates(r, Imm::select_t);
+        skip(r, Imm::select_t);
         return on_select();
       }
       case Op::local_get: {
@@ -714,7 +832,7 @@ class Translator {
       }
 #if PICOWASM_FEATURE_REFERENCE_TYPES
       case Op::ref_null: {
-        skip_immediates(r, Imm::reftype);
+        skip(r, Imm::reftype);
         return const64(0, false);
       }
       case Op::ref_is_null: return unary(code_op(XOp::ref_is_null));
@@ -812,17 +930,18 @@ class Translator {
       default: break;
     }
     // Everything left is described by the opcode table: loads, stores and numeric operations.
+    const OpInfo* info = op_info(op);
     if (info->imm == Imm::memarg) return memory_access(r, op, *info);
     if (info->param1 != kT_) return binary(op);
     return unary(code_op(op));
   }
 
-  void dead_step(Reader& r, Op op, const OpInfo* info) {
+  void dead_step(Body& r, Op op, const OpInfo* info) {
     Ctrl& cur = ctrl_[ctrl_depth_ - 1];
     switch (op) {
       case Op::block:
       case Op::loop:
-      case Op::if_: skip_immediates(r, info->imm); return push_ctrl(CtrlKind::block, 0, 0, true);
+      case Op::if_: skip(r, info->imm); return push_ctrl(CtrlKind::block, 0, 0, true);
       case Op::else_:
         if (cur.dead) return;
         return on_else();
@@ -832,8 +951,12 @@ class Translator {
           return;
         }
         return on_end();
-      default: skip_immediates(r, info->imm); return;
+      default: skip(r, info->imm); return;
     }
+  }
+
+  static void skip(Body& r, Imm imm) {
+    r.decode([imm](Reader& d) { skip_immediates(d, imm); });
   }
 
   void make_unreachable() {
@@ -851,9 +974,9 @@ class Translator {
   }
 
   // ---- control ----
-  void open_block(Reader& r, Op op) {
+  void open_block(Body& r, Op op) {
     BlockType bt;
-    read_blocktype(r, &bt);
+    r.decode([&bt](Reader& d) { read_blocktype(d, &bt); });
     uint32_t params, results;
     block_arity(bt, &params, &results);
     Slot cond = 0;
@@ -961,7 +1084,7 @@ class Translator {
     return start + 2;
   }
 
-  void on_br_if(Reader& r) {
+  void on_br_if(Body& r) {
     uint32_t depth = 0;
     r.u32(&depth);
     const uint32_t cond_producer = stack_[height_ - 1].producer;
@@ -983,7 +1106,7 @@ class Translator {
     seal();
   }
 
-  void on_br_table(Reader& r) {
+  void on_br_table(Body& r) {
     uint32_t count = 0;
     r.u32(&count);
     const uint8_t* labels = r.pos();
@@ -994,7 +1117,7 @@ class Translator {
     Slot index = pop();
     // All targets share one arity; values are materialized once, before the dispatch.
     uint32_t first_depth = 0;
-    Reader lr(m_.bytes.data, labels, r.pos(), ErrorCode::unexpected_end_section);
+    Body lr(m_.bytes.data, labels, r.pos());
     lr.u32(&first_depth);
     const uint32_t n = arity(label(first_depth));
     materialize_range(height_ - n, height_);
@@ -1005,7 +1128,7 @@ class Translator {
     // Entries whose values are already in place jump straight to the label; the others (and
     // returns) jump to a stub after the table that moves the values first.
     for (int pass = 0; pass < 2; ++pass) {
-      lr = Reader(m_.bytes.data, labels, r.pos(), ErrorCode::unexpected_end_section);
+      lr = Body(m_.bytes.data, labels, r.pos());
       for (uint32_t i = 0; i <= count; ++i) {
         uint32_t depth = 0;
         lr.u32(&depth);
@@ -1026,6 +1149,8 @@ class Translator {
   void call_frame(uint32_t num_params, uint32_t* frame_slot) {
     materialize_range(height_ - num_params, height_);
     *frame_slot = home(height_ - num_params);
+    if (limit_base_ + height_ - num_params >= kMaxTempSlots)  // not pushed yet
+      fail(ErrorCode::limit_operand_stack);
     truncate(height_ - num_params);
   }
 
@@ -1036,7 +1161,7 @@ class Translator {
     make_unreachable();
   }
 
-  void on_call(Reader& r, bool tail) {
+  void on_call(Body& r, bool tail) {
     uint32_t f = 0;
     r.u32(&f);
     const FuncType& t = m_.func_type(f);
@@ -1057,7 +1182,7 @@ class Translator {
     for (uint32_t i = 0; i < t.num_results; ++i) push(Where::home, 0, kNone);
   }
 
-  void on_call_indirect(Reader& r, bool tail) {
+  void on_call_indirect(Body& r, bool tail) {
     uint32_t type_index = 0, table = 0;
     r.u32(&type_index);
     r.u32(&table);
@@ -1077,7 +1202,7 @@ class Translator {
   }
 
   // ---- locals, select, tables ----
-  void on_local_set(Reader& r, bool tee) {
+  void on_local_set(Body& r, bool tee) {
     uint32_t x = 0;
     r.u32(&x);
     materialize_local_refs(x);
@@ -1109,7 +1234,7 @@ class Translator {
     push_result();
   }
 
-  void table_op(Reader& r, XOp op, bool result) {
+  void table_op(Body& r, XOp op, bool result) {
     uint32_t t = 0;
     r.u32(&t);
     if (result) {  // table.get dst, table, index
@@ -1129,12 +1254,12 @@ class Translator {
 
   // ---- memory and numeric operations ----
   // A memory index immediate (validated): a u32 with multi-memory, else 2.0's zero byte.
-  uint32_t memory_index(Reader& r) {
+  uint32_t memory_index(Body& r) {
     uint32_t index = 0;
     if (multi_memory()) {
       r.u32(&index);
     } else {
-      skip_immediates(r, Imm::memory);
+      skip(r, Imm::memory);
     }
     return index;
   }
@@ -1142,7 +1267,7 @@ class Translator {
     return PICOWASM_FEATURE_MULTI_MEMORY && (m_.features & kFeatureMultiMemory);
   }
 
-  void memory_access(Reader& r, Op op, const OpInfo& info) {
+  void memory_access(Body& r, Op op, const OpInfo& info) {
     uint32_t align = 0, offset = 0, memory = 0;
     r.u32(&align);
     if (multi_memory() && (align & kMemargMemoryIndex)) r.u32(&memory);
@@ -1399,8 +1524,6 @@ class Translator {
 
   // Removes the last instruction (a constant about to be folded).
   void rewind_to(uint32_t producer) {
-    Arena::Mark m{arena_.used() - (here() - producer) * sizeof(CodeUnit)};
-    arena_.rewind(m);
     emitted_ = producer;
     seal();
   }
@@ -1446,11 +1569,13 @@ class Translator {
   const Module& m_;
   Arena& arena_;
   Error error_;
-  Reader* reader_ = nullptr;
+  Body* reader_ = nullptr;
   uint32_t func_index_ = 0;
 
   CodeUnit* code_base_ = nullptr;
+  Arena::Mark code_mark_{0};  // the arena's bottom at code_base_
   uint32_t emitted_ = 0;
+  uint32_t code_room_ = 0;  // units that fit from code_base_ (see sync_code())
   CodeUnit dummy_[16] = {};
 
   uint32_t locate_target_ = kNone;  // locate(): code position looked for (relative to code base)
@@ -1468,10 +1593,12 @@ class Translator {
   uint32_t max_height_ = 0;
   uint32_t deferred_ = 0;  // entries that are deferred locals
   uint32_t first_temp_ = 0;
+  uint32_t limit_base_ = 0;  // first_temp_ for the limit checks (see kMaxConsts)
 
   Ctrl* ctrl_ = nullptr;
   uint32_t ctrl_depth_ = 0;
   uint32_t stack_capacity_ = 0;
+  uint32_t push_limit_ = 0;  // heights below which push() checks nothing
   uint32_t ctrl_capacity_ = 0;
   uint32_t loop_depth_ = 0;  // live loops enclosing the current instruction
 
