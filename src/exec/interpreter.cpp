@@ -699,6 +699,11 @@ PICOWASM_RUN_ATTRIBUTES CallResult run(Instance& entry, const PausedCall& start,
     pc += code_units(XOp::const16);
     NEXT();
   }
+  CASE_X(const0) {
+    fp[pc[1]] = 0;
+    pc += code_units(XOp::const0);
+    NEXT();
+  }
   CASE_X(const64) {
     fp[pc[1]] = read_u64(pc + 2);
     pc += code_units(XOp::const64);

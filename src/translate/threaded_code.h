@@ -43,6 +43,7 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(const32, "SI")         /* dst <- imm32 (upper half zeroed) */                       \
   X(const16, "SH")         /* dst <- sign-extended imm16 as i32 (upper half zeroed) */  \
   X(const64, "SL")         /* dst <- imm64 */                                           \
+  X(const0, "S")           /* dst <- 0 (any type: a third of the suite's constants) */  \
   X(br, "B")               /* pc += offset */                                           \
   X(br_if, "SB")           /* if (i32 s != 0) pc += offset */                           \
   X(br_unless, "SB")       /* if (i32 s == 0) pc += offset */                           \

@@ -803,6 +803,7 @@ class Translator {
         int32_t v = 0;
         r.s32(&v);
         const bool short_form = v == static_cast<int16_t>(v);
+        if (v == 0) return const64(0, true);
         CodeUnit* p = instr(code_op(short_form ? XOp::const16 : XOp::const32), 1);
         p[1] = static_cast<Slot>(home(height_));
         if (short_form) {
@@ -966,10 +967,11 @@ class Translator {
     seal();
   }
 
+  // Zero, of any type, is the one-operand const0.
   void const64(uint64_t v, bool is_constant) {
-    CodeUnit* p = instr(code_op(XOp::const64), 1);
+    CodeUnit* p = instr(code_op(v == 0 ? XOp::const0 : XOp::const64), 1);
     p[1] = static_cast<Slot>(home(height_));
-    put_u64(p + 2, v);
+    if (v != 0) put_u64(p + 2, v);
     push(is_constant ? Where::constant : Where::home, 0, last_start_);
   }
 
@@ -1518,6 +1520,7 @@ class Translator {
 
   uint64_t const_value(uint32_t producer) {
     const CodeUnit* p = at(producer);
+    if (p[0] == code_op(XOp::const0)) return 0;
     if (p[0] == code_op(XOp::const16)) return imm16(p + 2);
     return p[0] == code_op(XOp::const64) ? read_u64(p + 2) : read_u32(p + 2);
   }
