@@ -10,7 +10,6 @@
 // replays over an address counter: measure_instance() reports exactly what instantiation will use,
 // padding included, and an instance that does not fit fails before anything is written.
 #include <cstring>
-#include <type_traits>
 
 #include "picowasm/config.h"
 #include "picowasm/picowasm.hpp"
@@ -145,7 +144,6 @@ class Region {
   // Cortex-M4).
   template <typename T>
   T* take_array(uint64_t count) {
-    static_assert(std::is_trivially_destructible<T>::value, "arena objects are never destroyed");
     return static_cast<T*>(take_zeroed(count, sizeof(T), alignof(T)));
   }
 
