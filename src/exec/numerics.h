@@ -389,7 +389,7 @@ template <typename F>
 constexpr F sqrt_soft(F a) {
   using B = FloatBits<F>;
   constexpr int kP = std::numeric_limits<F>::digits;  // 24 or 53 significand bits
-  constexpr int kBias = std::numeric_limits<F>::max_exponent - 1;
+  constexpr int kBias = (1 << (int(sizeof(F)) * 8 - kP - 1)) - 1;  // 127 or 1023
   constexpr B kHidden = B(1) << (kP - 1);
   constexpr B kSign = FloatTraits<F>::kSignMask;
   constexpr B kInf = ~kSign & ~(kHidden - 1);
