@@ -90,6 +90,17 @@ class Body {
   const uint8_t* end_;
 };
 
+// A failed emission (out of arena) hands out a dummy buffer of this many units, so it must hold
+// every fixed-size instruction; br_table, the one sized by its operands, stops on failure instead.
+constexpr uint32_t kDummyUnits = 16;
+constexpr bool fixed_instructions_fit_dummy() {
+  for (const CodeOpShape& s : kCodeOpShapes.of)
+    if (s.units > kDummyUnits) return false;
+  return true;
+}
+static_assert(fixed_instructions_fit_dummy(),
+              "the dummy buffer holds every fixed-size instruction");
+
 constexpr uint32_t kMaxSlots = 0x10000u;  // slots are 16-bit operands
 
 enum class Where : uint8_t { home, local, constant };
@@ -418,7 +429,9 @@ class Translator {
     emitted_ += units;
     return p;
   }
-  CodeUnit* at(uint32_t offset) { return code_base_ + offset; }
+  // A field of an instruction whose emission failed (out of arena) lies past the code: writes to
+  // it land in the dummy buffer instead of beyond the arena.
+  CodeUnit* at(uint32_t offset) { return offset < emitted_ ? code_base_ + offset : dummy_; }
 
   // Starts an instruction, sized by its layout; `dst_field` is the unit index of its destination
   // slot, if it has one.
@@ -675,7 +688,7 @@ class Translator {
   void relocate_slots(uint32_t start) {
     const uint32_t gap = first_temp_ - const_base_;
     if (gap == 0 && num_consts_ == 0) return;  // provisional slots are final
-    for (CodeUnit* pc = at(start); pc < at(here()); pc += instruction_units(pc)) {
+    for (CodeUnit* pc = code_base_ + start; pc < code_base_ + here(); pc += instruction_units(pc)) {
       // Unit 0 is the operation; one iteration per slot operand.
       for (uint32_t mask = kCodeOpShapes.of[*pc].slot_mask & ~1u; mask != 0; mask &= mask - 1) {
         const uint32_t u = static_cast<uint32_t>(__builtin_ctz(mask));
@@ -1125,6 +1138,7 @@ class Translator {
     materialize_range(height_ - n, height_);
     uint32_t start = here();
     CodeUnit* p = instr_sized(code_op(XOp::br_table), 3 + 2 * (count + 1));
+    if (!error_.ok()) return make_unreachable();  // out of arena: the table was not emitted
     p[1] = index;
     p[2] = static_cast<CodeUnit>(count);
     // Entries whose values are already in place jump straight to the label; the others (and
@@ -1579,7 +1593,7 @@ class Translator {
   Arena::Mark code_mark_{0};  // the arena's bottom at code_base_
   uint32_t emitted_ = 0;
   uint32_t code_room_ = 0;  // units that fit from code_base_ (see sync_code())
-  CodeUnit dummy_[16] = {};
+  CodeUnit dummy_[kDummyUnits] = {};
 
   uint32_t locate_target_ = kNone;  // locate(): code position looked for (relative to code base)
   uint32_t located_ = kNone;        // locate(): module offset found

@@ -392,6 +392,45 @@ TEST(Instantiate, ArenaTooSmallIsOutOfArenaAndRewinds) {
   EXPECT_EQ(instantiate(empty, {}, small.arena, &inst).code, ErrorCode::out_of_arena);
 }
 
+// A br_table is emitted as one instruction of 3 + 2 * (labels + 1) code units. When the arena
+// cannot hold it, translation must fail with out_of_arena without writing any of its label fields
+// past the arena (a hostile module chooses the table size). The bytes after the arena are a guard.
+TEST(Compile, BrTableLargerThanTheArenaFailsWithoutWritingPastIt) {
+  const uint32_t labels = 6000;  // ~24 KB of code units, far more than the arenas below
+  Bytes instrs = {0x02, 0x40, 0x41, 0x00, 0x0E};  // block; i32.const 0; br_table
+  Bytes count = leb_u(labels);
+  instrs.insert(instrs.end(), count.begin(), count.end());
+  instrs.insert(instrs.end(), labels + 1, 0x00);  // every label (and the default) is the block
+  instrs.insert(instrs.end(), {0x0B, 0x0B});
+  Loaded loaded(module({kVoidType, funcs({0}), code({body({}, instrs)})}));
+  ASSERT_TRUE(loaded.err.ok()) << loaded.err.message();
+
+  constexpr size_t kGuard = 64 * 1024;
+  constexpr uint8_t kGuardByte = 0x5A;
+  for (size_t size = 1024; size <= 22 * 1024; size += 1024) {
+    std::vector<uint8_t> buffer(size + kGuard, kGuardByte);
+    Arena arena(buffer.data(), size);
+    picowasm::CompiledModule* compiled = nullptr;
+    picowasm::Error err = picowasm::compile_module(loaded.module, arena, &compiled);
+    EXPECT_EQ(err.code, ErrorCode::out_of_arena) << "arena of " << size << " bytes";
+    size_t first_changed = kGuard;
+    for (size_t i = 0; i < kGuard; ++i) {
+      if (buffer[size + i] != kGuardByte) {
+        first_changed = i;
+        break;
+      }
+    }
+    EXPECT_EQ(first_changed, kGuard)
+        << "arena of " << size << " bytes: byte " << first_changed << " after its end was written";
+  }
+
+  // With room, the same module translates (the table itself is valid).
+  std::vector<uint8_t> roomy(1u << 20);
+  Arena arena(roomy.data(), roomy.size());
+  picowasm::CompiledModule* compiled = nullptr;
+  EXPECT_EQ(picowasm::compile_module(loaded.module, arena, &compiled).code, ErrorCode::ok);
+}
+
 // ---- Shared segment operations (table.init / memory.init) --------------------------------------
 
 TEST(Segments, InitChecksBoundsBeforeWritingAndTreatsDroppedAsEmpty) {
