@@ -14,6 +14,7 @@ packages=(
   dpkg-dev                                          # apt-get source mbedtls (firmware build)
   lld                                               # wasm-ld: benchmark modules (clang wasm32)
   binaryen python3                                  # differential test: wasm-opt -ttf, driver
+  valgrind                                          # bench-compare.sh: exact x86-64 instruction counts
   python3-jsonschema                                # run records: CLI JSON against its schema
   wasi-libc libclang-rt-14-dev-wasm32               # WASI test programs (clang wasm32-wasi)
   gcc-arm-none-eabi libnewlib-arm-none-eabi         # Cortex-M4 port: cross compiler, newlib-nano,
