@@ -34,84 +34,40 @@ picowasm::Error load_error(const embed_test::Bytes& bytes) {
 
 TEST(MinimalEngine, BulkMemoryAndReferenceTypeInstructionsAreRefused) {
   struct Case {
-    const char* body;
+    const char* module;  // test/wat/NAME.wat: the plain module plus one refused instruction
     ErrorCode code;
     const char* words;  // in the message
   };
   const Case cases[] = {
-      {"(memory.fill (i32.const 0) (i32.const 0) (i32.const 0))",
-       ErrorCode::unsupported_bulk_memory, "bulk memory"},
-      {"(memory.copy (i32.const 0) (i32.const 0) (i32.const 0))",
-       ErrorCode::unsupported_bulk_memory, "bulk memory"},
-      {"(memory.init $d (i32.const 0) (i32.const 0) (i32.const 0))",
-       ErrorCode::unsupported_bulk_memory, "bulk memory"},
-      {"(data.drop $d)", ErrorCode::unsupported_bulk_memory, "bulk memory"},
-      {"(table.copy (i32.const 0) (i32.const 0) (i32.const 0))", ErrorCode::unsupported_bulk_memory,
-       "bulk memory"},
-      {"(table.init $e (i32.const 0) (i32.const 0) (i32.const 0))",
-       ErrorCode::unsupported_bulk_memory, "bulk memory"},
-      {"(elem.drop $e)", ErrorCode::unsupported_bulk_memory, "bulk memory"},
-      {"(drop (table.size $t))", ErrorCode::unsupported_reference_types, "reference types"},
-      {"(drop (table.grow $t (ref.null func) (i32.const 1)))",
-       ErrorCode::unsupported_reference_types, "reference types"},
-      {"(table.fill $t (i32.const 0) (ref.null func) (i32.const 1))",
-       ErrorCode::unsupported_reference_types, "reference types"},
-      {"(drop (table.get $t (i32.const 0)))", ErrorCode::unsupported_reference_types,
-       "reference types"},
-      {"(table.set $t (i32.const 0) (ref.func $f))", ErrorCode::unsupported_reference_types,
-       "reference types"},
-      {"(drop (ref.is_null (ref.null extern)))", ErrorCode::unsupported_reference_types,
-       "reference types"},
-      {"(drop (select (result i32) (i32.const 1) (i32.const 2) (i32.const 0)))",
-       ErrorCode::unsupported_reference_types, "reference types"},
+      {"minimal-refused-memory-fill", ErrorCode::unsupported_bulk_memory, "bulk memory"},
+      {"minimal-refused-memory-copy", ErrorCode::unsupported_bulk_memory, "bulk memory"},
+      {"minimal-refused-memory-init", ErrorCode::unsupported_bulk_memory, "bulk memory"},
+      {"minimal-refused-data-drop", ErrorCode::unsupported_bulk_memory, "bulk memory"},
+      {"minimal-refused-table-copy", ErrorCode::unsupported_bulk_memory, "bulk memory"},
+      {"minimal-refused-table-init", ErrorCode::unsupported_bulk_memory, "bulk memory"},
+      {"minimal-refused-elem-drop", ErrorCode::unsupported_bulk_memory, "bulk memory"},
+      {"minimal-refused-table-size", ErrorCode::unsupported_reference_types, "reference types"},
+      {"minimal-refused-table-grow", ErrorCode::unsupported_reference_types, "reference types"},
+      {"minimal-refused-table-fill", ErrorCode::unsupported_reference_types, "reference types"},
+      {"minimal-refused-table-get", ErrorCode::unsupported_reference_types, "reference types"},
+      {"minimal-refused-table-set", ErrorCode::unsupported_reference_types, "reference types"},
+      {"minimal-refused-ref-is-null", ErrorCode::unsupported_reference_types, "reference types"},
+      {"minimal-refused-select-typed", ErrorCode::unsupported_reference_types, "reference types"},
   };
   for (const Case& c : cases) {
-    const embed_test::Bytes bytes = embed_test::wat(
-        std::string("(module (memory 1) (table $t 2 funcref) (data $d \"ab\") (elem $e func $f)"
-                    " (func $f) (func (export \"g\") ") +
-        c.body + "))");
+    const embed_test::Bytes bytes = embed_test::wasm(c.module);
     const picowasm::Error e = load_error(bytes);
-    EXPECT_EQ(e.code, c.code) << c.body << ": " << picowasm::error_code_name(e.code);
-    EXPECT_EQ(e.kind(), picowasm::ErrorKind::unsupported) << c.body;
+    EXPECT_EQ(e.code, c.code) << c.module << ": " << picowasm::error_code_name(e.code);
+    EXPECT_EQ(e.kind(), picowasm::ErrorKind::unsupported) << c.module;
     EXPECT_NE(std::string(e.message()).find(c.words), std::string::npos) << e.message();
   }
 }
 
 // Segments, tables and call_indirect are the 2.0 core, not the refused instructions.
-const char* const kModule = R"((module
-  (type $i_i (func (param i32) (result i32)))
-  (memory 1)
-  (data (i32.const 16) "\01\02\03\04\05\06\07\08")
-  (table 2 funcref)
-  (elem (i32.const 0) $twice $dec)
-  (func $twice (type $i_i) (i32.mul (local.get 0) (i32.const 2)))                 ;; 0
-  (func $dec (type $i_i) (i32.sub (local.get 0) (i32.const 1)))                   ;; 1
-  ;; table slot i applied to x
-  (func (export "apply") (param $i i32) (param $x i32) (result i32)               ;; 2
-    (call_indirect (type $i_i) (local.get $x) (local.get $i)))
-  ;; 1 + 2 + ... + n, a loop on a compare with a constant and br_if
-  (func (export "sum") (param $n i32) (result i32) (local $acc i32)               ;; 3
-    (block $done
-      (loop $next
-        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-        (local.set $acc (i32.add (local.get $acc) (local.get $n)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-        (br $next)))
-    (local.get $acc))
-  ;; the i32 at address p + 16 (an add of a constant before a load at offset 0)
-  (func (export "peek") (param $p i32) (result i32)                               ;; 4
-    (i32.load (i32.add (local.get $p) (i32.const 16))))
-  ;; (x << 3) & 0xFF0 as i64
-  (func (export "mask64") (param $x i64) (result i64)                             ;; 5
-    (i64.and (i64.shl (local.get $x) (i64.const 3)) (i64.const 0xFF0)))
-  ;; a / b, called through another function so that the trap has a caller
-  (func $div (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))  ;; 6
-  (func (export "outer") (param i32 i32) (result i32)                             ;; 7
-    (i32.add (call $div (local.get 0) (local.get 1)) (i32.const 1)))
-))";
+const char* const kModule = "minimal-engine";
 
 struct Fixture {
-  Fixture() : module(embed_test::wat(kModule)), buffer(256 * 1024) {
+  Fixture() : module(embed_test::wasm(kModule)), buffer(256 * 1024) {
     picowasm::InstanceConfig config = embed_test::config_for(buffer);
     if (module.loaded) err = picowasm::instantiate(*module.loaded, config, &inst);
   }

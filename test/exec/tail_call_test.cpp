@@ -43,69 +43,11 @@ constexpr HostFunction kHost[] = {
 // Function indices (imports first): add 0, tick 1, fail 2, then the defined functions in order.
 constexpr uint32_t kFailTail = 12, kInner = 13, kOuter = 15;
 
-const char* const kModule = R"((module
-  (type $sum_t (func (param i64 i64) (result i64)))
-  (type $ii_i (func (param i32 i32) (result i32)))
-  (import "env" "add" (func $add (param i32 i32) (result i32)))
-  (import "env" "tick" (func $tick (param i32) (result i32)))
-  (import "env" "fail" (func $fail (param i32) (result i32)))
-  ;; 0 $sum, 1 $sum_ind, 2 $even (another type), 3 null, 4 the host function $add; 5.. out of range
-  (table 5 funcref)
-  (elem (i32.const 0) func $sum $sum_ind $even)
-  (elem (i32.const 4) func $add)
-
-  ;; sum(n, acc) = acc + n + (n - 1) + ... + 1, one tail call per step
-  (func $sum (export "sum") (type $sum_t)                                       ;; 3
-    (if (i64.eqz (local.get 0)) (then (return (local.get 1))))
-    (return_call $sum (i64.sub (local.get 0) (i64.const 1))
-                      (i64.add (local.get 1) (local.get 0))))
-  ;; the same with an ordinary call: one frame per step
-  (func $sum_call (export "sum_call") (type $sum_t)                             ;; 4
-    (if (i64.eqz (local.get 0)) (then (return (local.get 1))))
-    (call $sum_call (i64.sub (local.get 0) (i64.const 1))
-                    (i64.add (local.get 1) (local.get 0))))
-  ;; the same through table slot 1
-  (func $sum_ind (type $sum_t)                                                  ;; 5
-    (if (i64.eqz (local.get 0)) (then (return (local.get 1))))
-    (return_call_indirect (type $sum_t) (i64.sub (local.get 0) (i64.const 1))
-                                        (i64.add (local.get 1) (local.get 0)) (i32.const 1)))
-  ;; sum(n, 0) through table slot i; the index is local 0, which the arguments overwrite
-  (func (export "indirect") (param $i i32) (param $n i64) (result i64)          ;; 6
-    (return_call_indirect (type $sum_t) (local.get $n) (i64.const 0) (local.get $i)))
-
-  ;; mutual recursion; $odd has a local that must start at zero in every frame it reuses
-  (func $even (export "even") (param i32) (result i32)                          ;; 7
-    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1))
-      (else (return_call $odd (i32.sub (local.get 0) (i32.const 1))))))
-  (func $odd (export "odd") (param i32) (result i32) (local $scratch i64)      ;; 8
-    (if (i64.ne (local.get $scratch) (i64.const 0)) (then unreachable))
-    (local.set $scratch (i64.const -1))
-    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
-      (else (return_call $even (i32.sub (local.get 0) (i32.const 1))))))
-
-  ;; tail calls of host functions, directly and through the table
-  (func $add_tail (export "add_tail") (param i32) (result i32)                  ;; 9
-    (return_call $add (local.get 0) (i32.const 5)))
-  (func (export "add_indirect") (param i32) (result i32)                        ;; 10
-    (return_call_indirect (type $ii_i) (local.get 0) (i32.const 100) (i32.const 4)))
-  (func (export "tick_tail") (param i32) (result i32)                           ;; 11
-    (return_call $tick (call $tick (local.get 0))))
-  (func (export "fail_tail") (param i32) (result i32)                           ;; 12
-    (return_call $fail (local.get 0)))
-
-  ;; outer calls middle, which tail-calls inner: a trap in inner shows inner, then outer
-  (func $inner (param i32) (result i32)                                         ;; 13
-    (if (local.get 0) (then unreachable))
-    (i32.const 1))
-  (func $middle (param i32) (result i32) (return_call $inner (local.get 0)))    ;; 14
-  (func (export "outer") (param i32) (result i32)                               ;; 15
-    (i32.mul (i32.add (call $middle (local.get 0)) (call $add_tail (i32.const 2)))
-             (i32.const 10)))
-))";
+const char* const kModule = "tail-call";
 
 // One instance of kModule with the default limits (256 call frames, 16 KiB of value stack).
 struct Fixture {
-  Fixture() : module(embed_test::wat(kModule, "--enable-tail-call")), buffer(256 * 1024) {
+  Fixture() : module(embed_test::wasm(kModule)), buffer(256 * 1024) {
     picowasm::InstanceConfig config;
     config.arena = buffer.data;
     config.arena_size = buffer.size;
@@ -292,18 +234,8 @@ TEST(TailCall, BacktraceShowsTheCalleeInTheCallersPlace) {
 
 TEST(TailCall, TailCallIntoAnotherInstanceSwitchesMemories) {
   // A's load_at reads A's memory; B tail-calls it, then reads its own memory at the same address.
-  embed_test::Module a(embed_test::wat(R"((module
-    (memory (export "mem") 1)
-    (data (i32.const 8) "\2a\00\00\00")
-    (func (export "load_at") (param i32) (result i32) (i32.load (local.get 0)))))"));
-  embed_test::Module b(embed_test::wat(R"((module
-    (import "a" "load_at" (func $load_at (param i32) (result i32)))
-    (memory 1)
-    (data (i32.const 8) "\e8\03\00\00")
-    (func $tail (param i32) (result i32) (return_call $load_at (local.get 0)))
-    (func (export "go") (result i32)
-      (i32.add (call $tail (i32.const 8)) (i32.load (i32.const 8))))))",
-                                       "--enable-tail-call"));
+  embed_test::Module a(embed_test::wasm("tail-call-memory-a"));
+  embed_test::Module b(embed_test::wasm("tail-call-memory-b"));
   Buffer buf_a(256 * 1024), buf_b(256 * 1024);
   picowasm::Instance *ia = nullptr, *ib = nullptr;
   picowasm::InstanceConfig ca = embed_test::config_for(buf_a);
@@ -324,7 +256,7 @@ TEST(TailCall, TailCallIntoAnotherInstanceSwitchesMemories) {
 #endif  // PICOWASM_FEATURE_TAIL_CALL
 
 TEST(TailCall, RefusedWhenTheModuleConfigDisablesTheProposal) {
-  const embed_test::Bytes bytes = embed_test::wat(kModule, "--enable-tail-call");
+  const embed_test::Bytes bytes = embed_test::wasm(kModule);
   Buffer buf(1 << 20);
   picowasm::ModuleConfig c;
   c.arena = buf.data;
@@ -345,27 +277,18 @@ TEST(TailCall, RefusedWhenTheModuleConfigDisablesTheProposal) {
 // Built with -DPICOWASM_FEATURE_TAIL_CALL=0: every module using the opcodes is refused, whatever
 // its ModuleConfig asks, with the error naming the proposal; other modules run as before.
 TEST(TailCall, CompiledOutRefusesTheOpcodesNamingTheProposal) {
-  for (const char* body : {"(return_call $f (i32.const 1))",
-                           "(return_call_indirect (param i32) (result i32) (i32.const 1) "
-                           "(i32.const 0))"}) {
-    const embed_test::Bytes bytes =
-        embed_test::wat(std::string("(module (table 1 funcref) (elem (i32.const 0) $f)"
-                                    " (func $f (param i32) (result i32) (local.get 0))"
-                                    " (func (export \"g\") (result i32) ") +
-                            body + "))",
-                        "--enable-tail-call");
+  for (const char* name : {"tail-call-return-call", "tail-call-return-call-indirect"}) {
+    const embed_test::Bytes bytes = embed_test::wasm(name);
     Buffer buf(1 << 20);
     picowasm::ModuleConfig c;
     c.arena = buf.data;
     c.arena_size = buf.size;
     picowasm::LoadedModule* m = nullptr;
     picowasm::Error e = picowasm::load(bytes.data(), bytes.size(), c, &m);
-    EXPECT_EQ(e.code, ErrorCode::unsupported_tail_call) << body;
+    EXPECT_EQ(e.code, ErrorCode::unsupported_tail_call) << name;
     EXPECT_NE(std::string(e.message()).find("tail-call"), std::string::npos) << e.message();
   }
-  embed_test::Module plain(embed_test::wat(
-      "(module (func $f (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))"
-      " (func (export \"g\") (result i32) (call $f (i32.const 41))))"));
+  embed_test::Module plain(embed_test::wasm("tail-call-plain"));
   Buffer buf(64 * 1024);
   picowasm::Instance* inst = nullptr;
   ASSERT_TRUE(picowasm::instantiate(*plain.loaded, embed_test::config_for(buf), &inst).ok());

@@ -12,7 +12,7 @@
 namespace {
 
 using embed_test::Buffer;
-using embed_test::wat;
+using embed_test::wasm;
 using picowasm::ErrorCode;
 using picowasm::host_function;
 using picowasm::HostContext;
@@ -26,7 +26,7 @@ constexpr HostFunction kBoard[] = {host_function<&gpio_write>("env", "gpio_write
 
 struct Case {
   const char* name;
-  const char* text;
+  const char* module;  // test/wat/NAME.wat
   picowasm::ResourceLimits limits;
 };
 
@@ -47,37 +47,17 @@ picowasm::ResourceLimits with(uint32_t memory_pages, uint32_t table_elems,
 }
 
 std::vector<Case> cases() {
-  const char* blink = R"((module
-    (import "env" "gpio_write" (func $gpio_write (param i32 i32)))
-    (import "env" "delay_ms" (func $delay_ms (param i32)))
-    (global $led_pin i32 (i32.const 13))
-    (func (export "run") (param i32)
-      (call $gpio_write (global.get $led_pin) (local.get 0))
-      (call $delay_ms (i32.const 500)))))";
-  const char* everything = R"((module
-    (import "env" "delay_ms" (func $delay_ms (param i32)))
-    (memory 1 4)
-    (table 3 10 funcref)
-    (table 1 externref)
-    (global (mut i64) (i64.const 7))
-    (global f32 (f32.const 1.5))
-    (global (mut i32) (i32.const 0))
-    (func $a (result i32) (i32.const 1))
-    (func $b (result i32) (i32.const 2))
-    (elem (i32.const 0) $a $b)
-    (elem func $a)
-    (data (i32.const 8) "abc")
-    (data "passive")
-    (func (export "f") (result i32) (call_indirect (result i32) (i32.const 1)))))";
+  const char* blink = "admission-blink";
+  const char* everything = "admission-everything";
   return {
-      {"empty", "(module)", {}},
-      {"empty-small", "(module)", small_stacks()},
+      {"empty", "empty", {}},
+      {"empty-small", "empty", small_stacks()},
       {"blink", blink, {}},
       {"blink-small", blink, small_stacks()},
       {"everything", everything, small_stacks()},
       {"everything-grow", everything, with(3, 7)},
       {"everything-capped", everything, with(0, 0, 5000)},
-      {"memory-only", "(module (memory 2))", with(0, 0)},
+      {"memory-only", "memory-2-pages", with(0, 0)},
   };
 }
 
@@ -93,7 +73,7 @@ InstanceConfig config(const Case& c, void* arena, size_t size) {
 
 TEST(EmbedAdmission, InstanceSizeIsExactlyWhatInstantiateUses) {
   for (const Case& c : cases()) {
-    embed_test::Module m(wat(c.text));
+    embed_test::Module m(wasm(c.module));
     ASSERT_NE(m.loaded, nullptr) << c.name;
     size_t bound = 0;
     ASSERT_TRUE(picowasm::instance_size(*m.loaded, config(c, nullptr, 0), &bound).ok());
@@ -136,7 +116,7 @@ TEST(EmbedAdmission, InstanceSizeIsExactlyWhatInstantiateUses) {
 }
 
 TEST(EmbedAdmission, SizesFollowTheLimits) {
-  embed_test::Module m(wat("(module (memory 1 8) (table 2 20 funcref))"));
+  embed_test::Module m(wasm("admission-memory-1-8-table-2-20"));
   Buffer probe(0);
   auto size_with = [&](picowasm::ResourceLimits l) {
     InstanceConfig c;
@@ -166,15 +146,12 @@ TEST(EmbedAdmission, SizesFollowTheLimits) {
 }
 
 TEST(EmbedAdmission, ModuleSizeTellsTheBufferLoadNeeds) {
-  const std::vector<std::string> texts = {
-      "(module)",
-      R"((module (memory 1) (func (export "f") (param i32) (result i32)
-          (local i32) (block (loop (br_if 1 (i32.eqz (local.get 0)))
-          (local.set 1 (i32.add (local.get 1) (local.get 0)))
-          (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br 0))) (local.get 1))))",
+  const std::vector<std::string> modules = {
+      "empty",
+      "admission-sum-loop",
   };
-  for (const std::string& text : texts) {
-    const std::vector<uint8_t> bytes = wat(text);
+  for (const std::string& name : modules) {
+    const std::vector<uint8_t> bytes = wasm(name);
     Buffer scratch(1 << 20, 0, 0);
     picowasm::ModuleConfig sc;
     sc.arena = scratch.data;
@@ -190,7 +167,7 @@ TEST(EmbedAdmission, ModuleSizeTellsTheBufferLoadNeeds) {
     mc.arena = exact.data;
     mc.arena_size = fp.peak;
     picowasm::LoadedModule* loaded = nullptr;
-    ASSERT_TRUE(picowasm::load(bytes.data(), bytes.size(), mc, &loaded).ok()) << text;
+    ASSERT_TRUE(picowasm::load(bytes.data(), bytes.size(), mc, &loaded).ok()) << name;
     EXPECT_EQ(loaded->arena_used, fp.retained);
     EXPECT_EQ(loaded->arena_peak, fp.peak);
     EXPECT_EQ(static_cast<void*>(loaded), exact.data);  // the module sits at the buffer start
@@ -205,20 +182,20 @@ TEST(EmbedAdmission, ModuleSizeTellsTheBufferLoadNeeds) {
 // The limit named in an out_of_arena error is the one whose reservation is largest.
 TEST(EmbedAdmission, OutOfArenaNamesTheLimitToLower) {
   struct Case {
-    const char* text;
+    const char* module;  // test/wat/NAME.wat
     uint32_t stack_bytes;
     uint32_t call_depth;
     const char* lower;
   };
   const Case cases[] = {
-      {"(module (memory 2))", 1024, 16, "memory_pages"},
-      {"(module (table 20000 funcref))", 1024, 16, "table_elems"},
-      {"(module (memory 0))", 256 * 1024, 16, "stack_bytes"},
-      {"(module)", 64, 100000, "call_depth"},
+      {"memory-2-pages", 1024, 16, "memory_pages"},
+      {"table-20000", 1024, 16, "table_elems"},
+      {"memory-0-pages", 256 * 1024, 16, "stack_bytes"},
+      {"empty", 64, 100000, "call_depth"},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(c.text);
-    embed_test::Module m(wat(c.text));
+    SCOPED_TRACE(c.module);
+    embed_test::Module m(wasm(c.module));
     Buffer buf(4096);
     picowasm::InstanceConfig config = embed_test::config_for(buf);
     config.limits.stack_bytes = c.stack_bytes;

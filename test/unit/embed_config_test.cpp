@@ -15,7 +15,7 @@ namespace {
 
 using embed_test::Buffer;
 using embed_test::config_for;
-using embed_test::wat;
+using embed_test::wasm;
 using picowasm::CallStatus;
 using picowasm::ErrorCode;
 using picowasm::ErrorKind;
@@ -36,12 +36,7 @@ constexpr HostFunction kBoard[] = {
     host_function<&delay_ms>("env", "delay_ms"),
 };
 
-const char* const kBlink = R"((module
-  (import "env" "gpio_write" (func $gpio_write (param i32 i32)))
-  (import "env" "delay_ms" (func $delay_ms (param i32)))
-  (func (export "run") (param i32)
-    (call $gpio_write (i32.const 13) (local.get 0))
-    (call $delay_ms (i32.const 500)))))";
+const char* const kBlink = "config-blink";
 
 std::string import_name(const picowasm::LoadedModule& m, const picowasm::Error& e) {
   const picowasm::Import* imp = picowasm::import_at(m, e.function);
@@ -138,7 +133,7 @@ TEST(EmbedConfig, CheckConfigRejectsEachBadField) {
 }
 
 TEST(EmbedConfig, BadConfigIsReportedBeforeAnythingIsWritten) {
-  embed_test::Module m(wat(kBlink));
+  embed_test::Module m(wasm(kBlink));
   Buffer buf(64 * 1024, 0, 0x5A);
   InstanceConfig c = config_for(buf);
   c.host_functions = kBoard;
@@ -149,7 +144,7 @@ TEST(EmbedConfig, BadConfigIsReportedBeforeAnythingIsWritten) {
   EXPECT_EQ(inst, nullptr);
   for (size_t i = 0; i < buf.size; ++i) ASSERT_EQ(buf.data[i], 0x5A);
 
-  const std::vector<uint8_t> bytes = wat(kBlink);
+  const std::vector<uint8_t> bytes = wasm(kBlink);
   ModuleConfig mc;
   mc.arena_size = 10;
   picowasm::LoadedModule* loaded = nullptr;
@@ -158,7 +153,7 @@ TEST(EmbedConfig, BadConfigIsReportedBeforeAnythingIsWritten) {
 }
 
 TEST(EmbedConfig, MissingImportNamesModuleAndField) {
-  embed_test::Module m(wat(kBlink));
+  embed_test::Module m(wasm(kBlink));
   Buffer buf(64 * 1024);
   InstanceConfig c = config_for(buf);
   c.host_functions = kBoard + 1;  // delay_ms only
@@ -188,7 +183,7 @@ TEST(EmbedConfig, MissingImportNamesModuleAndField) {
 }
 
 TEST(EmbedConfig, WrongSignatureOrKindIsIncompatible) {
-  embed_test::Module m(wat(kBlink));
+  embed_test::Module m(wasm(kBlink));
   Buffer buf(64 * 1024);
   InstanceConfig c = config_for(buf);
   constexpr HostFunction wrong[] = {host_function<&delay_ms>("env", "delay_ms"),
@@ -201,7 +196,7 @@ TEST(EmbedConfig, WrongSignatureOrKindIsIncompatible) {
   EXPECT_EQ(import_name(*m.loaded, e), "env.gpio_write");
 
   // A host function offered for a global import.
-  embed_test::Module g(wat(R"((module (import "env" "delay_ms" (global i32))))"));
+  embed_test::Module g(wasm("config-global-import"));
   c.host_functions = kBoard;
   e = picowasm::instantiate(*g.loaded, c, &inst);
   EXPECT_EQ(e.code, ErrorCode::incompatible_import);
@@ -210,19 +205,8 @@ TEST(EmbedConfig, WrongSignatureOrKindIsIncompatible) {
 
 TEST(EmbedConfig, ExternsLinkInstancesByName) {
   // A provides a function, a memory and a mutable global; B imports all three by name.
-  embed_test::Module a(wat(R"((module
-    (memory (export "mem") 1)
-    (global (export "counter") (mut i32) (i32.const 5))
-    (func (export "inc") (result i32)
-      (global.set 0 (i32.add (global.get 0) (i32.const 1)))
-      (global.get 0))))"));
-  embed_test::Module b(wat(R"((module
-    (import "a" "inc" (func $inc (result i32)))
-    (import "a" "mem" (memory 1))
-    (import "a" "counter" (global $c (mut i32)))
-    (func (export "go") (result i32)
-      (i32.store (i32.const 100) (call $inc))
-      (i32.add (i32.load (i32.const 100)) (global.get $c)))))"));
+  embed_test::Module a(wasm("config-link-a"));
+  embed_test::Module b(wasm("config-link-b"));
   Buffer buf_a(256 * 1024), buf_b(64 * 1024);
   picowasm::Instance *ia = nullptr, *ib = nullptr;
   ASSERT_TRUE(picowasm::instantiate(*a.loaded, config_for(buf_a), &ia).ok());
@@ -252,14 +236,7 @@ TEST(EmbedConfig, ExternsLinkInstancesByName) {
 }
 
 TEST(EmbedConfig, ModuleLimitsAreCheckedByLoad) {
-  const std::vector<uint8_t> bytes = wat(R"((module
-    (memory 1)
-    (func $a (local i32 i64 f32))
-    (func $b (local i32))
-    (table 1 funcref)
-    (elem (i32.const 0) $a)
-    (data (i32.const 0) "x")
-    (data (i32.const 1) "y")))");
+  const std::vector<uint8_t> bytes = wasm("config-module-limits");
   Buffer buf(256 * 1024);
   struct Case {
     void (*set)(picowasm::ResourceLimits&);
@@ -299,12 +276,7 @@ TEST(EmbedConfig, ModuleLimitsAreCheckedByLoad) {
 }
 
 TEST(EmbedConfig, InstanceLimitsBecomeErrorsOrTraps) {
-  embed_test::Module m(wat(R"((module
-    (table 4 funcref)
-    (func $down (export "down") (param i32) (result i32)
-      (if (result i32) (i32.eqz (local.get 0))
-        (then (i32.const 0))
-        (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))))"));
+  embed_test::Module m(wasm("config-down-table"));
   Buffer buf(256 * 1024);
   picowasm::Instance* inst = nullptr;
 
@@ -334,10 +306,7 @@ TEST(EmbedConfig, InstanceLimitsBecomeErrorsOrTraps) {
 }
 
 TEST(EmbedConfig, TrapBacktraceKeepsConfiguredFrames) {
-  embed_test::Module m(wat(R"((module
-    (func $down (export "down") (param i32)
-      (if (i32.eqz (local.get 0)) (then unreachable))
-      (call $down (i32.sub (local.get 0) (i32.const 1))))))"));
+  embed_test::Module m(wasm("config-down-trap"));
   Buffer buf(256 * 1024);
   InstanceConfig c = config_for(buf);
   c.limits.trace_frames = 3;

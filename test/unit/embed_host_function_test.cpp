@@ -15,7 +15,7 @@ namespace {
 
 using embed_test::Buffer;
 using embed_test::config_for;
-using embed_test::wat;
+using embed_test::wasm;
 using picowasm::CallStatus;
 using picowasm::ErrorCode;
 using picowasm::ExternRef;
@@ -131,54 +131,11 @@ static_assert(kHost[9].type.params[0] == ValType::externref, "externref");
 static_assert(kHost[10].type.params[0] == ValType::funcref, "funcref");
 static_assert(kHost[12].type.num_params == 5, "MemView, u32, MemView = 5 params");
 
-const char* const kModule = R"(
-(module
-  (import "env" "add" (func $add (param i32 i32) (result i32)))
-  (import "env" "divmod" (func $divmod (param i32 i32) (result i32 i32)))
-  (import "env" "mix" (func $mix (param i32 i64 f32 f64) (result i64)))
-  (import "env" "half" (func $half (param f32) (result f32)))
-  (import "env" "twice" (func $twice (param f64) (result f64)))
-  (import "env" "log" (func $log (param i32 i32)))
-  (import "env" "gpio_write" (func $gpio (param i32 i32)))
-  (import "env" "checked_div" (func $cdiv (param i32 i32) (result i32)))
-  (import "env" "tick" (func $tick (param i32) (result i32)))
-  (import "env" "keep" (func $keep (param externref) (result externref)))
-  (import "env" "is_null_func" (func $is_null_func (param funcref) (result i32)))
-  (import "env" "swap_word" (func $swap (param i32 i32) (result i32)))
-  (import "env" "sum_bytes" (func $sum (param i32 i32 i32 i32 i32) (result i32)))
-  (memory 1)
-  (data (i32.const 16) "hello, world")
-  (func $f)
-  (elem declare func $f)
-  (func (export "add") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
-  ;; quotient * 1000 + remainder
-  (func (export "divmod") (param i32 i32) (result i32)
-    (local $r i32)
-    (call $divmod (local.get 0) (local.get 1))
-    (local.set $r)
-    (i32.add (i32.mul (i32.const 1000)) (local.get $r)))
-  (func (export "mix") (param i32 i64 f32 f64) (result i64)
-    (call $mix (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
-  (func (export "half") (param f32) (result f32) (call $half (local.get 0)))
-  (func (export "twice") (param f64) (result f64) (call $twice (local.get 0)))
-  (func (export "log") (param i32 i32) (call $log (local.get 0) (local.get 1)))
-  (func (export "gpio") (param i32) (call $gpio (local.get 0) (i32.const 1)))
-  (func (export "cdiv") (param i32 i32) (result i32) (call $cdiv (local.get 0) (local.get 1)))
-  ;; Two ticks in a row: each pauses the caller after delivering its result.
-  (func (export "ticks") (param i32) (result i32) (call $tick (call $tick (local.get 0))))
-  (func (export "keep") (param externref) (result externref) (call $keep (local.get 0)))
-  (func (export "null_checks") (result i32)
-    (i32.add (i32.mul (call $is_null_func (ref.null func)) (i32.const 10))
-             (call $is_null_func (ref.func $f))))
-  (func (export "swap") (param i32 i32) (result i32) (call $swap (local.get 0) (local.get 1)))
-  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
-  (func (export "sum") (param i32 i32 i32 i32 i32) (result i32)
-    (call $sum (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4))))
-)";
+const char* const kModule = "host-functions";
 
 // One instance of kModule bound to kHost, with a Board as its user pointer.
 struct Fixture {
-  Fixture() : module(wat(kModule)), buffer(256 * 1024) {
+  Fixture() : module(wasm(kModule)), buffer(256 * 1024) {
     picowasm::InstanceConfig config = config_for(buffer);
     config.host_functions = kHost;
     config.num_host_functions = sizeof(kHost) / sizeof(kHost[0]);
@@ -372,9 +329,7 @@ constexpr HostFunction kTableA[] = {host_function<&answer_a>("env", "answer")};
 constexpr HostFunction kTableB[] = {host_function<&answer_b>("env", "answer")};
 
 TEST(EmbedHostFunction, BindingsAndUserPointersArePerInstance) {
-  embed_test::Module m(wat(R"((module
-    (import "env" "answer" (func $answer (param i32) (result i32)))
-    (func (export "f") (param i32) (result i32) (call $answer (local.get 0)))))"));
+  embed_test::Module m(wasm("host-answer-call"));
   Buffer buf_a(64 * 1024), buf_b(64 * 1024);
   Board board_a, board_b;
   picowasm::InstanceConfig ca = config_for(buf_a), cb = config_for(buf_b);
@@ -407,9 +362,7 @@ TEST(EmbedHostFunction, BindingsAndUserPointersArePerInstance) {
 
 TEST(EmbedHostFunction, HostFunctionCalledDirectlyFromTheHost) {
   // A host function can also be exported and called through call(); the thunk works the same.
-  embed_test::Module m(wat(R"((module
-    (import "env" "answer" (func $answer (param i32) (result i32)))
-    (export "answer" (func $answer))))"));
+  embed_test::Module m(wasm("host-answer-export"));
   Buffer buf(64 * 1024);
   Board board;
   picowasm::InstanceConfig c = config_for(buf);
@@ -437,11 +390,7 @@ constexpr HostFunction kLeds[] = {host_function<&led_pin>("led", "red", &kRed),
                                   host_function<&led_pin>("led", "green", &kGreen)};
 
 TEST(EmbedHostFunction, DataPointerIsPerEntry) {
-  embed_test::Module m(wat(R"((module
-    (import "led" "red" (func $red (param i32) (result i32)))
-    (import "led" "green" (func $green (param i32) (result i32)))
-    (func (export "f") (result i32)
-      (i32.add (i32.mul (call $red (i32.const 100)) (i32.const 1000)) (call $green (i32.const 0))))))"));
+  embed_test::Module m(wasm("host-leds"));
   Buffer buf(64 * 1024);
   picowasm::InstanceConfig c = config_for(buf);
   c.host_functions = kLeds;
@@ -462,10 +411,7 @@ int32_t wait_for_data(HostContext& ctx, int32_t port) {
 constexpr HostFunction kWait[] = {host_function<&wait_for_data>("env", "wait")};
 
 TEST(EmbedHostFunction, YieldResultsCanBeReplacedBeforeResume) {
-  embed_test::Module m(wat(R"((module
-    (import "env" "wait" (func $wait (param i32) (result i32)))
-    (func (export "f") (result i32) (i32.add (call $wait (i32.const 0)) (i32.const 1000)))
-    (func (export "g") (result i32) (call $wait (i32.const 1)))))"));
+  embed_test::Module m(wasm("host-wait"));
   Buffer buf(64 * 1024);
   picowasm::InstanceConfig c = config_for(buf);
   c.host_functions = kWait;

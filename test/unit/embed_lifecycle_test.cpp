@@ -13,7 +13,7 @@
 namespace {
 
 using embed_test::Buffer;
-using embed_test::wat;
+using embed_test::wasm;
 using picowasm::Arena;
 using picowasm::CallResult;
 using picowasm::CallStatus;
@@ -41,24 +41,7 @@ constexpr HostFunction kBoard[] = {host_function<&gpio_write>("env", "gpio_write
                                    host_function<&delay_ms>("env", "delay_ms")};
 
 // Blink `times` times; "bad" writes to a pin the board does not have.
-const char* const kBlink = R"((module
-  (import "env" "gpio_write" (func $gpio_write (param i32 i32)))
-  (import "env" "delay_ms" (func $delay_ms (param i32)))
-  (memory 1)
-  (global $pin (mut i32) (i32.const 13))
-  (func (export "run") (param $times i32) (result i32)
-    (local $level i32)
-    (block $done
-      (loop $blink
-        (br_if $done (i32.eqz (local.get $times)))
-        (local.set $level (i32.xor (local.get $level) (i32.const 1)))
-        (call $gpio_write (global.get $pin) (local.get $level))
-        (call $delay_ms (i32.const 500))
-        (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
-        (local.set $times (i32.sub (local.get $times) (i32.const 1)))
-        (br $blink)))
-    (i32.load (i32.const 0)))
-  (func (export "bad") (call $gpio_write (i32.const 99) (i32.const 1)))))";
+const char* const kBlink = "lifecycle-blink";
 
 picowasm::InstanceConfig board_config(void* arena, size_t size, Led* led) {
   picowasm::InstanceConfig c;
@@ -94,7 +77,7 @@ void exercise(picowasm::Instance& inst, const Led& led, uint32_t expected_toggle
 }
 
 TEST(EmbedLifecycle, ThousandLoadInstantiateUnloadCyclesInOneArena) {
-  const std::vector<uint8_t> bytes = wat(kBlink);
+  const std::vector<uint8_t> bytes = wasm(kBlink);
   Buffer scratch(1 << 20);
   picowasm::ModuleConfig sc;
   sc.arena = scratch.data;
@@ -148,7 +131,7 @@ TEST(EmbedLifecycle, ThousandLoadInstantiateUnloadCyclesInOneArena) {
 }
 
 TEST(EmbedLifecycle, ThousandReinstantiationsOfOneModuleInOneBuffer) {
-  embed_test::Module m(wat(kBlink));
+  embed_test::Module m(wasm(kBlink));
   Buffer buf(160 * 1024);
   size_t high_water = 0;
   for (int cycle = 0; cycle < 1000; ++cycle) {
@@ -165,17 +148,8 @@ TEST(EmbedLifecycle, ThousandReinstantiationsOfOneModuleInOneBuffer) {
 }
 
 // Version 1 counts by one, version 2 by ten. Both run slices of a long loop under fuel.
-const char* const kCounterV1 = R"((module (memory 1)
-  (func (export "count") (param $n i32) (result i32) (local $acc i32)
-    (block $done (loop $l
-      (br_if $done (i32.eqz (local.get $n)))
-      (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
-      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-      (br $l)))
-    (local.get $acc))))";
-const char* const kCounterV2 = R"((module (memory 2)
-  (func (export "count") (param $n i32) (result i32)
-    (i32.mul (local.get $n) (i32.const 10)))))";
+const char* const kCounterV1 = "lifecycle-counter-v1";
+const char* const kCounterV2 = "lifecycle-counter-v2";
 
 struct Side {
   explicit Side(size_t module_size, size_t instance_size)
@@ -215,7 +189,7 @@ std::vector<uint8_t> snapshot(const Buffer& b) {
 }
 
 TEST(EmbedLifecycle, ABReplacementWhileTheOldVersionRuns) {
-  const std::vector<uint8_t> v1 = wat(kCounterV1), v2 = wat(kCounterV2);
+  const std::vector<uint8_t> v1 = wasm(kCounterV1), v2 = wasm(kCounterV2);
   Side a(16 * 1024, 80 * 1024), b(16 * 1024, 160 * 1024);
   ASSERT_TRUE(a.load(v1).ok());
   ASSERT_TRUE(a.admit_and_instantiate().ok());
@@ -262,7 +236,7 @@ TEST(EmbedLifecycle, ABReplacementWhileTheOldVersionRuns) {
 }
 
 TEST(EmbedLifecycle, PausedInstancesOfOneModuleResumeInAnyOrder) {
-  embed_test::Module m(wat(kCounterV1));
+  embed_test::Module m(wasm(kCounterV1));
   constexpr int kInstances = 3;
   std::vector<Buffer> bufs;
   for (int i = 0; i < kInstances; ++i) bufs.emplace_back(80 * 1024);

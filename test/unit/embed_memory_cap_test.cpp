@@ -13,7 +13,7 @@
 namespace {
 
 using embed_test::Buffer;
-using embed_test::wat;
+using embed_test::wasm;
 using picowasm::CallStatus;
 using picowasm::ErrorCode;
 using picowasm::host_function;
@@ -27,39 +27,11 @@ uint32_t view_size(HostContext&, MemView v) {
 constexpr HostFunction kHost[] = {host_function<&view_size>("env", "view_size")};
 
 // One declared page; uses the first 4 KiB as a ring of counters, and exposes raw accesses.
-const char* const kOnePage = R"((module
-  (import "env" "view_size" (func $view_size (param i32 i32) (result i32)))
-  (memory 1)
-  (data (i32.const 4000) "tail")
-  ;; Adds 1 to every 32-bit word of [0, 4096) `rounds` times; returns the sum of all words.
-  (func (export "churn") (param $rounds i32) (result i32)
-    (local $a i32) (local $sum i32)
-    (block $done (loop $round
-      (br_if $done (i32.eqz (local.get $rounds)))
-      (local.set $a (i32.const 0))
-      (loop $word
-        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
-        (local.set $a (i32.add (local.get $a) (i32.const 4)))
-        (br_if $word (i32.lt_u (local.get $a) (i32.const 4096))))
-      (local.set $rounds (i32.sub (local.get $rounds) (i32.const 1)))
-      (br $round)))
-    (local.set $a (i32.const 0))
-    (loop $add
-      (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $a))))
-      (local.set $a (i32.add (local.get $a) (i32.const 4)))
-      (br_if $add (i32.lt_u (local.get $a) (i32.const 4000))))
-    (local.get $sum))
-  (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
-  (func (export "store8") (param i32) (i32.store8 (local.get 0) (i32.const 1)))
-  (func (export "load_off") (param i32) (result i32) (i32.load offset=4000 (local.get 0)))
-  (func (export "fill") (param i32 i32) (memory.fill (local.get 0) (i32.const 7) (local.get 1)))
-  (func (export "size") (result i32) (memory.size))
-  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
-  (func (export "view") (param i32 i32) (result i32) (call $view_size (local.get 0) (local.get 1)))))";
+const char* const kOnePage = "memory-cap-one-page";
 
 struct Capped {
-  explicit Capped(const char* text, uint32_t cap, uint32_t memory_pages = 0)
-      : module(wat(text)), buffer(512 * 1024) {
+  explicit Capped(const char* name, uint32_t cap, uint32_t memory_pages = 0)
+      : module(wasm(name)), buffer(512 * 1024) {
     picowasm::InstanceConfig c = embed_test::config_for(buffer);
     c.host_functions = kHost;
     c.num_host_functions = 1;
@@ -135,9 +107,7 @@ TEST(EmbedMemoryCap, GrowStopsAtTheCap) {
 
   // With room for growth below the cap: 1 page declared, cap 3 pages + 100 bytes, reservation
   // asked for 8 pages: growth stops at 3 whole pages.
-  const char* growable = R"((module (memory 1 10)
-    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
-    (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))))";
+  const char* growable = "memory-cap-growable";
   Capped g(growable, 3 * 65536 + 100, 8);
   ASSERT_TRUE(g.err.ok());
   EXPECT_EQ(g.inst->memory->capacity_pages, 3u);

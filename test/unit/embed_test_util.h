@@ -1,15 +1,12 @@
-// Helpers for the embedding-API tests (embed_*_test.cpp): modules written in the text format
-// (converted by wabt's wat2wasm, which the test build requires anyway), buffers, and calls.
+// Helpers for the embedding-API tests (embed_*_test.cpp and the exec tests that share them):
+// modules (test/wat/NAME.wat, converted by wabt's wat2wasm at build time), buffers, and calls.
 #ifndef PICOWASM_TEST_EMBED_TEST_UTIL_H
 #define PICOWASM_TEST_EMBED_TEST_UTIL_H
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -20,8 +17,9 @@
 #include "runtime/runtime.h"
 #include "wasm_builder.h"
 
-#ifndef PICOWASM_WAT2WASM
-#define PICOWASM_WAT2WASM "wat2wasm"
+// The folder test/CMakeLists.txt converts test/wat/*.wat into.
+#ifndef PICOWASM_TEST_WASM_DIR
+#error "PICOWASM_TEST_WASM_DIR must name the folder of the converted test/wat modules"
 #endif
 
 namespace embed_test {
@@ -33,22 +31,11 @@ inline Bytes read_file(const std::string& path) {
   return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// The binary of a module in the text format. Fails the test (and returns nothing) if wat2wasm
-// rejects it. `flags` go to wat2wasm, e.g. "--enable-tail-call" for a proposal's instructions.
-inline Bytes wat(const std::string& text, const std::string& flags = "") {
-  static int counter = 0;
-  const std::filesystem::path dir = std::filesystem::temp_directory_path();
-  const std::string stem =
-      "picowasm-embed-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
-  const std::string in = (dir / (stem + ".wat")).string();
-  const std::string out = (dir / (stem + ".wasm")).string();
-  std::ofstream(in) << text;
-  const std::string cmd = std::string(PICOWASM_WAT2WASM) + " " + flags + " " + in + " -o " + out;
-  const int rc = std::system(cmd.c_str());
-  EXPECT_EQ(rc, 0) << cmd << "\n" << text;
-  Bytes bytes = read_file(out);
-  std::filesystem::remove(in);
-  std::filesystem::remove(out);
+// The binary of test/wat/NAME.wat. A module that was not built fails the test (never skips it).
+inline Bytes wasm(const std::string& name) {
+  const std::string path = std::string(PICOWASM_TEST_WASM_DIR) + "/" + name + ".wasm";
+  Bytes bytes = read_file(path);
+  EXPECT_FALSE(bytes.empty()) << path << " is missing: test/wat/" << name << ".wat not converted";
   return bytes;
 }
 

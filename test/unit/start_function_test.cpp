@@ -14,7 +14,7 @@ namespace {
 using embed_test::Buffer;
 using embed_test::config_for;
 using embed_test::Module;
-using embed_test::wat;
+using embed_test::wasm;
 using picowasm::CallResult;
 using picowasm::CallStatus;
 using picowasm::ErrorCode;
@@ -23,22 +23,13 @@ using picowasm::Instance;
 using picowasm::PauseReason;
 
 // The reproducer of finding A1 (shared/findings/start_loop.wat).
-const char* const kStartLoop =
-    "(module (func $s (loop $l (br $l))) (start $s)"
-    " (func (export \"main\") (result i32) (i32.const 1)))";
+const char* const kStartLoop = "start-loop";
 
 // A start function that counts to 100 in a global, one loop iteration per unit of fuel.
-const char* const kStartCount = R"(
-  (module
-    (global $n (mut i32) (i32.const 0))
-    (func $s (loop $l (global.set $n (i32.add (global.get $n) (i32.const 1)))
-                      (br_if $l (i32.lt_u (global.get $n) (i32.const 100)))))
-    (start $s)
-    (func (export "n") (result i32) (global.get $n)))
-)";
+const char* const kStartCount = "start-count";
 
 struct Fixture {
-  explicit Fixture(const char* text) : module(wat(text)), buffer(256 << 10) {}
+  explicit Fixture(const char* name) : module(wasm(name)), buffer(256 << 10) {}
   Instance* instantiate() {
     Instance* inst = nullptr;
     EXPECT_EQ(picowasm::instantiate(*module.loaded, config_for(buffer), &inst).code, ErrorCode::ok);
@@ -111,7 +102,7 @@ TEST(StartFunction, SlicedStartEqualsOneRun) {
 }
 
 TEST(StartFunction, ModuleWithoutStartIsReady) {
-  Fixture f("(module (func (export \"n\") (result i32) (i32.const 5)))");
+  Fixture f("start-none");
   Instance* inst = f.instantiate();
   EXPECT_EQ(picowasm::start(*inst, 0).status, CallStatus::ok);
   std::vector<uint64_t> slots;
@@ -146,13 +137,7 @@ constexpr picowasm::HostFunction kHost[] = {
 };
 
 TEST(StartFunction, HostYieldInStartIsReported) {
-  Fixture f(R"(
-    (module
-      (import "env" "tick" (func $tick (param i32) (result i32)))
-      (global $seen (mut i32) (i32.const 0))
-      (func $s (global.set $seen (call $tick (i32.const 2))) (drop (call $tick (i32.const 3))))
-      (start $s)
-      (func (export "n") (result i32) (global.get $seen))))");
+  Fixture f("start-host-yield");
   picowasm::InstanceConfig c = config_for(f.buffer);
   c.host_functions = kHost;
   c.num_host_functions = 2;
@@ -170,12 +155,7 @@ TEST(StartFunction, HostYieldInStartIsReported) {
 }
 
 TEST(StartFunction, TrapInStartIsReportedAndFinal) {
-  Fixture f(R"(
-    (module
-      (import "env" "boom" (func $boom (result i32)))
-      (func $s (drop (call $boom)))
-      (start $s)
-      (func (export "n") (result i32) (i32.const 1))))");
+  Fixture f("start-trap");
   picowasm::InstanceConfig c = config_for(f.buffer);
   c.host_functions = kHost;
   c.num_host_functions = 2;

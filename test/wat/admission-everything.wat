@@ -1,0 +1,16 @@
+;; embed_admission_test.cpp
+(module
+  (import "env" "delay_ms" (func $delay_ms (param i32)))
+  (memory 1 4)
+  (table 3 10 funcref)
+  (table 1 externref)
+  (global (mut i64) (i64.const 7))
+  (global f32 (f32.const 1.5))
+  (global (mut i32) (i32.const 0))
+  (func $a (result i32) (i32.const 1))
+  (func $b (result i32) (i32.const 2))
+  (elem (i32.const 0) $a $b)
+  (elem func $a)
+  (data (i32.const 8) "abc")
+  (data "passive")
+  (func (export "f") (result i32) (call_indirect (result i32) (i32.const 1))))
