@@ -525,7 +525,7 @@ struct ResourceLimits {
   uint32_t call_depth = 0;
   // Frames kept in trap backtraces. Default 8.                       <= PICOWASM_MAX_TRACE_FRAMES
   uint32_t trace_frames = 0;
-  // Nesting of calls through host functions (InstanceLimits::host_call_depth). Default 4.
+  // Nesting of calls through host functions (call() from a host function). Default 4.
   //                                                                   <= PICOWASM_MAX_CALL_DEPTH
   uint32_t host_call_depth = 0;
   // ---- modules (load) ----
@@ -601,7 +601,7 @@ struct CallResult {
 // instance_failed otherwise) and must not be paused (resume or abandon the paused call first;
 // ErrorCode::bad_argument otherwise).
 // A host function may call() back into the instance that is running it: the nested call runs on
-// the free part of its stacks, up to InstanceLimits::host_call_depth levels (call_stack_exhausted
+// the free part of its stacks, up to ResourceLimits::host_call_depth levels (call_stack_exhausted
 // beyond), and cannot stay paused (a pause inside it is reported and the nested call abandoned).
 CallResult call(Instance& instance, FuncInst* func, uint64_t* slots, uint64_t fuel);
 
@@ -678,7 +678,7 @@ struct TrapReport {
   uint32_t num_frames = 0;             // valid entries in frames[]
   uint32_t total_frames = 0;           // frames on the stack when it trapped (may exceed capacity)
   const TrapFrame* frames =
-      nullptr;  // storage owned by the instance (InstanceLimits::trace_frames)
+      nullptr;  // storage owned by the instance (ResourceLimits::trace_frames)
 };
 
 // The report of the last trap of a call on `instance` (code ok if the last call did not trap). The

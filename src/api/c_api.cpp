@@ -54,7 +54,7 @@ struct pw_module {
   uint32_t num_slots;  // max(params, results) over the module's types: the call slots needed
   LoadedModule* loaded;
   const char* const* import_names;  // module, field of import j at [2j], [2j + 1]
-  const HostFunction* host_table;   // function import k is bound to kThunks[k]
+  const HostFunction* host_table;   // function import k is bound to entry k (thunk run_host)
   size_t used;                      // bytes of the buffer, from its start
 };
 
