@@ -31,9 +31,11 @@ class Body {
   Body(const uint8_t* origin, const uint8_t* pos, const uint8_t* end)
       : origin_(origin), pos_(pos), end_(end) {}
   bool at_end() const { return pos_ >= end_; }
+  void stop() { end_ = pos_; }  // nothing more to read: the translation loop ends
   const uint8_t* pos() const { return pos_; }
   uint32_t offset() const { return static_cast<uint32_t>(pos_ - origin_); }
   uint8_t byte() { return *pos_++; }
+  uint8_t peek() const { return *pos_; }  // a validated body ends with `end`: never past it
   void u32(uint32_t* out) {
     uint32_t b = *pos_++;
     if (b < 0x80) {  // most indices and depths take one byte
@@ -48,7 +50,22 @@ class Body {
     }
     *out = v;
   }
-  void s32(int32_t* out) { *out = static_cast<int32_t>(sleb<uint32_t>()); }
+  void s32(int32_t* out) {
+    // Most constants take one or two bytes: sign-extended from bit 6 or 13 without the loop.
+    const uint32_t b0 = pos_[0];
+    if (b0 < 0x80) {
+      ++pos_;
+      *out = static_cast<int32_t>(b0 ^ 0x40) - 0x40;
+      return;
+    }
+    const uint32_t b1 = pos_[1];
+    if (b1 < 0x80) {
+      pos_ += 2;
+      *out = static_cast<int32_t>(((b0 & 0x7F) | b1 << 7) ^ 0x2000) - 0x2000;
+      return;
+    }
+    *out = static_cast<int32_t>(sleb<uint32_t>());
+  }
   void s64(int64_t* out) { *out = static_cast<int64_t>(sleb<uint64_t>()); }
   void f32_bits(uint32_t* out) {  // little-endian, whatever the host's byte order
     *out = static_cast<uint32_t>(pos_[0]) | static_cast<uint32_t>(pos_[1]) << 8 |
@@ -385,6 +402,9 @@ class Translator {
     code_room_ = emitted_ + static_cast<uint32_t>(arena_.remaining() / sizeof(CodeUnit));
   }
 
+  // Module offset of the wasm instruction being translated (only locating asks).
+  uint32_t wasm_offset() const { return static_cast<uint32_t>(wasm_pos_ - m_.bytes.data); }
+
   // ---- errors ----
   Error make_error(ErrorCode code, uint32_t offset) {
     Error e;
@@ -395,6 +415,7 @@ class Translator {
   }
   void fail(ErrorCode code) {
     if (error_.ok()) error_ = make_error(code, reader_ ? reader_->offset() : 0);
+    if (reader_) reader_->stop();
   }
 
   // Doubles a scratch array, keeping its first `used` entries (the old copy stays in the scratch
@@ -442,7 +463,7 @@ class Translator {
     uint32_t start = here();
     // Locating: the last instruction emitted over the target position is the final one there.
     if (locate_target_ != kNone) {
-      if (start <= locate_target_ && locate_target_ < start + units) located_ = wasm_offset_;
+      if (start <= locate_target_ && locate_target_ < start + units) located_ = wasm_offset();
       remember_offset(start);
     }
     CodeUnit* p = emit(units);
@@ -652,6 +673,12 @@ class Translator {
     c.height = dead ? 0 : height_ - params;
     c.base = c.height;
     if (kind == CtrlKind::loop && !dead) ++loop_depth_;
+    skip_ = dead;
+  }
+  // skip_ mirrors the innermost frame's unreachable/dead flags (read for every instruction).
+  void refresh_skip() {
+    const Ctrl& c = ctrl_[ctrl_depth_ - 1];
+    skip_ = c.unreachable || c.dead;
   }
 
   // ---- function translation ----
@@ -688,14 +715,20 @@ class Translator {
   void relocate_slots(uint32_t start) {
     const uint32_t gap = first_temp_ - const_base_;
     if (gap == 0 && num_consts_ == 0) return;  // provisional slots are final
-    for (CodeUnit* pc = code_base_ + start; pc < code_base_ + here(); pc += instruction_units(pc)) {
+    // Locals stay; temporaries move by `shift`; constant marks become const_base_ + k.
+    const uint32_t first_temp = first_temp_, shift = num_consts_ - gap;
+    const uint32_t const_slot = const_base_ + kConstMark;  // minus the mark
+    const CodeUnit* const end = code_base_ + here();
+    for (CodeUnit* pc = code_base_ + start; pc < end;) {
+      const CodeOpShape& shape = kCodeOpShapes.of[*pc];
       // Unit 0 is the operation; one iteration per slot operand.
-      for (uint32_t mask = kCodeOpShapes.of[*pc].slot_mask & ~1u; mask != 0; mask &= mask - 1) {
-        const uint32_t u = static_cast<uint32_t>(__builtin_ctz(mask));
-        if (pc[u] < first_temp_) continue;
-        pc[u] = static_cast<Slot>(pc[u] >= kMaxTempSlots ? const_base_ + (kConstMark - pc[u])
-                                                         : pc[u] - gap + num_consts_);
+      for (uint32_t mask = shape.slot_mask; mask != 0; mask &= mask - 1) {
+        CodeUnit& unit = pc[__builtin_ctz(mask)];
+        const uint32_t v = unit;
+        if (v < first_temp) continue;
+        unit = static_cast<Slot>(v >= kMaxTempSlots ? const_slot - v : v + shift);
       }
+      pc += shape.count_unit ? instruction_units(pc) : shape.units;
     }
   }
 
@@ -709,16 +742,15 @@ class Translator {
     Body r(m_.bytes.data, f.code.data, f.code.data + f.code.size);
     reader_ = &r;
     push_ctrl(CtrlKind::func, 0, type.num_results, false);
-    while (ctrl_depth_ > 0 && error_.ok()) {
-      if (r.at_end()) return fail(ErrorCode::unexpected_end_section);  // not after validation
-      step(r);
-    }
+    // The function's final end is the body's last byte (validated); an error stops the reader.
+    while (!r.at_end()) step(r);
+    if (ctrl_depth_ > 0) fail(ErrorCode::unexpected_end_section);  // not after validation
     reader_ = nullptr;
   }
 
   // Translates one instruction.
-  void step(Body& r) {
-    wasm_offset_ = r.offset();
+  [[gnu::always_inline]] void step(Body& r) {
+    wasm_pos_ = r.pos();
     // Validated: a known opcode, and SIMD was refused. Its OpInfo is looked up only when needed.
     const uint8_t byte = r.byte();
     Op op = static_cast<Op>(byte);
@@ -727,8 +759,7 @@ class Translator {
       r.u32(&sub);
       op = static_cast<Op>(0x100 + sub);
     }
-    Ctrl& cur = ctrl_[ctrl_depth_ - 1];
-    if (cur.unreachable || cur.dead) return dead_step(r, op, op_info(op));
+    if (skip_) return dead_step(r, op, op_info(op));
 
     switch (op) {
       case Op::unreachable: instr(code_op(XOp::trap_unreachable)); return make_unreachable();
@@ -815,6 +846,7 @@ class Translator {
       case Op::i32_const: {
         int32_t v = 0;
         r.s32(&v);
+        if (fold_into_next(r, static_cast<uint32_t>(v))) return;
         const bool short_form = v == static_cast<int16_t>(v);
         if (v == 0) return const64(0, true);
         CodeUnit* p = instr(code_op(short_form ? XOp::const16 : XOp::const32), 1);
@@ -962,7 +994,7 @@ class Translator {
       case Op::end:
         if (cur.dead) {
           --ctrl_depth_;
-          return;
+          return refresh_skip();
         }
         return on_end();
       default: skip(r, info->imm); return;
@@ -977,6 +1009,7 @@ class Translator {
     Ctrl& cur = ctrl_[ctrl_depth_ - 1];
     truncate(cur.base);
     cur.unreachable = true;
+    skip_ = true;
     seal();
   }
 
@@ -1042,6 +1075,7 @@ class Translator {
     c.else_site = kNone;
     c.kind = CtrlKind::else_;
     c.unreachable = false;
+    skip_ = false;
     c.base = c.height;
     // The original params are still in their home slots (materialized when the if was entered).
     height_ = c.height;
@@ -1054,6 +1088,7 @@ class Translator {
     if (c.kind == CtrlKind::func) {
       if (!c.unreachable) emit_return(c.results);
       --ctrl_depth_;
+      reader_->stop();  // anything after the final end is not read (validation refuses it)
       return;
     }
     finish_branch_path(c);
@@ -1063,6 +1098,7 @@ class Translator {
     uint32_t h = c.height, n = c.results;
     if (c.kind == CtrlKind::loop) --loop_depth_;
     --ctrl_depth_;
+    refresh_skip();
     height_ = h;
     for (uint32_t i = 0; i < n; ++i) push(Where::home, 0, kNone);
     seal();
@@ -1409,12 +1445,12 @@ class Translator {
       recent_start_[0] = kNone;
     }
     recent_start_[0] = recent_start_[1], recent_offset_[0] = recent_offset_[1];
-    recent_start_[1] = start, recent_offset_[1] = wasm_offset_;
+    recent_start_[1] = start, recent_offset_[1] = wasm_offset();
   }
   uint32_t offset_at(uint32_t start) const {
     return recent_start_[1] == start   ? recent_offset_[1]
            : recent_start_[0] == start ? recent_offset_[0]
-                                       : wasm_offset_;
+                                       : wasm_offset();
   }
   // After emitting a fused form at `start` that replaced loads at `first` and `second`: units
   // before `split` report the first load, the others the second (the interpreter points at
@@ -1558,8 +1594,27 @@ class Translator {
   // a 32-bit form for the others (wide_imm), comparisons leave them a constant (in a loop, a
   // constant slot).
   bool takes_imm(XOp op, uint32_t pos) {
-    if (code_units(op) != kImm16Units || wide_imm(op) != kNoSwap || is_shift_imm(op)) return true;
-    return fits_imm16(const_value(stack_[pos].producer));
+    return takes_any_imm(op) || fits_imm16(const_value(stack_[pos].producer));
+  }
+  static bool takes_any_imm(XOp op) {
+    return code_units(op) != kImm16Units || wide_imm(op) != kNoSwap || is_shift_imm(op);
+  }
+
+  // `i32.const C` right before a binary operation that takes C as its immediate (binary()'s first
+  // fold): the immediate form is emitted at once instead of the constant, which binary() would
+  // take back. Same code, frame and errors: taken only when pushing the constant would have needed
+  // no check and both instructions fit the arena.
+  bool fold_into_next(Body& r, uint32_t v) {
+    const FoldRule* rule = fold_rule(static_cast<Op>(r.peek()));
+    if (!rule || (!takes_any_imm(rule->imm) && !fits_imm16(v)) || height_ >= push_limit_ ||
+        code_room_ - emitted_ < kImm16Units + 1)
+      return false;
+    if (height_ + 1 > max_height_) max_height_ = height_ + 1;  // the constant's position
+    seal();
+    wasm_pos_ = r.pos();
+    r.byte();
+    emit_binary_imm(rule->imm, v);
+    return true;
   }
   static bool is_shift_imm(XOp op) {
     return (op >= XOp::i32_shl_imm && op <= XOp::i32_shr_u_imm) || op == XOp::i32_rotl_imm ||
@@ -1569,9 +1624,20 @@ class Translator {
   // The immediate's width follows the operation's layout: H (16 bits), I (32) or L (64).
   void emit_binary_imm(XOp op, uint64_t imm) {
     if (wide_imm(op) != kNoSwap && !fits_imm16(imm)) op = wide_imm(op);
-    Slot a = pop();
+    // The result takes the operand's position: a pop and a push of it, without their checks (it
+    // was pushed before). A constant operand takes pop()'s path, which may take it back.
+    const uint32_t pos = height_ - 1;
+    const Where where = stack_[pos].where;
+    Slot a = static_cast<Slot>(home(pos));
+    if (where == Where::constant) {
+      a = pop();
+      ++height_;
+    } else if (where == Where::local) {
+      a = static_cast<Slot>(stack_[pos].local);
+      --deferred_;
+    }
     CodeUnit* p = instr(code_op(op), 1);
-    p[1] = static_cast<Slot>(home(height_));
+    p[1] = static_cast<Slot>(home(pos));
     p[2] = a;
     if (code_units(op) == kImm16Units) {
       p[3] = static_cast<CodeUnit>(is_shift_imm(op) ? imm & 31 : imm);
@@ -1580,7 +1646,7 @@ class Translator {
     } else {
       put_u64(p + 3, imm);  // the i64 operations
     }
-    push_result();
+    stack_[pos] = Operand{Where::home, 0, last_start_};
   }
 
   const Module& m_;
@@ -1597,7 +1663,7 @@ class Translator {
 
   uint32_t locate_target_ = kNone;  // locate(): code position looked for (relative to code base)
   uint32_t located_ = kNone;        // locate(): module offset found
-  uint32_t wasm_offset_ = 0;        // module offset of the wasm instruction being translated
+  const uint8_t* wasm_pos_ = nullptr;  // the wasm instruction being translated (see wasm_offset)
   // locate(): start and module offset of the last two instructions emitted (see remember_offset)
   uint32_t recent_start_[2] = {kNone, kNone};
   uint32_t recent_offset_[2] = {0, 0};
@@ -1614,6 +1680,7 @@ class Translator {
 
   Ctrl* ctrl_ = nullptr;
   uint32_t ctrl_depth_ = 0;
+  bool skip_ = false;  // the innermost frame is unreachable or dead (refresh_skip())
   uint32_t stack_capacity_ = 0;
   uint32_t push_limit_ = 0;  // heights below which push() checks nothing
   uint32_t ctrl_capacity_ = 0;
