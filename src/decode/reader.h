@@ -62,6 +62,8 @@ class Reader {
   }
   // Steps over the byte a successful peek_u8() returned.
   void skip_peeked() { ++pos_; }
+  // Moves the cursor to `p` (within [begin, end]): for a caller that read ahead on a local copy.
+  void seek(const uint8_t* p) { pos_ = p; }
 
   bool bytes(uint32_t size, const uint8_t** out) {
     if (size > remaining()) return fail(eof_code_);

@@ -20,6 +20,7 @@ namespace {
 constexpr uint8_t kUnknown = 0;  // operand of the polymorphic stack: matches every type
 constexpr uint8_t kI32 = static_cast<uint8_t>(ValType::i32);
 constexpr uint8_t kFuncRef = static_cast<uint8_t>(ValType::funcref);
+constexpr uint8_t kNumericTypeMin = static_cast<uint8_t>(ValType::f64);  // 0x7C..0x7F: numeric
 
 constexpr uint8_t kOpBlock = static_cast<uint8_t>(Op::block);
 constexpr uint8_t kOpLoop = static_cast<uint8_t>(Op::loop);
@@ -61,27 +62,49 @@ bool same_types(const ValType* a, uint32_t na, const ValType* b, uint32_t nb) {
   return std::memcmp(a, b, na) == 0;
 }
 
-// log2 of the access size of a load/store: the largest alignment exponent it accepts.
+// log2 of the access size of each load/store from 0x28 i32.load to 0x3E i64.store32 (loads: i32
+// i64 f32 f64, i32 8s 8u 16s 16u, i64 8s 8u 16s 16u 32s 32u; stores: i32 i64 f32 f64, i32 8 16,
+// i64 8 16 32): the largest alignment exponent each accepts.
+constexpr uint8_t kFirstMemoryOp = static_cast<uint8_t>(Op::i32_load);
+constexpr uint8_t kNaturalAlignment[] = {2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1,
+                                         2, 2, 2, 3, 2, 3, 0, 1, 0, 1, 2};
+static_assert(sizeof kNaturalAlignment ==
+                  static_cast<uint8_t>(Op::i64_store32) - kFirstMemoryOp + 1,
+              "one entry per load/store opcode");
 uint32_t natural_alignment(Op op) {
-  switch (op) {
-    case Op::i32_load8_s:
-    case Op::i32_load8_u:
-    case Op::i64_load8_s:
-    case Op::i64_load8_u:
-    case Op::i32_store8:
-    case Op::i64_store8: return 0;
-    case Op::i32_load16_s:
-    case Op::i32_load16_u:
-    case Op::i64_load16_s:
-    case Op::i64_load16_u:
-    case Op::i32_store16:
-    case Op::i64_store16: return 1;
-    case Op::i64_load:
-    case Op::f64_load:
-    case Op::i64_store:
-    case Op::f64_store: return 3;
-    default: return 2;  // 32-bit accesses
+  return kNaturalAlignment[static_cast<uint8_t>(op) - kFirstMemoryOp];
+}
+
+// Steps over a LEB128 integer of at most 4 bytes (28 bits: valid as any u32/s32/s64, so no
+// range check is due); null when it is longer, or within 4 bytes of `end` (rare: a body ends
+// with `end`), for the caller's exact path.
+inline const uint8_t* skip_short_leb(const uint8_t* p, const uint8_t* end) {
+  if (end - p < 4) return nullptr;
+  if (p[0] < 0x80) return p + 1;
+  if (p[1] < 0x80) return p + 2;
+  if (p[2] < 0x80) return p + 3;
+  if (p[3] < 0x80) return p + 4;
+  return nullptr;
+}
+
+// An s32 (i32.const): a short one, or five bytes whose last has bits 4-6 copying the sign (bit 3).
+inline const uint8_t* skip_s32(const uint8_t* p, const uint8_t* end) {
+  if (const uint8_t* next = skip_short_leb(p, end)) return next;
+  if (end - p < 5 || (p[4] >= 0x08 && (p[4] < 0x78 || p[4] >= 0x80))) return nullptr;
+  return p + 5;
+}
+
+// A label or index of one or two bytes (below 16384); false when longer or past `end`.
+inline bool read_short_index(const uint8_t*& p, const uint8_t* end, uint32_t* out) {
+  if (p == end) return false;
+  if (p[0] < 0x80) {
+    *out = *p++;
+    return true;
   }
+  if (end - p < 2 || p[1] >= 0x80) return false;
+  *out = (p[0] & 0x7Fu) | uint32_t{p[1]} << 7;
+  p += 2;
+  return true;
 }
 
 // memory.init and data.drop need the data count section (a decoding rule, so a malformed module).
@@ -179,6 +202,26 @@ class FuncValidator {
 
   // ---- locals ----------------------------------------------------------------------------------
   void prepare_locals() {
+    // The flat type table when it fits (see BodyScratch::local_types), else a search of the runs.
+    const uint32_t num_all = type_.num_params + fn_.num_locals;
+    // Numeric locals only: a reference-typed one leaves the function to the search (and its pushes
+    // to push(), which records ref_values).
+    if (scratch_.local_types && num_all <= scratch_.local_types_capacity &&
+        fn_.num_locals <= fn_.code.size) {
+      uint8_t* types = scratch_.local_types;
+      bool numeric = true;
+      for (uint32_t i = 0; i < type_.num_params; ++i) {
+        *types = static_cast<uint8_t>(type_.params[i]);
+        numeric &= *types++ >= kNumericTypeMin;
+      }
+      for (uint32_t run = 0; run < fn_.num_local_runs; ++run) {
+        const uint8_t t = static_cast<uint8_t>(fn_.local_runs[run].type);
+        std::memset(types, t, fn_.local_runs[run].count);
+        types += fn_.local_runs[run].count;
+        numeric &= t >= kNumericTypeMin;
+      }
+      if (numeric) num_local_types_ = num_all;
+    }
     use_local_ends_ = scratch_.local_ends && fn_.num_local_runs <= scratch_.local_ends_capacity;
     if (!use_local_ends_) return;
     uint32_t end = 0;
@@ -394,33 +437,26 @@ class FuncValidator {
 
   // ---- instructions ----------------------------------------------------------------------------
   bool validate_instructions();
+  bool instruction(Op op, const OpInfo* info);
+  const uint8_t* fast_control(uint8_t byte, const uint8_t* p);
+  // Whether the `n` operands below the top `h` are exactly `types` (no unknown, no shortfall).
+  bool operands_are(uint32_t h, uint32_t floor, const ValType* types, uint32_t n) const {
+    if (h - floor < n) return false;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (vals_[h - n + i] != static_cast<uint8_t>(types[i])) return false;
+    }
+    return true;
+  }
   bool validate_block(Op op);
   bool validate_br_table();
   bool typed_immediates(Op op, Imm imm);
   bool indirect_callee(const FuncType** callee);
   bool validate_tail_call(Op op);
   bool validate_prefixed(Op op);
-  // The stack effect (p0, p1 -> r) of a numeric operator, load, store or constant. Operands of
-  // exactly the expected types (every reachable case) are checked in place; the rest, and a full
-  // stack, take apply_simple_slow(). Results are numeric, so ref_values stays as it is.
+  // The stack effect (p0, p1 -> r) of a numeric operator, load, store or constant, for the cases
+  // validate_instructions() does not check in place (unknown operands, too few, a full stack).
+  // Results are numeric, so ref_values stays as it is.
   bool apply_simple(const OpInfo& info) {
-    uint32_t h = height_;
-    if (info.param1) {
-      if (h - floor_ < 2 || vals_[h - 1] != info.param1 || vals_[h - 2] != info.param0)
-        return apply_simple_slow(info);
-      h -= 2;
-    } else if (info.param0) {
-      if (h == floor_ || vals_[h - 1] != info.param0) return apply_simple_slow(info);
-      h -= 1;
-    }
-    if (info.result) {
-      if (h == vals_capacity_) return apply_simple_slow(info);
-      vals_[h++] = info.result;
-    }
-    height_ = h;
-    return true;
-  }
-  __attribute__((noinline)) bool apply_simple_slow(const OpInfo& info) {
     if (info.param1 && !pop(info.param1)) return false;
     if (info.param0 && !pop(info.param0)) return false;
     return !info.result || push(info.result);
@@ -435,6 +471,7 @@ class FuncValidator {
   const uint8_t* instr_;  // start of the instruction being validated, for error offsets
   Error err_;
   bool use_local_ends_ = false;
+  uint32_t num_local_types_ = 0;  // entries of scratch_.local_types valid for this function
   // The run of locals found last (relative to the first non-parameter local): [first, first+count).
   uint32_t run_first_ = 0;
   uint32_t run_count_ = 0;
@@ -621,193 +658,417 @@ bool FuncValidator::validate_instructions() {
   function_sig.num_results = type_.num_results;
   if (!push_ctrl(kOpBlock, function_sig)) return false;
 
+  // The common instructions are checked here on locals (cursor, operand stack), which the compiler
+  // keeps in registers: the members are written back only before instruction(), which handles
+  // every instruction (and every failure) the fast paths leave to it, from the opcode's end.
+  const uint8_t* p = r_.pos();
+  const uint8_t* const end = r_.end();
+  uint8_t* vals = vals_;
+  uint32_t h = height_;
+  uint32_t cap = vals_capacity_;
+  uint32_t floor = floor_;
+  const uint8_t* const local_types = scratch_.local_types;
+  // One comparison checks a one-byte index against both limits.
+  const uint32_t num_local_types = num_local_types_ < 0x80 ? num_local_types_ : 0x80;
+  const bool has_memory = module_.num_memories > 0;
   for (;;) {
-    instr_ = r_.pos();
-    if (r_.at_end()) return fail(ErrorCode::end_expected);
-    Op op;
-    const OpInfo* info;
-    if (!read_opcode(r_, &op, &info)) return reader_failed();
-    // Numeric operators, loads/stores, constants, memory.size/grow: the stack effect is the
-    // table's (p0, p1 -> r) columns. Most instructions of a body.
-    if (info->param0 | info->result) {
-      if (info->imm != Imm::none && !typed_immediates(op, info->imm)) return false;
-      if (!apply_simple(*info)) return false;
+    if (p >= end) {
+      instr_ = p;
+      return fail(ErrorCode::end_expected);
+    }
+    const uint8_t* const start = p;
+    const uint8_t byte = *p++;
+    const OpInfo* const info = op_info(byte);
+    // The row as one word, imm | p0 << 8 | p1 << 16 | r << 24 (the compiler merges the loads).
+    const uint32_t w = info ? uint32_t{static_cast<uint8_t>(info->imm)} |
+                                  uint32_t{info->param0} << 8 | uint32_t{info->param1} << 16 |
+                                  uint32_t{info->result} << 24
+                            : 0;
+    if (w >> 8) {
+      // Numeric operators, loads/stores, constants: the table's (p0, p1 -> r) stack effect.
+      const Imm imm = static_cast<Imm>(w & 0xFF);
+      if (imm != Imm::none) {
+        if (imm == Imm::i32) {
+          if (p != end && *p < 0x80) {
+            ++p;  // most constants are small
+          } else if (!(p = skip_s32(p, end))) {
+            goto slow;
+          }
+        } else if (imm == Imm::i64) {
+          if (!(p = skip_short_leb(p, end))) goto slow;
+        } else if (imm == Imm::memarg) {
+          // An alignment within the natural one has bit 6 clear: no memory index follows.
+          if (!has_memory || p == end || *p > kNaturalAlignment[byte - kFirstMemoryOp] ||
+              !(p = skip_short_leb(p + 1, end)))
+            goto slow;
+        } else if (imm == Imm::f32 || imm == Imm::f64) {
+          const uint32_t size = imm == Imm::f32 ? 4 : 8;
+          if (static_cast<size_t>(end - p) < size) goto slow;
+          p += size;
+        } else {
+          goto slow;  // memory.size/grow
+        }
+      }
+      uint32_t nh = h;
+      if (w & 0xFF0000) {
+        // Both operands in one comparison: p0 below p1.
+        if (nh - floor < 2 || (vals[nh - 2] | uint32_t{vals[nh - 1]} << 8) != ((w >> 8) & 0xFFFF))
+          goto slow;
+        nh -= 2;
+      } else if (w & 0xFF00) {
+        if (nh == floor || vals[nh - 1] != ((w >> 8) & 0xFF)) goto slow;
+        nh -= 1;
+      }
+      if (w >> 24) {
+        if (nh == cap) goto slow;
+        vals[nh++] = static_cast<uint8_t>(w >> 24);
+      }
+      h = nh;
       continue;
     }
-    uint32_t index;
-    uint8_t t1, t2;
-    switch (op) {
-      case Op::unreachable: mark_unreachable(); break;
-      case Op::nop: break;
-      case Op::block:
-      case Op::loop:
-      case Op::if_:
-        if (!validate_block(op)) return false;
-        break;
-      case Op::else_: {
-        // In the binary format `else` is only part of an `if`; anywhere else the spec's decoder
-        // expects the `end` of the enclosing block.
-        if (top().opcode != kOpIf) return fail(ErrorCode::end_expected);
-        CtrlFrame frame;
-        if (!pop_ctrl(&frame)) return false;
-        BlockSig sig{frame.start_types, frame.end_types, frame.num_start, frame.num_end};
-        if (!push_ctrl(kOpElse, sig)) return false;
-        break;
+    if (byte >= static_cast<uint8_t>(Op::local_get) &&
+        byte <= static_cast<uint8_t>(Op::local_tee)) {
+      // The table holds numeric types only (see prepare_locals()).
+      if (p == end || *p >= num_local_types) goto slow;
+      const uint8_t t = local_types[*p];
+      if (byte == static_cast<uint8_t>(Op::local_get)) {
+        if (h == cap) goto slow;
+        vals[h++] = t;
+      } else {
+        if (h == floor || vals[h - 1] != t) goto slow;
+        if (byte == static_cast<uint8_t>(Op::local_set)) --h;
       }
-      case Op::end: {
-        CtrlFrame frame;
-        if (!pop_ctrl(&frame)) return false;
-        // An `if` without `else` has an empty else branch, which must map params to results.
-        if (frame.opcode == kOpIf &&
-            !same_types(frame.start_types, frame.num_start, frame.end_types, frame.num_end)) {
-          return fail(ErrorCode::type_mismatch);
-        }
-        if (depth_ == 0) {
-          // The function frame is closed: this must be the last byte of the body.
-          if (!r_.at_end()) return fail_at(ErrorCode::end_expected, r_.pos());
-          return true;
-        }
-        if (!push_types(frame.end_types, frame.num_end)) return false;
-        break;
-      }
-      case Op::br:
-      case Op::br_if: {
-        if (!read_index(&index)) return false;
-        if (op == Op::br_if && !pop(kI32)) return false;
-        const CtrlFrame* frame;
-        if (!label_frame(index, &frame)) return false;
-        const ValType* types;
-        uint32_t n;
-        label_types(*frame, &types, &n);
-        if (!pop_types(types, n)) return false;
-        if (op == Op::br) {
-          mark_unreachable();
-        } else if (!push_types(types, n)) {
-          return false;
-        }
-        break;
-      }
-      case Op::br_table:
-        if (!validate_br_table()) return false;
-        break;
-      case Op::return_:
-        if (!pop_types(type_.results, type_.num_results)) return false;
-        mark_unreachable();
-        break;
-      case Op::call: {
-        if (!read_index(&index)) return false;
-        if (index >= module_.num_functions) return fail(ErrorCode::unknown_function);
-        const FuncType& callee = module_.func_type(index);
-        if (!pop_types(callee.params, callee.num_params)) return false;
-        if (!push_types(callee.results, callee.num_results)) return false;
-        break;
-      }
-      case Op::call_indirect: {
-        const FuncType* callee;
-        if (!indirect_callee(&callee) || !pop(kI32)) return false;
-        if (!pop_types(callee->params, callee->num_params)) return false;
-        if (!push_types(callee->results, callee->num_results)) return false;
-        break;
-      }
-      case Op::return_call:
-      case Op::return_call_indirect:
-        if (!validate_tail_call(op)) return false;
-        break;
-      case Op::drop:
-        if (!pop_any(&t1)) return false;
-        break;
-      case Op::select:
-        // Untyped select is limited to numeric operands.
-        if (!pop(kI32) || !pop_any(&t1) || !pop_any(&t2)) return false;
-        if (!is_numeric_or_unknown(t1) || !is_numeric_or_unknown(t2)) {
-          return fail(ErrorCode::type_mismatch);
-        }
-        if (t1 != t2 && t1 != kUnknown && t2 != kUnknown) return fail(ErrorCode::type_mismatch);
-        if (!push(t1 == kUnknown ? t2 : t1)) return false;
-        break;
-      case Op::select_t: {
-        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
-        uint32_t count;
-        if (!r_.u32(&count)) return reader_failed();
-        ValType t = ValType::i32;
-        for (uint32_t i = 0; i < count; ++i) {
-          if (!read_valtype(r_, &t)) return reader_failed();
-        }
-        if (count != 1) return fail(ErrorCode::invalid_result_arity);
-        uint8_t type = static_cast<uint8_t>(t);
-        if (!pop(kI32) || !pop(type) || !pop(type) || !push(type)) return false;
-        break;
-      }
-      case Op::local_get:
-      case Op::local_set:
-      case Op::local_tee:
-        if (!read_index(&index)) return false;
-        if (!local_type(index, &t1)) return fail(ErrorCode::unknown_local);
-        if (op != Op::local_get && !pop(t1)) return false;
-        if (op != Op::local_set && !push(t1)) return false;
-        break;
-      case Op::global_get:
-      case Op::global_set: {
-        if (!read_index(&index)) return false;
-        if (index >= module_.num_globals) return fail(ErrorCode::unknown_global);
-        const GlobalType& global = module_.globals[index].type;
-        t1 = static_cast<uint8_t>(global.type);
-        if (op == Op::global_get) {
-          if (!push(t1)) return false;
-        } else {
-          if (!global.mutable_) return fail(ErrorCode::immutable_global);
-          if (!pop(t1)) return false;
-        }
-        break;
-      }
-      case Op::table_get:
-        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
-        if (!read_index(&index) || !table_elem(index, &t1)) return false;
-        if (!pop(kI32) || !push(t1)) return false;
-        break;
-      case Op::table_set:
-        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
-        if (!read_index(&index) || !table_elem(index, &t1)) return false;
-        if (!pop(t1) || !pop(kI32)) return false;
-        break;
-      case Op::ref_null: {
-        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
-        ValType t;
-        if (!read_reftype(r_, &t)) return reader_failed();
-        if (!push(static_cast<uint8_t>(t))) return false;
-        break;
-      }
-      case Op::ref_is_null:
-        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
-        if (!pop_any(&t1)) return false;
-        if (!is_reference_or_unknown(t1)) return fail(ErrorCode::type_mismatch);
-        if (!push(kI32)) return false;
-        break;
-      case Op::ref_func:
-        if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
-        if (!read_index(&index)) return false;
-        if (index >= module_.num_functions) return fail(ErrorCode::unknown_function);
-        if (!module_.is_declared_ref(index)) return fail(ErrorCode::undeclared_func_ref);
-        if (!push(kFuncRef)) return false;
-        break;
-      case Op::memory_init:
-      case Op::data_drop:
-      case Op::memory_copy:
-      case Op::memory_fill:
-      case Op::table_init:
-      case Op::elem_drop:
-      case Op::table_copy:
-      case Op::table_grow:
-      case Op::table_size:
-      case Op::table_fill:
-        if (!validate_prefixed(op)) return false;
-        break;
-      default:
-        // Every instruction without a (p0, p1 -> r) stack effect is listed above.
-        if (!skip_immediates(r_, info->imm)) return reader_failed();
-        break;
+      ++p;
+      continue;
     }
+    // Not inlined: the locals stay in registers; the members carry them across.
+    height_ = h;
+    if (const uint8_t* next = fast_control(byte, p)) {
+      p = next;
+      h = height_;
+      floor = floor_;
+      continue;
+    }
+  slow : {
+    // Everything else, from the opcode's end: the members take the locals' values and back.
+    instr_ = start;
+    height_ = h;
+    Op op = static_cast<Op>(byte);
+    const OpInfo* slow_info = info;
+    if (info) {
+      r_.seek(p = start + 1);
+    } else {
+      r_.seek(start);
+      if (!read_opcode(r_, &op, &slow_info)) return reader_failed();
+    }
+    if (!instruction(op, slow_info)) return false;
+    if (depth_ == 0) return true;  // the function's `end`
+    p = r_.pos();
+    vals = vals_;
+    h = height_;
+    cap = vals_capacity_;
+    floor = floor_;
   }
+  }
+}
+
+// The common control, call, global and drop instructions in their plain forms: numeric block
+// types, operands of exactly the expected types, short indices; `p` is after the opcode. Returns
+// the end of the instruction, or null, having changed nothing, for every other case, which
+// instruction() then checks (and reports) in full.
+__attribute__((noinline)) const uint8_t* FuncValidator::fast_control(uint8_t byte,
+                                                                     const uint8_t* p) {
+  const uint8_t* const end = r_.end();
+  uint32_t h = height_;
+  const uint32_t floor = floor_;
+  uint32_t index;
+  switch (static_cast<Op>(byte)) {
+    case Op::block:
+    case Op::loop:
+    case Op::if_: {
+      if (p == end) return nullptr;
+      const uint8_t bt = *p++;
+      const ValType* results = nullptr;
+      uint32_t num_results = 0;
+      if (bt >= kNumericTypeMin && bt <= kI32) {
+        results = single_type(static_cast<ValType>(bt));
+        num_results = 1;
+      } else if (bt != 0x40) {
+        return nullptr;
+      }
+      uint32_t nh = h;
+      if (byte == kOpIf) {
+        if (nh == floor || vals_[nh - 1] != kI32) return nullptr;
+        --nh;
+      }
+      if (depth_ == frames_capacity_) return nullptr;
+      CtrlFrame& frame = frames_[depth_++];
+      frame.start_types = nullptr;
+      frame.num_start = 0;
+      frame.end_types = results;
+      frame.num_end = num_results;
+      frame.height = nh;
+      frame.opcode = byte;
+      frame.unreachable = false;
+      h = floor_ = nh;
+      polymorphic_ = false;
+      break;
+    }
+    case Op::end: {
+      // Not the function's own end (the caller's slow path checks that the body ends there).
+      if (depth_ < 2) return nullptr;
+      const CtrlFrame& frame = top();
+      if (frame.opcode == kOpIf && (frame.num_start | frame.num_end) != 0) return nullptr;
+      if (h != frame.height + frame.num_end ||
+          !operands_are(h, frame.height, frame.end_types, frame.num_end))
+        return nullptr;
+      --depth_;
+      floor_ = top().height;
+      polymorphic_ = top().unreachable;
+      break;  // the results stay where they are
+    }
+    case Op::br:
+    case Op::br_if: {
+      uint32_t nh = h;
+      if (!read_short_index(p, end, &index) || index >= depth_) return nullptr;
+      if (byte == static_cast<uint8_t>(Op::br_if)) {
+        if (nh == floor || vals_[nh - 1] != kI32) return nullptr;
+        --nh;
+      }
+      const ValType* types;
+      uint32_t n;
+      label_types(frames_[depth_ - 1 - index], &types, &n);
+      if (!operands_are(nh, floor, types, n)) return nullptr;
+      if (byte == static_cast<uint8_t>(Op::br)) {
+        nh = floor;
+        top().unreachable = true;
+        polymorphic_ = true;
+      }
+      h = nh;
+      break;
+    }
+    case Op::call: {
+      if (!read_short_index(p, end, &index) || index >= module_.num_functions) return nullptr;
+      const FuncType& callee = module_.func_type(index);
+      if (!operands_are(h, floor, callee.params, callee.num_params)) return nullptr;
+      uint32_t nh = h - callee.num_params;
+      if (callee.num_results > vals_capacity_ - nh) return nullptr;
+      for (uint32_t i = 0; i < callee.num_results; ++i) {
+        if (static_cast<uint8_t>(callee.results[i]) < kNumericTypeMin) return nullptr;
+      }
+      for (uint32_t i = 0; i < callee.num_results; ++i) {
+        vals_[nh + i] = static_cast<uint8_t>(callee.results[i]);
+      }
+      h = nh + callee.num_results;
+      break;
+    }
+    case Op::global_get:
+    case Op::global_set: {
+      if (!read_short_index(p, end, &index) || index >= module_.num_globals) return nullptr;
+      const GlobalType& global = module_.globals[index].type;
+      const uint8_t t = static_cast<uint8_t>(global.type);
+      if (t < kNumericTypeMin) return nullptr;
+      if (byte == static_cast<uint8_t>(Op::global_get)) {
+        if (h == vals_capacity_) return nullptr;
+        vals_[h++] = t;
+      } else {
+        if (!global.mutable_ || h == floor || vals_[h - 1] != t) return nullptr;
+        --h;
+      }
+      break;
+    }
+    case Op::drop:
+      if (h == floor) return nullptr;
+      --h;
+      break;
+    default: return nullptr;  // rare enough for instruction()
+  }
+  height_ = h;
+  return p;
+}
+
+// One instruction whose opcode was just read (r_ is after it).
+bool FuncValidator::instruction(Op op, const OpInfo* info) {
+  // Numeric operators, loads/stores, constants, memory.size/grow: the stack effect is the
+  // table's (p0, p1 -> r) columns. Most instructions of a body.
+  if (info->param0 | info->result) {
+    if (info->imm != Imm::none && !typed_immediates(op, info->imm)) return false;
+    return apply_simple(*info);
+  }
+  uint32_t index;
+  uint8_t t1, t2;
+  switch (op) {
+    case Op::unreachable: mark_unreachable(); break;
+    case Op::nop: break;
+    case Op::block:
+    case Op::loop:
+    case Op::if_:
+      if (!validate_block(op)) return false;
+      break;
+    case Op::else_: {
+      // In the binary format `else` is only part of an `if`; anywhere else the spec's decoder
+      // expects the `end` of the enclosing block.
+      if (top().opcode != kOpIf) return fail(ErrorCode::end_expected);
+      CtrlFrame frame;
+      if (!pop_ctrl(&frame)) return false;
+      BlockSig sig{frame.start_types, frame.end_types, frame.num_start, frame.num_end};
+      if (!push_ctrl(kOpElse, sig)) return false;
+      break;
+    }
+    case Op::end: {
+      CtrlFrame frame;
+      if (!pop_ctrl(&frame)) return false;
+      // An `if` without `else` has an empty else branch, which must map params to results.
+      if (frame.opcode == kOpIf &&
+          !same_types(frame.start_types, frame.num_start, frame.end_types, frame.num_end)) {
+        return fail(ErrorCode::type_mismatch);
+      }
+      if (depth_ == 0) {
+        // The function frame is closed: this must be the last byte of the body.
+        if (!r_.at_end()) return fail_at(ErrorCode::end_expected, r_.pos());
+        return true;
+      }
+      if (!push_types(frame.end_types, frame.num_end)) return false;
+      break;
+    }
+    case Op::br:
+    case Op::br_if: {
+      if (!read_index(&index)) return false;
+      if (op == Op::br_if && !pop(kI32)) return false;
+      const CtrlFrame* frame;
+      if (!label_frame(index, &frame)) return false;
+      const ValType* types;
+      uint32_t n;
+      label_types(*frame, &types, &n);
+      if (!pop_types(types, n)) return false;
+      if (op == Op::br) {
+        mark_unreachable();
+      } else if (!push_types(types, n)) {
+        return false;
+      }
+      break;
+    }
+    case Op::br_table:
+      if (!validate_br_table()) return false;
+      break;
+    case Op::return_:
+      if (!pop_types(type_.results, type_.num_results)) return false;
+      mark_unreachable();
+      break;
+    case Op::call: {
+      if (!read_index(&index)) return false;
+      if (index >= module_.num_functions) return fail(ErrorCode::unknown_function);
+      const FuncType& callee = module_.func_type(index);
+      if (!pop_types(callee.params, callee.num_params)) return false;
+      if (!push_types(callee.results, callee.num_results)) return false;
+      break;
+    }
+    case Op::call_indirect: {
+      const FuncType* callee;
+      if (!indirect_callee(&callee) || !pop(kI32)) return false;
+      if (!pop_types(callee->params, callee->num_params)) return false;
+      if (!push_types(callee->results, callee->num_results)) return false;
+      break;
+    }
+    case Op::return_call:
+    case Op::return_call_indirect:
+      if (!validate_tail_call(op)) return false;
+      break;
+    case Op::drop:
+      if (!pop_any(&t1)) return false;
+      break;
+    case Op::select:
+      // Untyped select is limited to numeric operands.
+      if (!pop(kI32) || !pop_any(&t1) || !pop_any(&t2)) return false;
+      if (!is_numeric_or_unknown(t1) || !is_numeric_or_unknown(t2)) {
+        return fail(ErrorCode::type_mismatch);
+      }
+      if (t1 != t2 && t1 != kUnknown && t2 != kUnknown) return fail(ErrorCode::type_mismatch);
+      if (!push(t1 == kUnknown ? t2 : t1)) return false;
+      break;
+    case Op::select_t: {
+      if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
+      uint32_t count;
+      if (!r_.u32(&count)) return reader_failed();
+      ValType t = ValType::i32;
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!read_valtype(r_, &t)) return reader_failed();
+      }
+      if (count != 1) return fail(ErrorCode::invalid_result_arity);
+      uint8_t type = static_cast<uint8_t>(t);
+      if (!pop(kI32) || !pop(type) || !pop(type) || !push(type)) return false;
+      break;
+    }
+    case Op::local_get:
+    case Op::local_set:
+    case Op::local_tee:
+      if (!read_index(&index)) return false;
+      if (!local_type(index, &t1)) return fail(ErrorCode::unknown_local);
+      if (op != Op::local_get && !pop(t1)) return false;
+      if (op != Op::local_set && !push(t1)) return false;
+      break;
+    case Op::global_get:
+    case Op::global_set: {
+      if (!read_index(&index)) return false;
+      if (index >= module_.num_globals) return fail(ErrorCode::unknown_global);
+      const GlobalType& global = module_.globals[index].type;
+      t1 = static_cast<uint8_t>(global.type);
+      if (op == Op::global_get) {
+        if (!push(t1)) return false;
+      } else {
+        if (!global.mutable_) return fail(ErrorCode::immutable_global);
+        if (!pop(t1)) return false;
+      }
+      break;
+    }
+    case Op::table_get:
+      if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
+      if (!read_index(&index) || !table_elem(index, &t1)) return false;
+      if (!pop(kI32) || !push(t1)) return false;
+      break;
+    case Op::table_set:
+      if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
+      if (!read_index(&index) || !table_elem(index, &t1)) return false;
+      if (!pop(t1) || !pop(kI32)) return false;
+      break;
+    case Op::ref_null: {
+      if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
+      ValType t;
+      if (!read_reftype(r_, &t)) return reader_failed();
+      if (!push(static_cast<uint8_t>(t))) return false;
+      break;
+    }
+    case Op::ref_is_null:
+      if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
+      if (!pop_any(&t1)) return false;
+      if (!is_reference_or_unknown(t1)) return fail(ErrorCode::type_mismatch);
+      if (!push(kI32)) return false;
+      break;
+    case Op::ref_func:
+      if (!PICOWASM_FEATURE_REFERENCE_TYPES) return fail(ErrorCode::unsupported_reference_types);
+      if (!read_index(&index)) return false;
+      if (index >= module_.num_functions) return fail(ErrorCode::unknown_function);
+      if (!module_.is_declared_ref(index)) return fail(ErrorCode::undeclared_func_ref);
+      if (!push(kFuncRef)) return false;
+      break;
+    case Op::memory_init:
+    case Op::data_drop:
+    case Op::memory_copy:
+    case Op::memory_fill:
+    case Op::table_init:
+    case Op::elem_drop:
+    case Op::table_copy:
+    case Op::table_grow:
+    case Op::table_size:
+    case Op::table_fill:
+      if (!validate_prefixed(op)) return false;
+      break;
+    default:
+      // Every instruction without a (p0, p1 -> r) stack effect is listed above.
+      if (!skip_immediates(r_, info->imm)) return reader_failed();
+      break;
+  }
+  return true;
 }
 
 }  // namespace

@@ -35,6 +35,11 @@ struct BodyScratch {
   // (used when the arena is too small to hold it).
   uint32_t* local_ends = nullptr;
   uint32_t local_ends_capacity = 0;
+  // The type of every local (parameters first) of the function being validated, for a lookup by
+  // index; null or too small means "search the runs" (a function whose locals outnumber its body
+  // bytes never uses it, so filling it costs at most one store per body byte).
+  uint8_t* local_types = nullptr;
+  uint32_t local_types_capacity = 0;
   // Set when a body pushes a reference type onto its operand stack (Module::ref_values).
   bool ref_values = false;
 };

@@ -357,13 +357,22 @@ Error check_bodies(const Module& m, Arena& arena, bool* ref_values) {
   BodyScratch scratch;
   scratch.arena = &arena;
   uint32_t max_runs = 0;
+  uint32_t max_local_types = 0;
   for (uint32_t f = m.num_imported_functions; f < m.num_functions; ++f) {
-    if (m.functions[f].num_local_runs > max_runs) max_runs = m.functions[f].num_local_runs;
+    const Function& fn = m.functions[f];
+    if (fn.num_local_runs > max_runs) max_runs = fn.num_local_runs;
+    const uint32_t all = m.types[fn.type_index].num_params + fn.num_locals;
+    if (fn.num_locals <= fn.code.size && all > max_local_types) max_local_types = all;
   }
   // Optional: without it locals are found by a linear walk over the runs.
   if (max_runs > 0) {
     scratch.local_ends = arena.allocate_scratch_array<uint32_t>(max_runs);
     if (scratch.local_ends) scratch.local_ends_capacity = max_runs;
+  }
+  // Optional too: without it (or for a function it does not fit) locals take the search.
+  if (max_local_types > 0) {
+    scratch.local_types = arena.allocate_scratch_array<uint8_t>(max_local_types);
+    if (scratch.local_types) scratch.local_types_capacity = max_local_types;
   }
   for (uint32_t f = m.num_imported_functions; f < m.num_functions; ++f) {
     Error err = validate_function_body(m, f, scratch);

@@ -159,6 +159,101 @@ TEST(ValidateBody, CallChecksCalleeType) {
   EXPECT_EQ(load_code(one_func(kVoidToVoid, {kCall, 1})), ErrorCode::unknown_function);
 }
 
+// The validator checks the common instructions on a fast path and leaves everything else to the
+// full checks; these cases sit on both sides of each fast path's conditions. The expected codes
+// and offsets follow from the spec's typing and LEB128 rules.
+TEST(ValidateBody, FastPathsAgreeWithTheFullChecks) {
+  constexpr uint8_t kNop = 0x01, kBrIf = 0x0D, kReturn = 0x0F, kLocalSet = 0x21, kLocalTee = 0x22,
+                    kI32Const = 0x41, kI64Load = 0x29, kI32Load8U = 0x2D;
+  // Locals through the type table (the body is longer than the local count): (param f64)
+  // (local i32 i32 i64 i64 i64 f32), locals 0..6.
+  const Bytes ft = func_type({kF64}, {kI64});
+  const LocalRuns runs = {{2, kI32}, {3, kI64}, {1, kF32}};
+  const Bytes pad(8, kNop);
+  auto with_locals = [&](const Bytes& instrs) {
+    return load_code(one_func(ft, cat({pad, instrs}), runs));
+  };
+  EXPECT_EQ(with_locals({kLocalGet, 3}), ErrorCode::ok);
+  EXPECT_EQ(with_locals({kLocalGet, 6}), ErrorCode::type_mismatch);
+  EXPECT_EQ(with_locals({kLocalGet, 7}), ErrorCode::unknown_local);
+  EXPECT_EQ(with_locals(cat({i64_const(1), {kLocalTee, 4}})), ErrorCode::ok);
+  EXPECT_EQ(with_locals(cat({i64_const(1), {kLocalSet, 1, kLocalGet, 2}})),
+            ErrorCode::type_mismatch);
+  EXPECT_EQ(with_locals(cat({i32_const(1), {kLocalSet, 1, kLocalGet, 0, kDrop, kLocalGet, 5}})),
+            ErrorCode::ok);
+  // A two-byte local index (local 150 of 200 i64 locals).
+  const LocalRuns many = {{200, kI64}};
+  EXPECT_EQ(load_code(one_func(ft, cat({Bytes(200, kNop), {kLocalGet, 0x96, 0x01}}), many)),
+            ErrorCode::ok);
+  EXPECT_EQ(load_code(one_func(ft, cat({Bytes(200, kNop), {kLocalGet, 0xC9, 0x01}}), many)),
+            ErrorCode::unknown_local);
+
+  // i32.const of five bytes: bits 4-6 of the last byte must copy the sign (bit 3).
+  auto i32_body = [](const Bytes& leb) {
+    return one_func(kVoidToVoid, cat({{kI32Const}, leb, {kDrop}}));
+  };
+  EXPECT_EQ(load_code(i32_body({0xFF, 0xFF, 0xFF, 0xFF, 0x07})), ErrorCode::ok);  // INT32_MAX
+  EXPECT_EQ(load_code(i32_body({0x80, 0x80, 0x80, 0x80, 0x78})), ErrorCode::ok);  // INT32_MIN
+  EXPECT_EQ(load_code(i32_body({0x80, 0x80, 0x80, 0x80, 0x08})), ErrorCode::integer_too_large);
+  EXPECT_EQ(load_code(i32_body({0x80, 0x80, 0x80, 0x80, 0x70})), ErrorCode::integer_too_large);
+  EXPECT_EQ(load_code(i32_body({0x80, 0x80, 0x80, 0x80, 0x80, 0x00})), ErrorCode::integer_too_long);
+  // The error is reported at the integer's first byte: 7 bytes before the end of the module
+  // (five LEB128 bytes, drop, the final end).
+  Bytes too_large = i32_body({0xFF, 0xFF, 0xFF, 0xFF, 0x0F});
+  Error err = load(too_large);
+  EXPECT_EQ(err.code, ErrorCode::integer_too_large);
+  EXPECT_EQ(err.offset, too_large.size() - 7);
+  EXPECT_EQ(load_code(one_func(kVoidToVoid, cat({i64_const(INT64_MIN), {kDrop}}))), ErrorCode::ok);
+
+  // Memory accesses: a two-byte offset; alignments up to the natural one.
+  auto access = [](const Bytes& instr) {
+    return load_code(one_func(kVoidToVoid, cat({i32_const(0), instr, {kDrop}}), {}, {memory1()}));
+  };
+  EXPECT_EQ(access({kI32Load, 2, 0xE8, 0x07}), ErrorCode::ok);
+  EXPECT_EQ(access({kI64Load, 3, 0x80, 0x80, 0x04}), ErrorCode::ok);
+  EXPECT_EQ(access({kI32Load8U, 0, 0}), ErrorCode::ok);
+  EXPECT_EQ(access({kI32Load8U, 1, 0}), ErrorCode::bad_alignment);
+
+  // Blocks, branches, calls, returns, select and globals with exactly typed operands, with
+  // mismatched ones, and on the polymorphic stack after unreachable.
+  auto i32_func = [](const Bytes& instrs) { return load_code(one_func(kVoidToI32, instrs)); };
+  EXPECT_EQ(i32_func({kBlock, kI32, kUnreachable, kEnd}), ErrorCode::ok);
+  EXPECT_EQ(i32_func(cat({{kBlock, kI32}, i64_const(0), {kEnd}})), ErrorCode::type_mismatch);
+  EXPECT_EQ(i32_func(cat({{kBlock, kVoid}, i32_const(1), {kEnd}, i32_const(1)})),
+            ErrorCode::type_mismatch);
+  EXPECT_EQ(i32_func(cat({{kBlock, kI32}, i32_const(1), i32_const(0), {kBrIf, 0, kEnd}})),
+            ErrorCode::ok);
+  EXPECT_EQ(
+      i32_func(cat(
+          {{kBlock, kI32}, i64_const(1), i32_const(0), {kBrIf, 0, kDrop}, i32_const(0), {kEnd}})),
+      ErrorCode::type_mismatch);
+  EXPECT_EQ(i32_func(cat({{kBlock, kI32}, i64_const(0), i32_const(1), {kBr, 0, kEnd}})),
+            ErrorCode::ok);
+  EXPECT_EQ(i32_func(cat({{kBlock, kI32}, i32_const(1), {kBr, 1, kEnd}})), ErrorCode::ok);
+  EXPECT_EQ(i32_func(cat({i32_const(1), {kIf, kVoid}, i32_const(2), {kDrop, kEnd}, i32_const(3)})),
+            ErrorCode::ok);
+  EXPECT_EQ(i32_func(cat({i64_const(1), {kIf, kVoid, kEnd}, i32_const(3)})),
+            ErrorCode::type_mismatch);
+  EXPECT_EQ(i32_func(cat({{kLoop, kI32}, i32_const(1), {kEnd}})), ErrorCode::ok);
+  EXPECT_EQ(i32_func(cat({i32_const(1), {kReturn}})), ErrorCode::ok);
+  EXPECT_EQ(i32_func(cat({i64_const(1), {kReturn}})), ErrorCode::type_mismatch);
+  EXPECT_EQ(i32_func(cat({i32_const(1), i32_const(2), i32_const(0), {kSelect}})), ErrorCode::ok);
+  EXPECT_EQ(i32_func(cat({i64_const(1), i32_const(2), i32_const(0), {kSelect}})),
+            ErrorCode::type_mismatch);
+  EXPECT_EQ(i32_func({kDrop}), ErrorCode::type_mismatch);
+  Bytes mutable_i64 = section(kGlobal, vec({cat({{kI64, 0x01}, const_expr(i64_const(0))})}));
+  EXPECT_EQ(load_code(one_func(kVoidToVoid, {kGlobalGet, 0, kGlobalSet, 0}, {}, {mutable_i64})),
+            ErrorCode::ok);
+  EXPECT_EQ(
+      load_code(one_func(kVoidToVoid, cat({i32_const(0), {kGlobalSet, 0}}), {}, {mutable_i64})),
+      ErrorCode::type_mismatch);
+  // A call's results replace its parameters: function 1 is (i32 i32) -> i64.
+  Bytes m = module({types({kVoidToI32, func_type({kI32, kI32}, {kI64})}), funcs({0, 1}),
+                    code({body({}, cat({i32_const(1), i32_const(2), {kCall, 1, kEnd}})),
+                          body({}, cat({i64_const(0), {kEnd}}))})});
+  EXPECT_EQ(load_code(m), ErrorCode::type_mismatch);  // an i64 where the i32 result is due
+}
+
 // ---- Structure: malformed bodies ---------------------------------------------------------------
 
 TEST(ValidateStructure, ElseOutsideIfIsMalformed) {
