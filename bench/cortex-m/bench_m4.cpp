@@ -174,19 +174,6 @@ void print_error(const char* program, const char* stage, const Error& error) {
                picowasm::error_code_name(error.code), static_cast<unsigned long>(error.offset));
 }
 
-// Fill pattern for the value stack and call frames, to see afterwards how much of them was used.
-constexpr uint8_t kUnusedByte = 0xA5;
-
-// Number of leading elements of [begin, begin + count) that no longer hold the fill pattern at
-// their end (the stacks grow upwards, so everything below the highest touched element counts).
-template <typename T>
-uint32_t touched_prefix(const T* begin, uint32_t count) {
-  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(begin);
-  size_t total = static_cast<size_t>(count) * sizeof(T);
-  while (total > 0 && bytes[total - 1] == kUnusedByte) --total;
-  return static_cast<uint32_t>((total + sizeof(T) - 1) / sizeof(T));
-}
-
 struct WasmRun {
   bool ok = false;
   uint64_t bits = 0;
@@ -249,10 +236,6 @@ WasmRun run_wasm(const bench_program& program, const embedded_module& module, in
     return run;
   }
 
-  const uint32_t stack_capacity = static_cast<uint32_t>(instance->stack_end - instance->stack);
-  memset(instance->stack, kUnusedByte, stack_capacity * sizeof(uint64_t));
-  memset(instance->frames, kUnusedByte, instance->max_frames * sizeof(picowasm::CallFrame));
-
   uint64_t slots[1] = {static_cast<uint32_t>(param)};
   start = board_cycles();
   bench_mark();
@@ -263,8 +246,10 @@ WasmRun run_wasm(const bench_program& program, const embedded_module& module, in
     print_error(program.name, "invoke", error);
     return run;
   }
-  run.stack_slots_used = touched_prefix(instance->stack, stack_capacity);
-  run.frames_used = touched_prefix(instance->frames, instance->max_frames);
+  // instantiate() painted the stacks; instance_use() finds the highest element written since.
+  const picowasm::InstanceUse use = picowasm::instance_use(*instance);
+  run.stack_slots_used = use.stack_slots_high_water;
+  run.frames_used = use.call_depth_high_water;
   run.bits = program.result_type == BENCH_RESULT_I32 ? (slots[0] & 0xFFFFFFFFu) : slots[0];
   run.ok = true;
   return run;
