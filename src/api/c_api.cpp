@@ -42,8 +42,9 @@ constexpr uint32_t kModuleMagic = 0x4D447750u;    // "PwDM"
 constexpr uint32_t kInstanceMagic = 0x49447750u;  // "PwDI"
 constexpr size_t kAlign = PW_BUFFER_ALIGN;
 
+// Bytes from `address` up to the next multiple of `a` (a power of two).
 size_t pad_to(uintptr_t address, size_t a) {
-  return static_cast<size_t>(((address + a - 1) & ~static_cast<uintptr_t>(a - 1)) - address);
+  return align_up(static_cast<size_t>(address), a) - static_cast<size_t>(address);
 }
 
 }  // namespace

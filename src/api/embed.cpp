@@ -8,6 +8,7 @@
 #include <new>
 
 #include "api/load.h"
+#include "common/make_error.h"
 #include "picowasm/config.h"
 #include "picowasm/picowasm.hpp"
 #include "runtime/instantiate.h"
@@ -22,13 +23,6 @@ namespace {
 constexpr size_t kBufferAlign = PICOWASM_BUFFER_ALIGN;
 static_assert(kBufferAlign >= 8 && (kBufferAlign & (kBufferAlign - 1)) == 0,
               "PICOWASM_BUFFER_ALIGN: a power of two, at least 8 (value slots are 64-bit)");
-
-Error make_error(ErrorCode code, uint32_t entry = Error::kNoFunction) {
-  Error e;
-  e.code = code;
-  e.function = entry;
-  return e;
-}
 
 Error check_arena(const void* arena, size_t size) {
   if (!arena && size != 0) return make_error(ErrorCode::config_null_arena);
@@ -88,9 +82,7 @@ Error check_module_limits(const Module& m, const ResourceLimits& l) {
   if (l.locals) {
     for (uint32_t i = m.num_imported_functions; i < m.num_functions; ++i) {
       if (m.functions[i].num_locals > l.locals) {
-        Error e = make_error(ErrorCode::limit_locals, i);
-        e.offset = m.functions[i].code_offset;
-        return e;
+        return make_error(ErrorCode::limit_locals, m.functions[i].code_offset, i);
       }
     }
   }
@@ -189,13 +181,13 @@ Error check_config(const InstanceConfig& config) {
   const uint32_t num_host = static_cast<uint32_t>(config.num_host_functions);
   for (uint32_t i = 0; i < num_host; ++i) {
     const HostFunction& h = config.host_functions[i];
-    if (!h.module || !h.name) return make_error(ErrorCode::config_null_name, i);
-    if (!h.thunk || !signature_ok(h.type)) return make_error(ErrorCode::config_null_function, i);
+    if (!h.module || !h.name) return make_error(ErrorCode::config_null_name, 0, i);
+    if (!h.thunk || !signature_ok(h.type)) return make_error(ErrorCode::config_null_function, 0, i);
   }
   for (uint32_t i = 0; i < config.num_externs; ++i) {
     const NamedExtern& e = config.externs[i];
-    if (!e.module || !e.name) return make_error(ErrorCode::config_null_name, num_host + i);
-    if (!extern_ok(e.value)) return make_error(ErrorCode::config_bad_extern, num_host + i);
+    if (!e.module || !e.name) return make_error(ErrorCode::config_null_name, 0, num_host + i);
+    if (!extern_ok(e.value)) return make_error(ErrorCode::config_bad_extern, 0, num_host + i);
   }
   return Error{};
 }

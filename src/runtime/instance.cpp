@@ -11,6 +11,7 @@
 // padding included, and an instance that does not fit fails before anything is written.
 #include <cstring>
 
+#include "common/make_error.h"
 #include "picowasm/config.h"
 #include "picowasm/picowasm.hpp"
 #include "runtime/instantiate.h"
@@ -31,12 +32,6 @@ constexpr uint32_t kMaxTableElems = 0xFFFFFFFFu;
 // Whether a byte count computed in 64 bits is addressable on this target (32-bit MCUs).
 bool fits_size(uint64_t bytes) {
   return static_cast<uint64_t>(static_cast<size_t>(bytes)) == bytes;
-}
-
-Error make_error(ErrorCode code) {
-  Error e;
-  e.code = code;
-  return e;
 }
 
 // ---- Import matching (spec 4.5.2, "import subtyping" of limits) ------------------------------

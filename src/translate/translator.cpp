@@ -13,6 +13,7 @@
 //    above their sources, so copies never clobber a pending source (see move_top()).
 #include "translate/translator.h"
 
+#include "common/make_error.h"
 #include "decode/instr.h"
 #include "decode/reader.h"
 #include "picowasm/config.h"
@@ -407,11 +408,7 @@ class Translator {
 
   // ---- errors ----
   Error make_error(ErrorCode code, uint32_t offset) {
-    Error e;
-    e.code = code;
-    e.offset = offset;
-    e.function = func_index_;
-    return e;
+    return picowasm::make_error(code, offset, func_index_);
   }
   void fail(ErrorCode code) {
     if (error_.ok()) error_ = make_error(code, reader_ ? reader_->offset() : 0);

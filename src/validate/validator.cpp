@@ -6,6 +6,7 @@
 // name (C.refs); everything else is scratch, given back to the arena before returning.
 #include <cstring>
 
+#include "common/make_error.h"
 #include "common/opcodes.h"
 #include "decode/instr.h"
 #include "decode/reader.h"
@@ -15,13 +16,6 @@
 
 namespace picowasm {
 namespace {
-
-Error make_error(ErrorCode code, uint32_t offset) {
-  Error err;
-  err.code = code;
-  err.offset = offset;
-  return err;
-}
 
 uint32_t offset_of(const Module& m, const void* p) {
   return p ? static_cast<uint32_t>(static_cast<const uint8_t*>(p) - m.bytes.data) : 0;
