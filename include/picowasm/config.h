@@ -185,6 +185,30 @@
 #ifndef PICOWASM_BUFFER_ALIGN
 #define PICOWASM_BUFFER_ALIGN 16u
 #endif
+// Alignment of each linear memory's data inside its instance buffer: a cache line, so that ports
+// can map memory data efficiently. A power of two, at least 8.
+#ifndef PICOWASM_MEMORY_ALIGN
+#define PICOWASM_MEMORY_ALIGN 64u
+#endif
+
+// ---- Interpreter (src/exec/interpreter.cpp, docs/interpreter.md) ------------------------------
+// Dispatch: computed goto through a const table of label addresses (PICOWASM_COMPUTED_GOTO 1,
+// speed builds) or one switch (0). Size builds (-Os) use the switch: one shared jump instead of
+// one per handler saves about 3 KB of flash on Cortex-M4. -DPICOWASM_SWITCH_DISPATCH forces the
+// switch; -DPICOWASM_GOTO_DISPATCH gives a size build computed goto (Cortex-M4 -Os: +3.1 KB of
+// interpreter code, benchmark geomean 12.48 -> 11.28). The engine needs GCC or Clang either way
+// (builtins: docs/porting.md).
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(PICOWASM_SWITCH_DISPATCH) && \
+    (!defined(__OPTIMIZE_SIZE__) || defined(PICOWASM_GOTO_DISPATCH))
+#define PICOWASM_COMPUTED_GOTO 1
+#else
+#define PICOWASM_COMPUTED_GOTO 0
+#endif
+// Fuel a safe point counts in 32 bits before it refills from the 64-bit reserve. The test
+// fuel_resume_equivalence_refill builds the engine with 3, so that refills happen all the time.
+#ifndef PICOWASM_FUEL_CHUNK
+#define PICOWASM_FUEL_CHUNK 0xFFFFFFFFu
+#endif
 
 // ---- Strings -----------------------------------------------------------------------------------
 // Text names of opcodes (OpInfo::name, e.g. "i32.add") and identifiers of error codes

@@ -5,9 +5,9 @@
 // native stack: a call pushes a CallFrame on the instance's call stack and continues in the same
 // loop, so recursion depth is bounded by InstanceLimits, not by the C stack.
 //
-// Dispatch: with GCC/Clang, computed goto through a const table of label addresses (one indirect
-// jump per instruction, no bounds check); elsewhere, or with PICOWASM_SWITCH_DISPATCH defined, a
-// portable switch. Both expand the same handler bodies (the CASE/NEXT macros), as in Lua's lvm.c.
+// Dispatch (chosen in config.h, PICOWASM_COMPUTED_GOTO): computed goto through a const table of
+// label addresses (one indirect jump per instruction, no bounds check) or a switch. Both expand the
+// same handler bodies (the CASE/NEXT macros), as in Lua's lvm.c.
 #include <cstdint>
 #include <cstring>
 
@@ -23,17 +23,6 @@
 #error "picowasm's slot layout assumes a little-endian target"
 #endif
 
-// Size-optimised builds (-Os) use the switch too: one shared jump instead of one per handler saves
-// about 3 KB of flash on Cortex-M4; speed builds get computed goto. -Os builds that can spare the
-// flash for the speed define PICOWASM_GOTO_DISPATCH (Cortex-M4 -Os: +3.1 KB of interpreter code,
-// benchmark geomean 12.48 -> 11.28).
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(PICOWASM_SWITCH_DISPATCH) && \
-    (!defined(__OPTIMIZE_SIZE__) || defined(PICOWASM_GOTO_DISPATCH))
-#define PICOWASM_COMPUTED_GOTO 1
-#else
-#define PICOWASM_COMPUTED_GOTO 0
-#endif
-
 namespace picowasm {
 namespace {
 
@@ -45,12 +34,7 @@ constexpr uint16_t kSwitchPaddingOp = (kNumCodeOps + 1u) & ~1u;
 static_assert(kSwitchPaddingOp <= 510, "the switch's last index fits a Thumb-2 compare immediate");
 #endif
 
-// Fuel a safe point counts in a 32-bit variable before it refills from the 64-bit reserve. The
-// test fuel_resume_equivalence_refill builds the interpreter with a tiny chunk, so that refills
-// happen all the time there.
-#ifndef PICOWASM_FUEL_CHUNK
-#define PICOWASM_FUEL_CHUNK 0xFFFFFFFFu
-#endif
+// Fuel counted in 32 bits between refills from the 64-bit reserve (config.h).
 constexpr uint32_t kFuelChunk = PICOWASM_FUEL_CHUNK;
 static_assert(kFuelChunk > 0, "a fuel chunk holds at least one unit");
 

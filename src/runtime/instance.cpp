@@ -26,7 +26,9 @@ namespace {
 constexpr uint32_t kDefaultStackSlots = PICOWASM_DEFAULT_STACK_BYTES / sizeof(uint64_t);
 constexpr uint32_t kDefaultCallDepth = PICOWASM_DEFAULT_CALL_DEPTH;
 constexpr uint32_t kDefaultTraceFrames = PICOWASM_DEFAULT_TRACE_FRAMES;
-constexpr size_t kMemoryAlign = 64;  // cache line: lets ports map memory data efficiently
+constexpr size_t kMemoryAlign = PICOWASM_MEMORY_ALIGN;
+static_assert(kMemoryAlign >= 8 && (kMemoryAlign & (kMemoryAlign - 1)) == 0,
+              "PICOWASM_MEMORY_ALIGN: a power of two, at least 8");
 constexpr uint32_t kMaxTableElems = 0xFFFFFFFFu;
 
 // Whether a byte count computed in 64 bits is addressable on this target (32-bit MCUs).
