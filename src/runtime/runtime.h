@@ -85,10 +85,29 @@ struct InstanceLimits {
 
 // One saved caller frame on the call stack (interpreter-owned; declared here for sizing).
 struct CallFrame {
+  // The low bit set (code units are 2-byte aligned) sends `ret` off its fast path: a return to
+  // another instance, or to the host (the sentinel frame, address 0 with the bit set). Read it
+  // with return_address().
   const uint16_t* return_pc;
   uint64_t* fp;
   Instance* instance;  // the caller's instance (the function is found from return_pc if needed)
 };
+
+constexpr uintptr_t kSlowReturnBit = 1;
+
+inline const uint16_t* slow_return(const uint16_t* pc) {
+  return reinterpret_cast<const uint16_t*>(reinterpret_cast<uintptr_t>(pc) | kSlowReturnBit);
+}
+
+inline const uint16_t* return_address(const CallFrame& f) {
+  return reinterpret_cast<const uint16_t*>(reinterpret_cast<uintptr_t>(f.return_pc) &
+                                           ~kSlowReturnBit);
+}
+
+// The bottom frame of a call from the host: its `ret` leaves run().
+inline CallFrame host_return_frame() {
+  return CallFrame{slow_return(nullptr), nullptr, nullptr};
+}
 
 struct TrapFrame;
 

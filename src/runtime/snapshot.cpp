@@ -214,7 +214,7 @@ Error write_image(const Instance& in, Writer& w) {
     w.u32(cap.slot(p.fp));
     w.u32(frames);
     for (uint32_t i = 1; i < frames; ++i) {  // frames[0] is the sentinel returning to the host
-      cap.position(w, in.frames[i].return_pc);
+      cap.position(w, return_address(in.frames[i]));
       w.u32(cap.slot(in.frames[i].fp));
     }
     w.u32(in.yield_results ? cap.slot(in.yield_results) : kNone);
@@ -538,7 +538,7 @@ Error restore(Instance& in, const void* image, size_t size) {
   Reader w{r.p, size};
   if (paused) {
     w.at = frames_at + 4 + 8 + 4 + 4;  // type, position, fp, frame count
-    in.frames[0] = CallFrame{nullptr, nullptr, nullptr};
+    in.frames[0] = host_return_frame();
     for (uint32_t i = 1; i < frames; ++i) {
       const uint32_t func = w.u32(), offset = w.u32();
       in.frames[i] = CallFrame{c.funcs[func].code + offset, in.stack + w.u32(), &in};
