@@ -273,24 +273,27 @@ constexpr uint32_t kNumFCOpcodes = 18;
 // Stack-effect type code used in the tables (0 = none); values match ValType encodings.
 enum : uint8_t { kT_ = 0, kTI = 0x7F, kTL = 0x7E, kTF = 0x7D, kTD = 0x7C };
 
-// Four bytes per opcode (the single-byte table is 1 KiB of flash); names are looked up separately.
+// Four bytes per distinct row (below); names are looked up separately.
 struct OpInfo {
   Imm imm;
   uint8_t param0, param1, result;  // kT_ / kTI / kTL / kTF / kTD
 };
 
-// The single-byte table; bytes that are no opcode (the prefixes included) have imm kUnassignedImm.
-constexpr Imm kUnassignedImm = static_cast<Imm>(0xFF);
-struct ByteOpTable {
-  OpInfo entries[256];
+// Only 55 distinct (imm, types) rows exist, so each opcode stores a one-byte row index (0: no
+// opcode, the prefixes included): 256 + 18 + 4 * 56 bytes of flash instead of 4 * (256 + 18).
+constexpr uint32_t kNumOpInfoRows = 56;  // opcodes.cpp checks it against the opcode lists
+struct OpTables {
+  uint8_t byte_row[256];
+  uint8_t fc_row[kNumFCOpcodes];
+  OpInfo rows[kNumOpInfoRows];
 };
-extern const ByteOpTable kByteOpTable;
+extern const OpTables kOpTables;
 
 // Lookup for a single-byte opcode or a 0xFC sub-opcode; returns nullptr when it does not exist.
 // The single-byte one is inline: decoding looks it up once per instruction.
 inline const OpInfo* op_info(uint8_t byte) {
-  const OpInfo* info = &kByteOpTable.entries[byte];
-  return info->imm != kUnassignedImm ? info : nullptr;
+  const uint8_t row = kOpTables.byte_row[byte];
+  return row != 0 ? &kOpTables.rows[row] : nullptr;
 }
 const OpInfo* fc_op_info(uint32_t sub_opcode);
 const OpInfo* op_info(Op op);
