@@ -69,6 +69,29 @@
 #define PICOWASM_NUM_HW_SQRT_F64 0
 #endif
 
+// Whether i64 div_s/rem_s divide the magnitudes unsigned (detail::sdiv64/srem64): on 32-bit Arm,
+// where 64-bit division is a libgcc call.
+#if defined(__arm__)
+#define PICOWASM_NUM_SDIV64_BY_UDIV 1
+#else
+#define PICOWASM_NUM_SDIV64_BY_UDIV 0
+#endif
+
+// Whether float -> integer truncations the FPU has no instruction for (on Cortex-M4F: f64 -> any,
+// f32 -> 64-bit) are done on the float's bits (detail::trunc_magnitude) rather than by libgcc's
+// __aeabi_d2iz/d2uiz/d2lz/d2ulz/f2lz/f2ulz (356 bytes on Cortex-M4): 32-bit Arm.
+#if defined(__arm__)
+#define PICOWASM_NUM_TRUNC_BY_BITS 1
+#ifdef __ARM_FP
+#define PICOWASM_NUM_ARM_FP __ARM_FP
+#else
+#define PICOWASM_NUM_ARM_FP 0
+#endif
+#else
+#define PICOWASM_NUM_TRUNC_BY_BITS 0
+#define PICOWASM_NUM_ARM_FP 0
+#endif
+
 #define PICOWASM_NUM_UNLIKELY(cond) __builtin_expect(static_cast<bool>(cond), 0)
 
 namespace picowasm {
@@ -171,6 +194,24 @@ constexpr void check_int() {
 }
 }  // namespace detail
 
+// i64 div_s/rem_s on 32-bit cores: the unsigned 64-bit division on the magnitudes, so libgcc's
+// unsigned routine (__aeabi_uldivmod, which firmware printing 64-bit numbers links anyway) serves
+// all four and its signed wrapper (__aeabi_ldivmod, 160 bytes on Cortex-M4) is not linked.
+namespace detail {
+// Signed forms on the magnitudes: the quotient is negative when the signs differ, the remainder
+// takes the dividend's sign. b != 0; INT64_MIN / -1 wraps (div_s traps before).
+inline uint64_t sdiv64(uint64_t a, uint64_t b) {
+  const bool a_neg = int64_t(a) < 0, b_neg = int64_t(b) < 0;
+  const uint64_t q = (a_neg ? 0 - a : a) / (b_neg ? 0 - b : b);
+  return a_neg != b_neg ? 0 - q : q;
+}
+inline uint64_t srem64(uint64_t a, uint64_t b) {
+  const bool a_neg = int64_t(a) < 0;
+  const uint64_t rem = (a_neg ? 0 - a : a) % (int64_t(b) < 0 ? 0 - b : b);
+  return a_neg ? 0 - rem : rem;
+}
+}  // namespace detail
+
 template <typename U>
 [[nodiscard]] constexpr NumTrap div_u(U a, U b, U* out) {
   detail::check_int<U>();
@@ -196,7 +237,11 @@ template <typename U>
   if (PICOWASM_NUM_UNLIKELY(a == detail::kSignedMin<U> && b == U(-1))) {
     return NumTrap::int_overflow;  // 2^(N-1) is not representable
   }
-  *out = U(S(a) / S(b));
+  if constexpr (sizeof(U) == 8 && PICOWASM_NUM_SDIV64_BY_UDIV) {
+    *out = detail::sdiv64(a, b);
+  } else {
+    *out = U(S(a) / S(b));
+  }
   return NumTrap::none;
 }
 
@@ -207,7 +252,11 @@ template <typename U>
   detail::check_int<U>();
   using S = detail::Signed<U>;
   if (PICOWASM_NUM_UNLIKELY(b == 0)) return NumTrap::int_div_by_zero;
-  *out = b == U(-1) ? U(0) : U(S(a) % S(b));
+  if constexpr (sizeof(U) == 8 && PICOWASM_NUM_SDIV64_BY_UDIV) {
+    *out = detail::srem64(a, b);  // 0 for b = -1 like the general case
+  } else {
+    *out = b == U(-1) ? U(0) : U(S(a) % S(b));
+  }
   return NumTrap::none;
 }
 
@@ -258,6 +307,14 @@ constexpr U rotr(U a, U count) {
   return U(a >> k) | U(a << ((kWidth<U> - k) & (kWidth<U> - 1)));
 }
 
+namespace detail {
+// ctz of a nonzero u64 from two 32-bit counts (32-bit cores). Exposed for the unit tests.
+constexpr unsigned ctz64_by_halves(uint64_t a) {
+  const unsigned low = unsigned(a);
+  return low != 0 ? unsigned(__builtin_ctz(low)) : 32u + unsigned(__builtin_ctz(unsigned(a >> 32)));
+}
+}  // namespace detail
+
 // The builtins are undefined for 0, which wasm defines as the full width.
 template <typename U>
 constexpr U clz(U a) {
@@ -275,6 +332,8 @@ constexpr U ctz(U a) {
   if (a == 0) return kWidth<U>;
   if constexpr (sizeof(U) == 4) {
     return U(__builtin_ctz(static_cast<unsigned>(a)));
+  } else if constexpr (sizeof(void*) == 4 && sizeof(unsigned) == 4) {
+    return U(detail::ctz64_by_halves(a));  // GCC calls libgcc's __ctzdi2 for the 64-bit builtin
   } else {
     return U(__builtin_ctzll(static_cast<unsigned long long>(a)));
   }
@@ -588,6 +647,49 @@ constexpr F pow2(unsigned n) {
 }
 }  // namespace detail
 
+namespace detail {
+// |x| truncated toward zero, for finite x with |x| < 2^64 (the callers' range checks): the
+// significand shifted by the exponent. Exposed for the unit tests.
+template <typename F>
+constexpr uint64_t trunc_magnitude(F x) {
+  constexpr int kFraction = sizeof(F) == 4 ? 23 : 52;
+  constexpr int kBias = sizeof(F) == 4 ? 127 : 1023;
+  const uint64_t b = bits(x) & ~FloatTraits<F>::kSignMask;
+  const int exponent = int(b >> kFraction) - kBias;
+  if (exponent < 0) return 0;
+  const uint64_t significand = (b & ((uint64_t(1) << kFraction) - 1)) | uint64_t(1) << kFraction;
+  return exponent >= kFraction ? significand << (exponent - kFraction)
+                               : significand >> (kFraction - exponent);
+}
+// x truncated toward zero as U, where the truncation fits U (signed: as two's complement).
+template <typename U, typename F>
+constexpr U trunc_by_bits(F x) {
+  const U magnitude = U(trunc_magnitude(x));
+  return bits(x) & FloatTraits<F>::kSignMask ? U(0 - magnitude) : magnitude;
+}
+// Whether U(x) / U(Signed<U>(x)) below go through trunc_by_bits: where the FPU has no conversion.
+template <typename U, typename F>
+constexpr bool kTruncByBits = PICOWASM_NUM_TRUNC_BY_BITS &&
+                              (sizeof(U) == 8 ||
+                               (PICOWASM_NUM_ARM_FP & (sizeof(F) == 4 ? 4 : 8)) == 0);
+template <typename U, typename F>
+constexpr U trunc_signed(F x) {
+  if constexpr (kTruncByBits<U, F>) {
+    return trunc_by_bits<U>(x);
+  } else {
+    return U(Signed<U>(x));
+  }
+}
+template <typename U, typename F>
+constexpr U trunc_unsigned(F x) {
+  if constexpr (kTruncByBits<U, F>) {
+    return trunc_by_bits<U>(x);  // x > -1: the magnitude, 0 for negative x
+  } else {
+    return U(x);
+  }
+}
+}  // namespace detail
+
 // iN.trunc_fM_s: valid when trunc(x) lies in [-2^(N-1), 2^(N-1)). The lower limit is therefore
 // x > -2^(N-1) - 1 when that value is a float of type F (f64 for i32), and x >= -2^(N-1)
 // otherwise (no float lies strictly between the two then).
@@ -605,7 +707,7 @@ template <typename U, typename F>
   if (PICOWASM_NUM_UNLIKELY(!in_range)) {
     return x != x ? NumTrap::invalid_conversion : NumTrap::int_overflow;
   }
-  *out = U(detail::Signed<U>(x));
+  *out = detail::trunc_signed<U>(x);
   return NumTrap::none;
 }
 
@@ -618,7 +720,7 @@ template <typename U, typename F>
   if (PICOWASM_NUM_UNLIKELY(!(x > F(-1) && x < kLimit))) {
     return x != x ? NumTrap::invalid_conversion : NumTrap::int_overflow;
   }
-  *out = U(x);
+  *out = detail::trunc_unsigned<U>(x);
   return NumTrap::none;
 }
 
@@ -631,7 +733,7 @@ constexpr U trunc_sat_s(F x) {
   if (x != x) return 0;
   if (x < -kLimit) return detail::kSignedMin<U>;
   if (x >= kLimit) return detail::kSignedMin<U> - 1;
-  return U(detail::Signed<U>(x));
+  return detail::trunc_signed<U>(x);
 }
 template <typename U, typename F>
 constexpr U trunc_sat_u(F x) {
@@ -640,7 +742,7 @@ constexpr U trunc_sat_u(F x) {
   constexpr F kLimit = detail::pow2<F>(kWidth<U>);
   if (!(x > F(-1))) return 0;  // also NaN
   if (x >= kLimit) return ~U(0);
-  return U(x);
+  return detail::trunc_unsigned<U>(x);
 }
 
 // fM.convert_iN_s/u. The direct conversion rounds once (to nearest even); going through a wider

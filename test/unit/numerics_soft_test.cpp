@@ -1,9 +1,9 @@
 // The integer-arithmetic float paths of src/exec/numerics.h that only some targets select:
 // detail::sqrt_soft (num::sqrt where the FPU has no square root, e.g. f64 on Cortex-M4F) and the
-// u64/i64 -> f32 conversions through u32 -> f32 (Cortex-M4F). The host runs them directly so they
-// are tested in every build. Oracles: hand-derived IEEE 754 values, and the host's own hardware
-// square root and 64-bit conversions (SSE2 sqrtsd/sqrtss, cvtsi2ss), which round correctly by
-// IEEE 754 and share no code with the paths under test.
+// u64/i64 -> f32 conversions through u32 -> f32 (Cortex-M4F), and i64 div_s/rem_s through unsigned
+// division (32-bit Arm). The host runs them directly so they are tested in every build. Oracles:
+// hand-derived values, and the host's own hardware square root, 64-bit conversions and 64-bit
+// division (SSE2 sqrtsd/sqrtss, cvtsi2ss, div/idiv), which share no code with the paths under test.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -145,6 +145,96 @@ TEST(NumericsSoft, ConvertI64ToF32MatchesHardware) {
     if (u64_f32(a) != want_u || i64_f32(s) != want_s) {
       ADD_FAILURE() << std::hex << "0x" << a << ": u64 0x" << u64_f32(a) << " want 0x" << want_u
                     << ", i64 0x" << i64_f32(s) << " want 0x" << want_s;
+      ++mismatches;
+    }
+  }
+}
+
+// detail::sdiv64/srem64 (i64 div_s/rem_s on 32-bit Arm: unsigned division of the magnitudes)
+// against the host's signed 64-bit division.
+TEST(NumericsSoft, SignedDiv64HandValues) {
+  // -7 / 2 = -3 rem -1; 7 / -2 = -3 rem 1; -7 / -2 = 3 rem -1; INT64_MIN / 2, % 3 (2^63 =
+  // 3 * 3074457345618258602 + 2); x % -1 = 0.
+  EXPECT_EQ(detail::sdiv64(uint64_t(-7), 2), uint64_t(-3));
+  EXPECT_EQ(detail::srem64(uint64_t(-7), 2), uint64_t(-1));
+  EXPECT_EQ(detail::sdiv64(7, uint64_t(-2)), uint64_t(-3));
+  EXPECT_EQ(detail::srem64(7, uint64_t(-2)), 1u);
+  EXPECT_EQ(detail::sdiv64(uint64_t(-7), uint64_t(-2)), 3u);
+  EXPECT_EQ(detail::srem64(uint64_t(-7), uint64_t(-2)), uint64_t(-1));
+  EXPECT_EQ(detail::sdiv64(0x8000000000000000u, 2), 0xc000000000000000u);
+  EXPECT_EQ(detail::srem64(0x8000000000000000u, 3), uint64_t(-2));
+  EXPECT_EQ(detail::sdiv64(0x8000000000000000u, 0x8000000000000000u), 1u);
+  EXPECT_EQ(detail::srem64(0x8000000000000000u, uint64_t(-1)), 0u);
+  EXPECT_EQ(detail::srem64(0x7fffffffffffffffu, 0x8000000000000000u), 0x7fffffffffffffffu);
+}
+
+TEST(NumericsSoft, SignedDiv64MatchesHardware) {
+  Rng rng{3};
+  int mismatches = 0;
+  for (int i = 0; i < 100000 && mismatches < 5; ++i) {
+    const uint64_t n = rng.next() >> (rng.next() % 64), d = rng.next() >> (rng.next() % 64);
+    // Every sign combination; INT64_MIN / -1 traps in div_s before sdiv64.
+    const uint64_t a = i & 1 ? 0 - n : n, b = d == 0 ? 1 : i & 2 ? 0 - d : d;
+    if (a == 0x8000000000000000u && b == uint64_t(-1)) continue;
+    const uint64_t want_q = uint64_t(int64_t(opaque(a)) / int64_t(opaque(b)));
+    const uint64_t want_r = uint64_t(int64_t(opaque(a)) % int64_t(opaque(b)));
+    if (detail::sdiv64(a, b) != want_q || detail::srem64(a, b) != want_r) {
+      ADD_FAILURE() << std::hex << "0x" << a << " / 0x" << b << ": 0x" << detail::sdiv64(a, b)
+                    << " rem 0x" << detail::srem64(a, b) << ", want 0x" << want_q << " rem 0x"
+                    << want_r;
+      ++mismatches;
+    }
+  }
+}
+
+// detail::ctz64_by_halves (i64.ctz on 32-bit cores): every single-bit position, and each with
+// higher bits set too (the count is the lowest set bit's index).
+TEST(NumericsSoft, Ctz64ByHalves) {
+  for (unsigned k = 0; k < 64; ++k) {
+    EXPECT_EQ(detail::ctz64_by_halves(uint64_t(1) << k), k);
+    EXPECT_EQ(detail::ctz64_by_halves(~uint64_t(0) << k), k);
+  }
+  EXPECT_EQ(detail::ctz64_by_halves(0x8000000100000000u), 32u);
+}
+
+// detail::trunc_by_bits (float -> integer truncation on 32-bit Arm where the FPU has no
+// conversion): hand values, and random in-range values against the host's cvttsd2si/cvttss2si.
+TEST(NumericsSoft, TruncByBitsHandValues) {
+  EXPECT_EQ(detail::trunc_by_bits<uint32_t>(-0.0), 0u);
+  EXPECT_EQ(detail::trunc_by_bits<uint32_t>(0.99999999999999989), 0u);    // largest below 1
+  EXPECT_EQ(detail::trunc_by_bits<uint32_t>(-0.99999999999999989), 0u);   // -0 -> 0
+  EXPECT_EQ(detail::trunc_by_bits<uint32_t>(-1.5), 0xffffffffu);          // -1
+  EXPECT_EQ(detail::trunc_by_bits<uint32_t>(4294967295.9), 0xffffffffu);  // below 2^32
+  EXPECT_EQ(detail::trunc_by_bits<uint32_t>(-2147483648.9), 0x80000000u);
+  EXPECT_EQ(detail::trunc_by_bits<uint64_t>(4503599627370497.0), 4503599627370497u);  // 2^52 + 1
+  EXPECT_EQ(detail::trunc_by_bits<uint64_t>(18446744073709549568.0),  // largest double < 2^64
+            0xfffffffffffff800u);
+  EXPECT_EQ(detail::trunc_by_bits<uint64_t>(-9223372036854775808.0), 0x8000000000000000u);
+  EXPECT_EQ(detail::trunc_by_bits<uint64_t>(1.5f), 1u);
+  EXPECT_EQ(detail::trunc_by_bits<uint64_t>(-16777217.0f), uint64_t(-16777216));  // rounds to 2^24
+  EXPECT_EQ(detail::trunc_by_bits<uint64_t>(18446742974197923840.0f),  // largest float < 2^64
+            0xffffff0000000000u);
+  EXPECT_EQ(detail::trunc_by_bits<uint64_t>(1.4e-45f), 0u);  // smallest subnormal
+}
+
+TEST(NumericsSoft, TruncByBitsMatchesHardware) {
+  Rng rng{4};
+  int mismatches = 0;
+  for (int i = 0; i < 200000 && mismatches < 5; ++i) {
+    // Random magnitudes below 2^63 (so both the signed and unsigned host conversions apply) and
+    // below 2^31 for the 32-bit forms; random fractions.
+    const uint64_t r = rng.next();
+    const double d = opaque(std::ldexp(double(r >> 11), int(rng.next() % 115) - 105));
+    const float f = opaque(float(d));
+    const double d32 = std::fmod(d, 2147483648.0);
+    const bool bad = (std::fabs(d) < 9223372036854775808.0 &&
+                      (detail::trunc_by_bits<uint64_t>(d) != uint64_t(int64_t(d)) ||
+                       detail::trunc_by_bits<uint64_t>(-d) != uint64_t(int64_t(-d)))) ||
+                     (std::fabs(f) < 9223372036854775808.0f &&
+                      detail::trunc_by_bits<uint64_t>(f) != uint64_t(int64_t(f))) ||
+                     detail::trunc_by_bits<uint32_t>(d32) != uint32_t(int32_t(d32));
+    if (bad) {
+      ADD_FAILURE() << std::hexfloat << d << " / " << f << " / " << d32;
       ++mismatches;
     }
   }
