@@ -1085,6 +1085,15 @@ do_jump:
 #define PICOWASM_ARITH_IMM16(name, expr) BINARY_IMM16(i32_##name##_imm, expr)
 #define PICOWASM_ARITH_IMM32(name, expr) BINARY_IMM32(i32_##name##_imm32, expr)
   PICOWASM_I32_ARITH_IMM(PICOWASM_ARITH_IMM16)
+#if PICOWASM_FEATURE_FUSED_FORMS
+  CASE_X(i32_inc) {
+    wr<uint32_t>(fp, pc[1], rd<uint32_t>(fp, pc[1]) + imm16(pc + 2));
+    pc += code_units(XOp::i32_inc);
+    NEXT();
+  }
+#else
+  CASE_X(i32_inc) goto never_emitted;
+#endif
   BINARY_IMM16(i32_shl_imm, num::shl(a, b))
   BINARY_IMM16(i32_shr_s_imm, num::shr_s(a, b))
   BINARY_IMM16(i32_shr_u_imm, num::shr_u(a, b))

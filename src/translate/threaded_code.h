@@ -73,6 +73,7 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(ref_func, "SF") /* dst <- reference to function F */                                \
   X(ref_is_null, "SS")                                                                  \
   X(i32_add_imm, "SSH") /* dst <- a + imm */                                            \
+  X(i32_inc, "SH")      /* s <- s + imm (local.set s of s + imm: in place) */           \
   X(i32_sub_imm, "SSH")                                                                 \
   X(i32_and_imm, "SSH")                                                                 \
   X(i32_or_imm, "SSH")                                                                  \

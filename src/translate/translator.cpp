@@ -1276,7 +1276,16 @@ class Translator {
       return;
     }
     if (retargetable(top)) {
-      *at(last_dst_) = static_cast<Slot>(x);
+      CodeUnit* p = at(last_start_);
+      if (p[0] == code_op(XOp::i32_add_imm) && p[2] == x) {
+        // local.get x; i32.const k; i32.add; local.set x: the in-place form, one unit shorter.
+        p[0] = code_op(XOp::i32_inc);
+        p[1] = static_cast<Slot>(x);
+        p[2] = p[3];
+        emitted_ = last_start_ + code_units(XOp::i32_inc);
+      } else {
+        *at(last_dst_) = static_cast<Slot>(x);
+      }
       seal();  // the instruction now writes the local: it must not be rewritten or taken back
       pop();
     } else {
