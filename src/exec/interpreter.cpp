@@ -1113,16 +1113,36 @@ do_jump:
 #if PICOWASM_FEATURE_FUSED_FORMS
 #define EA_FUSED(slot, imm_at) \
   static_cast<uint32_t>(rd<uint32_t>(fp, pc[slot]) + read_u32(pc + (imm_at)))
-  CASE_X(i32_mul_load8_s_pair) {
-    uintptr_t ea, eb;
-    if (!mem_access<1>(EA_FUSED(2, 3), 0u, mem_size, &ea)) TRAP(ErrorCode::trap_memory_oob);
-    if (!mem_access<1>(EA_FUSED(5, 6), 0u, mem_size, &eb)) {
-      pc += kSecondLoadUnit;  // the trap report names the second load
+  // The product of two int8 loads, or (mac) the product added to the destination.
+#define MUL_LOAD8_PAIR(id, acc)                                                              \
+  CASE_X(id) {                                                                               \
+    uintptr_t ea, eb;                                                                        \
+    if (!mem_access<1>(EA_FUSED(2, 3), 0u, mem_size, &ea)) TRAP(ErrorCode::trap_memory_oob); \
+    if (!mem_access<1>(EA_FUSED(5, 6), 0u, mem_size, &eb)) {                                 \
+      pc += kSecondLoadUnit; /* the trap report names the second load */                     \
+      TRAP(ErrorCode::trap_memory_oob);                                                      \
+    }                                                                                        \
+    const int32_t product = static_cast<int8_t>(mem[ea]) * static_cast<int8_t>(mem[eb]);     \
+    wr<uint32_t>(fp, pc[1], (acc) + static_cast<uint32_t>(product));                         \
+    pc += code_units(XOp::id);                                                               \
+    NEXT();                                                                                  \
+  }
+  MUL_LOAD8_PAIR(i32_mul_load8_s_pair, 0u)
+  MUL_LOAD8_PAIR(i32_mac_load8_s_pair, rd<uint32_t>(fp, pc[1]))
+  CASE_X(f64_mul_add_store) {
+    // Both loads checked in wasm order; the store goes where the second load read.
+    uintptr_t eb, ec;
+    if (!mem_access<8>(EA_FUSED(2, 3), 0u, mem_size, &eb)) TRAP(ErrorCode::trap_memory_oob);
+    if (!mem_access<8>(EA_FUSED(5, 6), 0u, mem_size, &ec)) {
+      pc += kMulAddSecondLoadUnit;
       TRAP(ErrorCode::trap_memory_oob);
     }
-    const int32_t product = static_cast<int8_t>(mem[ea]) * static_cast<int8_t>(mem[eb]);
-    wr<uint32_t>(fp, pc[1], static_cast<uint32_t>(product));
-    pc += code_units(XOp::i32_mul_load8_s_pair);
+    double b, c;
+    std::memcpy(&b, mem + eb, sizeof b);
+    std::memcpy(&c, mem + ec, sizeof c);
+    const double sum = rd<double>(fp, pc[1]) * b + c;  // two roundings: no FMA (numerics.h)
+    std::memcpy(mem + ec, &sum, sizeof sum);
+    pc += code_units(XOp::f64_mul_add_store);
     NEXT();
   }
 #define BINARY_LOAD(id, T, expr)                                   \
@@ -1156,9 +1176,12 @@ do_jump:
   }
 #else
   CASE_X(i32_mul_load8_s_pair)
+  CASE_X(i32_mac_load8_s_pair)
   CASE_X(i32_add_load)
   CASE_X(f64_add_load)
-  CASE_X(f64_mul_load) CASE_X(i32_xor_imm_if) CASE_X(i32_xor_rotl_imm) goto never_emitted;
+  CASE_X(f64_mul_load)
+  CASE_X(f64_mul_add_store)
+  CASE_X(i32_xor_imm_if) CASE_X(i32_xor_rotl_imm) goto never_emitted;
 #endif
 
   // ---- loads and stores ----

@@ -157,6 +157,8 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
   X(f64_mul_load, "SSSI")          /* dst <- a * f64.load(base + imm) */                \
   X(i32_xor_imm_if, "SSISI")       /* dst <- (c & mask) ? x ^ imm : x */                \
   X(i32_xor_rotl_imm, "SSSH")      /* dst <- a ^ rotl(x, imm) */                        \
+  X(i32_mac_load8_s_pair, "SSISI") /* dst += load8_s(a + imm) * load8_s(b + imm) */     \
+  X(f64_mul_add_store, "SSISI")    /* [c + imm] <- x * f64.load(b + imm) + [c + imm] */ \
   /* tail calls, each followed by `ret`: the arguments at slot S move to slot 0 */      \
   X(return_call, "FS")            /* function F of the instance */                      \
   X(return_call_indirect, "FFSS") /* type F, table F, index slot */                     \
@@ -174,6 +176,10 @@ using Slot = uint16_t;  // frame slot index; frames are limited to 65535 slots
 constexpr uint16_t kNumWrappedMemOps = 23;
 // i32_mul_load8_s_pair: the unit of its second base slot, where a trap of the second load points.
 constexpr uint32_t kSecondLoadUnit = 5;
+// f64_mul_add_store (x, b, imm, c, imm) replaces f64_mul_load (6 units) followed by f64_add_load:
+// a trap of its second load points at unit 6, which the f64_add_load took, so the trap report
+// names the same wasm instruction as before the fusion.
+constexpr uint32_t kMulAddSecondLoadUnit = 6;
 
 // Threaded-code operation numbers are dense, so handler tables have no holes: first every wasm
 // opcode in the order of the opcode lists (only the numeric/load/store ones are ever emitted), then

@@ -280,6 +280,17 @@ const LoadFusion* load_fusion(CodeUnit binary) {
   return nullptr;
 }
 
+// The fused forms Translator::emit_ssisi() writes (op, slot, slot, u32, slot, u32). A mac is
+// written over a pair in place; a trap of f64_mul_add_store's second load points at the unit the
+// f64_add_load it replaces started at (its trap location stays).
+constexpr bool ssisi(XOp op) {
+  return code_units(op) == 8 && kCodeOpShapes.of[code_op(op)].slot_mask == 0x26;
+}
+static_assert(ssisi(XOp::i32_mul_load8_s_pair) && ssisi(XOp::i32_mac_load8_s_pair) &&
+                  ssisi(XOp::i32_xor_imm_if) && ssisi(XOp::f64_mul_add_store) &&
+                  kMulAddSecondLoadUnit == code_units(XOp::f64_mul_load),
+              "the SSISI fused forms");
+
 // The third operand of the instruction at `p`, sized by its shape (kCodeOpShapes, not the layout
 // strings, which would then take flash): a 32-bit immediate ('I'), a plain access's unsigned 16-bit
 // offset ('U') or a sign-extended 16-bit immediate ('H').
@@ -700,6 +711,7 @@ class Translator {
     first_declared_ = type.num_params;
     const_base_ = type.num_params + f.num_locals;
     num_consts_ = 0;
+    mac_add_ = madd_add_ = kNone;  // no chain crosses functions (run_each() reuses the offsets)
     translate_body(f, type);
     if (!error_.ok()) return;
     relocate_slots(start);
@@ -1065,7 +1077,7 @@ class Translator {
     }
     seal();
     push_ctrl(op == Op::loop ? CtrlKind::loop : CtrlKind::block, params, results, false);
-    if (op == Op::loop) ctrl_[ctrl_depth_ - 1].loop_start = here();
+    if (op == Op::loop) ctrl_[ctrl_depth_ - 1].loop_start = label_floor_ = here();
   }
 
   // Ends the live path of the current frame: its results go to the frame's result slots.
@@ -1343,6 +1355,9 @@ class Translator {
     if (multi_memory() && (align & kMemargMemoryIndex)) r.u32(&memory);
     r.u32(&offset);
     const bool load = info.result != kT_;
+    if (!load && madd_add_ == last_start_ && madd_add_ != kNone &&
+        fuse_mul_add_store(op, memory, offset))
+      return;
     const uint32_t emitted = here();
     Slot value = load ? 0 : pop();
     if (memory != 0 || offset > kMaxShortMemOffset) {
@@ -1445,13 +1460,27 @@ class Translator {
   // any other write in between, so the fused form may read their sources later.
 
   // Whether the operand at `pos` is a temporary computed by the last instruction (`back` = 0) or
-  // by the one just before it (`back` = 1, ending where the last begins).
+  // by the one just before it (`back` = 1, ending where the last begins, with no label between:
+  // a loop's label there would be the target of its back edge).
   bool computed_by(uint32_t pos, int back) const {
     const Operand& o = stack_[pos];
     if (o.where != Where::home || o.producer == kNone || last_start_ == kNone) return false;
     if (back == 0) return o.producer == last_start_;
-    return o.producer < last_start_ &&
+    return o.producer < last_start_ && o.producer >= label_floor_ &&
            o.producer + instruction_units(code_base_ + o.producer) == last_start_;
+  }
+
+  // The fused forms laid out "SSISI": op, s, a, imm_a, b, imm_b (`dst_field` 1 if s is the
+  // destination, kNone if it is read).
+  CodeUnit* emit_ssisi(XOp op, Slot s, Slot a, uint32_t imm_a, Slot b, uint32_t imm_b,
+                       uint32_t dst_field) {
+    CodeUnit* p = instr(code_op(op), dst_field);
+    p[1] = s;
+    p[2] = a;
+    put_u32(p + 3, imm_a);
+    p[5] = b;
+    put_u32(p + 6, imm_b);
+    return p;
   }
 
   // Locate mode keeps the module offsets of the last two instructions still in the code (a rewind
@@ -1482,6 +1511,11 @@ class Translator {
   // i32.mul of two int8 loads (dense8's dot products), or a binary operation on a just-loaded
   // second operand (kLoadFusions).
   bool fuse_loaded_operands(CodeUnit op) {
+    // Out of line behind the cheap tests: every i32.add not folded asks (load time).
+    if (PICOWASM_FEATURE_FUSED_FORMS && op == code_op(Op::i32_add) && last_start_ != kNone &&
+        (last_start_ == mac_add_ || at(last_start_)[0] == code_op(XOp::i32_mul_load8_s_pair)) &&
+        fuse_multiply_accumulate())
+      return true;
     Slot base_a, base_b;
     uint32_t imm_a, imm_b;
     // The candidates first: every binary operation not folded asks (load time).
@@ -1498,12 +1532,8 @@ class Translator {
       const uint32_t first = offset_at(start), second = offset_at(last_start_);
       rewind_to(start);
       height_ -= 2;
-      CodeUnit* p = instr(code_op(XOp::i32_mul_load8_s_pair), 1);
-      p[1] = static_cast<Slot>(home(height_));
-      p[2] = base_a;
-      put_u32(p + 3, imm_a);
-      p[5] = base_b;
-      put_u32(p + 6, imm_b);
+      emit_ssisi(XOp::i32_mul_load8_s_pair, static_cast<Slot>(home(height_)), base_a, imm_a, base_b,
+                 imm_b, 1);
       locate_fused(start, kSecondLoadUnit, first, second);
       push_result();
       return true;
@@ -1524,6 +1554,10 @@ class Translator {
     }
     if (!f || !wrapped_load(at(last_start_), f->load, &base_b, &imm_b)) return false;
     const uint32_t start = last_start_, load = offset_at(start);
+    // A sum of a product just computed by f64_mul_load: fuse_mul_add_store() may take both.
+    const uint32_t product = stack_[height_ - 2].producer;
+    const bool after_mul = f->fused == XOp::f64_add_load && computed_by(height_ - 2, 1) &&
+                           at(product)[0] == code_op(XOp::f64_mul_load);
     rewind_to(start);
     --height_;
     const Slot a = pop();
@@ -1534,6 +1568,84 @@ class Translator {
     put_u32(p + 4, imm_b);
     locate_fused(start, 0, load, load);
     push_result();
+    if (after_mul) madd_mul_ = product, madd_add_ = start;
+    return true;
+  }
+
+  // Whether a fused load's base slots (units 2 and 5 of the "SSISI" forms) are no temporaries:
+  // locals or loop constants, which the instructions the fused form moves across never write.
+  bool own_bases(const CodeUnit* p) const {
+    const auto temp = [this](Slot s) { return s >= first_temp_ && s < kMaxTempSlots; };
+    return !temp(p[2]) && !temp(p[5]);
+  }
+
+  // dense8's dot products: clang sums four int8 products after computing them all, as
+  // p1 + (p2 + (p3 + (p4 + acc))). The products keep their wasm order and accumulate in one slot
+  // instead, (((p1 + p2) + p3) + p4) + acc, the same i32 (addition wraps): every product but the
+  // first becomes i32_mac_load8_s_pair in place (same layout and size, so the trap locations
+  // stay), and only the last add remains (4 dispatches fewer per 4 products). The first add of a
+  // product just computed by a pair starts the chain [pair at mac_head_][macs][i32.add at
+  // mac_add_]; an add of the pair just before the chain and the chain's sum extends it.
+  [[gnu::noinline]] bool fuse_multiply_accumulate() {
+    const CodeUnit pair = code_op(XOp::i32_mul_load8_s_pair);
+    const uint32_t x = height_ - 2, y = height_ - 1;
+    const Operand& px = stack_[x];
+    if (last_start_ == mac_add_ && at(mac_add_)[0] == code_op(Op::i32_add) && computed_by(y, 0) &&
+        px.where == Where::home && px.producer != kNone && px.producer >= label_floor_ &&
+        px.producer + code_units(pair) == mac_head_ && at(px.producer)[0] == pair &&
+        own_bases(at(px.producer))) {
+      CodeUnit* add = at(mac_add_);
+      CodeUnit* head = at(mac_head_);
+      const Slot acc = head[1], sum = static_cast<Slot>(home(x));
+      const Slot other = add[2] == acc ? add[3] : add[2];  // what the chain's sum is added to
+      if ((add[2] != acc && add[3] != acc) || other == sum || other == acc) return false;
+      at(px.producer)[1] = acc;  // the pair now starts the sum
+      head[0] = code_op(XOp::i32_mac_load8_s_pair);
+      add[1] = sum;
+      mac_head_ = px.producer;
+      --height_;  // the chain's sum, a temporary: the result takes x's place
+      stack_[x].producer = mac_add_;
+      return true;
+    }
+    if ((!computed_by(y, 0) && !computed_by(x, 0)) || at(last_start_)[0] != pair ||
+        !own_bases(at(last_start_)))
+      return false;
+    const uint32_t head = last_start_;
+    const Slot b = pop(), a = pop();
+    CodeUnit* p = instr(code_op(Op::i32_add), 1);
+    p[1] = static_cast<Slot>(home(height_));
+    p[2] = a, p[3] = b;
+    push_result();
+    mac_head_ = head, mac_add_ = last_start_;
+    return true;
+  }
+
+  // matmul's row update c[j] += a * b[j]: f64_mul_load, f64_add_load of c[j] and the store of the
+  // sum to the same address (the store's address slot at offset 0, the load's at u32(c + 0)) in
+  // one instruction, f64_mul_add_store at the f64_mul_load's place: 2 dispatches and 8 of 16 code
+  // units fewer. Both loads are checked in wasm order; the store cannot fail after the second.
+  [[gnu::noinline]] bool fuse_mul_add_store(Op op, uint32_t memory, uint32_t offset) {
+    if (!PICOWASM_FEATURE_FUSED_FORMS || op != Op::f64_store || memory != 0 || offset != 0 ||
+        !computed_by(height_ - 1, 0) || madd_mul_ < label_floor_ ||
+        madd_mul_ + code_units(XOp::f64_mul_load) != madd_add_)
+      return false;
+    const CodeUnit* mul = at(madd_mul_);
+    const CodeUnit* add = at(madd_add_);
+    if (mul[0] != code_op(XOp::f64_mul_load) || add[0] != code_op(XOp::f64_add_load)) return false;
+    const Slot addr = slot_of(height_ - 2);
+    // The address slot is read before the product and the sum are written now.
+    if (add[2] != mul[1] || add[3] != addr || read_u32(add + 4) != 0 || addr == mul[1] ||
+        addr == add[1])
+      return false;
+    const Slot x = mul[2], b = mul[3];
+    const uint32_t imm_b = read_u32(mul + 4), start = madd_mul_, kept = located_;
+    pop();  // the sum, a temporary
+    pop();  // the address
+    rewind_to(start);
+    emit_ssisi(XOp::f64_mul_add_store, x, b, imm_b, addr, 0, kNone);
+    // Locate: units before kMulAddSecondLoadUnit still name the first load, the others the
+    // second (the units the f64_mul_load and the f64_add_load took).
+    located_ = kept;
     return true;
   }
 
@@ -1554,12 +1666,7 @@ class Translator {
     --height_;  // the condition, a temporary
     pop();      // x, maybe a deferred local
     pop();
-    CodeUnit* p = instr(code_op(XOp::i32_xor_imm_if), 1);
-    p[1] = static_cast<Slot>(home(height_));
-    p[2] = source;
-    put_u32(p + 3, k);
-    p[5] = tested;
-    put_u32(p + 6, mask);
+    emit_ssisi(XOp::i32_xor_imm_if, static_cast<Slot>(home(height_)), source, k, tested, mask, 1);
     push_result();
     return true;
   }
@@ -1688,6 +1795,13 @@ class Translator {
 
   uint32_t last_start_ = kNone;  // start of the last emitted instruction, if it may be rewritten
   uint32_t last_dst_ = kNone;    // its destination field
+  uint32_t label_floor_ = 0;     // the last loop's label: no fused form may span it
+  // fuse_multiply_accumulate(): the chain's first pair and its add (kNone: no chain to extend)
+  uint32_t mac_head_ = kNone;
+  uint32_t mac_add_ = kNone;
+  // fuse_mul_add_store(): an f64_mul_load and the f64_add_load of its product (kNone: none)
+  uint32_t madd_mul_ = kNone;
+  uint32_t madd_add_ = kNone;
 
   Operand* stack_ = nullptr;
   uint32_t height_ = 0;
