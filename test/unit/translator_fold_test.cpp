@@ -35,13 +35,14 @@ Bytes fold_module() {
 }
 
 // Slot 0 is the parameter, temporaries start at slot 1 (no locals, no loop constants): the sum
-// and the mask overwrite the temporary holding x + 5, the unfolded 100000 goes to slot 2.
+// and the mask overwrite the temporary holding x + 5, the unfolded 100000 goes to slot 2; the
+// comparison, the last instruction before the return, writes slot 0 itself.
 std::vector<CodeUnit> expected_code() {
   return {code_op(XOp::i32_add_imm),   1, 0,      5,               // slot 1 <- slot 0 + 5
           code_op(XOp::i32_and_imm32), 1, 1,      0x1170, 0x0001,  // slot 1 <- slot 1 & 0x11170
           code_op(XOp::const32),       2, 0x86A0, 0x0001,          // slot 2 <- 0x186A0
-          code_op(Op::i32_lt_s),       1, 1,      2,               // slot 1 <- slot 1 < slot 2
-          code_op(XOp::ret_copy),      1};                         // return slot 1
+          code_op(Op::i32_lt_s),       0, 1,      2,               // slot 0 <- slot 1 < slot 2
+          code_op(XOp::ret)};                                      // return slot 0
 }
 
 TEST(TranslatorFold, ConstantFoldedIntoTheNextOperationMatchesHandDerivedCode) {
