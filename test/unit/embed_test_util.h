@@ -96,6 +96,24 @@ inline picowasm::CallResult run(picowasm::Instance& inst, const char* name,
   return r;
 }
 
+// Calls `name`, expects a memory trap and returns the innermost frame's wasm module offset.
+inline uint32_t trap_offset(picowasm::Instance& inst, const char* name,
+                            std::vector<uint64_t> slots) {
+  picowasm::CallResult r = run(inst, name, slots);
+  EXPECT_EQ(r.status, picowasm::CallStatus::trap) << name;
+  picowasm::TrapReport report = picowasm::trap_report(inst);
+  EXPECT_EQ(report.code, picowasm::ErrorCode::trap_memory_oob) << name;
+  EXPECT_GE(report.num_frames, 1u) << name;
+  return report.num_frames ? report.frames[0].module_offset : 0;
+}
+
+// Calls `name`, expects it to return and gives its first result slot.
+inline uint64_t call_ok(picowasm::Instance& inst, const char* name, std::vector<uint64_t> slots) {
+  picowasm::CallResult r = run(inst, name, slots);
+  EXPECT_EQ(r.status, picowasm::CallStatus::ok) << name;
+  return slots[0];
+}
+
 }  // namespace embed_test
 
 #endif  // PICOWASM_TEST_EMBED_TEST_UTIL_H

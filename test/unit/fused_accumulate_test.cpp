@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "embed_test_util.h"
@@ -91,17 +92,10 @@ struct Fixture {
     return static_cast<uint32_t>(it - module.bytes.begin());
   }
   uint32_t trap_offset(const char* name, std::vector<uint64_t> slots) {
-    picowasm::CallResult r = embed_test::run(*inst, name, slots);
-    EXPECT_EQ(r.status, picowasm::CallStatus::trap) << name;
-    picowasm::TrapReport report = picowasm::trap_report(*inst);
-    EXPECT_EQ(report.code, picowasm::ErrorCode::trap_memory_oob) << name;
-    EXPECT_GE(report.num_frames, 1u) << name;
-    return report.num_frames ? report.frames[0].module_offset : 0;
+    return embed_test::trap_offset(*inst, name, std::move(slots));
   }
   uint64_t call(const char* name, std::vector<uint64_t> slots) {
-    picowasm::CallResult r = embed_test::run(*inst, name, slots);
-    EXPECT_EQ(r.status, picowasm::CallStatus::ok) << name;
-    return slots[0];
+    return embed_test::call_ok(*inst, name, std::move(slots));
   }
   embed_test::Module module;
   embed_test::Buffer buffer;
